@@ -1,0 +1,34 @@
+import { browser } from 'wxt/browser';
+import { OAuthClient } from '@atproto/oauth-client-browser';
+import type { KeyringEvent, KeyringPlatform } from '../accounts/keyring';
+import { POPUP_EVENT_CHANNEL, type PopupEvent } from '../protocol/popup';
+
+/** The keyring's view of the browser: windows, the identity API, page broadcasts. */
+export function browserKeyringPlatform(onEvent: (event: KeyringEvent) => void): KeyringPlatform {
+  return {
+    async openAuthorizationPage(url) {
+      // A small window of its own, like other wallets; the popup may close meanwhile.
+      await browser.windows.create({ url, type: 'popup', width: 520, height: 760, focused: true });
+    },
+    async launchWebAuthFlow(url) {
+      const redirect = await browser.identity.launchWebAuthFlow({ url, interactive: true });
+      if (!redirect) throw new Error('The sign-in window closed without an answer');
+      return redirect;
+    },
+    redirectBase: () => browser.identity.getRedirectURL(),
+    fetchClientMetadata: (clientId) => OAuthClient.fetchMetadata({ clientId: clientId as `https://${string}/${string}` }),
+    notify(event) {
+      onEvent(event);
+      const message: PopupEvent | null =
+        event.type === 'accountsChanged'
+          ? { event: 'accountsChanged' }
+          : event.type === 'loginFinished'
+            ? { event: 'loginFinished', loginId: event.login.id, status: event.login.status as 'done' | 'failed' }
+            : null;
+      if (message) {
+        // No open extension page is not an error.
+        browser.runtime.sendMessage({ channel: POPUP_EVENT_CHANNEL, ...message }).catch(() => {});
+      }
+    },
+  };
+}

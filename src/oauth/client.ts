@@ -1,0 +1,58 @@
+import {
+  OAuthClient,
+  WebcryptoKey,
+  type RuntimeImplementation,
+  type Session,
+} from '@atproto/oauth-client-browser';
+import type { KeyringDB } from '../storage/db';
+import type { ClientIdentity } from './client-identity';
+import type { NetworkSettings } from './settings';
+import { createOAuthStores } from './stores';
+
+/**
+ * Runtime pieces for the OAuth client in an extension background (service
+ * worker or event page): WebCrypto keys that cannot be exported, and
+ * `navigator.locks` so that concurrent refreshes of one session happen once,
+ * even across the popup and background.
+ */
+export const extensionRuntime: RuntimeImplementation = {
+  // WebcryptoKey.generate makes the private key non-extractable.
+  createKey: (algs) => WebcryptoKey.generate(algs),
+  getRandomValues: (length) => crypto.getRandomValues(new Uint8Array(length)),
+  async digest(data, { name }) {
+    const algorithm = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }[name];
+    if (!algorithm) throw new TypeError(`Unsupported digest ${name}`);
+    return new Uint8Array(await crypto.subtle.digest(algorithm, data));
+  },
+  requestLock:
+    typeof navigator !== 'undefined' && navigator.locks
+      ? <T>(name: string, fn: () => T | PromiseLike<T>): Promise<T> =>
+          navigator.locks.request(name, { mode: 'exclusive' }, async () => await fn()) as Promise<T>
+      : undefined,
+};
+
+export interface KeyringClientOptions {
+  db: KeyringDB;
+  identity: ClientIdentity;
+  settings: NetworkSettings;
+  onSessionUpdated?: (did: string, session: Session) => void | Promise<void>;
+  onSessionDeleted?: (did: string, cause: unknown) => void | Promise<void>;
+  fetch?: typeof globalThis.fetch;
+}
+
+export function createKeyringOAuthClient(options: KeyringClientOptions): OAuthClient {
+  const { db, identity, settings } = options;
+  return new OAuthClient({
+    clientMetadata: identity.metadata,
+    // The fragment never reaches a server, not even the loopback address.
+    responseMode: 'fragment',
+    runtimeImplementation: extensionRuntime,
+    handleResolver: settings.handleResolver,
+    plcDirectoryUrl: settings.plcDirectoryUrl,
+    allowHttp: settings.allowHttp,
+    fetch: options.fetch,
+    ...createOAuthStores(db),
+    onSessionUpdated: (did, session) => void options.onSessionUpdated?.(did, session),
+    onSessionDeleted: (did, cause) => void options.onSessionDeleted?.(did, cause),
+  });
+}

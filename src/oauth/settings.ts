@@ -1,0 +1,65 @@
+/**
+ * Where identities are resolved. Production defaults point at the public
+ * network; a local development network (tests, the demo) overrides them.
+ */
+export interface NetworkSettings {
+  /** An XRPC service answering com.atproto.identity.resolveHandle. */
+  handleResolver: string;
+  plcDirectoryUrl: string;
+  /** Allow plain-http PDS and authorization servers (local development only). */
+  allowHttp: boolean;
+  /** A hosted client-metadata URL; empty for the loopback client. */
+  clientId: string;
+}
+
+export const DEFAULT_SETTINGS: NetworkSettings = {
+  handleResolver: 'https://bsky.social',
+  plcDirectoryUrl: 'https://plc.directory',
+  allowHttp: false,
+  clientId: '',
+};
+
+/** Build-time overrides (WXT exposes WXT_* environment variables). */
+export function buildTimeSettings(env: Record<string, string | boolean | undefined>): NetworkSettings {
+  const pick = (key: string) => {
+    const value = env[key];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  return {
+    handleResolver: pick('WXT_HANDLE_RESOLVER') ?? DEFAULT_SETTINGS.handleResolver,
+    plcDirectoryUrl: pick('WXT_PLC_DIRECTORY_URL') ?? DEFAULT_SETTINGS.plcDirectoryUrl,
+    allowHttp: pick('WXT_ALLOW_HTTP') === 'true',
+    clientId: pick('WXT_OAUTH_CLIENT_ID') ?? DEFAULT_SETTINGS.clientId,
+  };
+}
+
+/** Validates settings that come from the popup; throws a readable message. */
+export function parseSettings(input: unknown, fallback: NetworkSettings): NetworkSettings {
+  if (typeof input !== 'object' || input === null) throw new TypeError('Settings must be an object');
+  const record = input as Record<string, unknown>;
+  const url = (key: keyof NetworkSettings, allowEmpty = false): string => {
+    const value = record[key] ?? fallback[key];
+    if (typeof value !== 'string') throw new TypeError(`${key} must be a string`);
+    if (allowEmpty && value === '') return value;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new TypeError(`${key} is not a valid URL`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new TypeError(`${key} must be an http(s) URL`);
+    }
+    return value;
+  };
+  const allowHttp = record.allowHttp ?? fallback.allowHttp;
+  if (typeof allowHttp !== 'boolean') throw new TypeError('allowHttp must be a boolean');
+  const clientId = url('clientId', true);
+  if (clientId && !clientId.startsWith('https://')) throw new TypeError('clientId must be an https URL');
+  return {
+    handleResolver: url('handleResolver'),
+    plcDirectoryUrl: url('plcDirectoryUrl'),
+    allowHttp,
+    clientId,
+  };
+}

@@ -1,0 +1,59 @@
+import {
+  WebcryptoKey,
+  type InternalStateData,
+  type Key,
+  type Session,
+} from '@atproto/oauth-client-browser';
+import type { KeyringDB } from '../storage/db';
+import { createExpiringStore, plainStore } from '../storage/expiring-store';
+
+/** How a DPoP key rests in IndexedDB: the CryptoKeyPair itself, never exported. */
+export interface StoredKey {
+  kid: string;
+  keyPair: CryptoKeyPair;
+}
+
+export function encodeKey(key: Key): StoredKey {
+  if (!(key instanceof WebcryptoKey) || !key.kid) {
+    throw new TypeError('DPoP keys must be WebCrypto keys with a key id');
+  }
+  return { kid: key.kid, keyPair: key.cryptoKeyPair };
+}
+
+export function decodeKey(stored: StoredKey): Promise<WebcryptoKey> {
+  return WebcryptoKey.fromKeypair(stored.keyPair, stored.kid);
+}
+
+/** An abandoned sign-in (user never came back from the PDS) is forgotten after this. */
+export const LOGIN_STATE_TTL_MS = 30 * 60_000;
+const IDENTITY_CACHE_TTL_MS = 10 * 60_000;
+const METADATA_CACHE_TTL_MS = 10 * 60_000;
+const DPOP_NONCE_TTL_MS = 10 * 60_000;
+
+type WithKey<T extends { dpopKey: Key }> = Omit<T, 'dpopKey'> & { dpopKey: StoredKey };
+
+/** Every store and cache the OAuth client needs, all persisted in IndexedDB. */
+export function createOAuthStores(db: KeyringDB, now: () => number = Date.now) {
+  return {
+    stateStore: createExpiringStore<InternalStateData, WithKey<InternalStateData>>(db, 'oauthState', {
+      expiresAt: (_v, t) => t + LOGIN_STATE_TTL_MS,
+      encode: ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: encodeKey(dpopKey) }),
+      decode: async ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: await decodeKey(dpopKey) }),
+      now,
+    }),
+    sessionStore: createExpiringStore<Session, WithKey<Session>>(db, 'oauthSession', {
+      // A session with a refresh token lives until revoked or rejected; one
+      // without dies with its access token.
+      expiresAt: ({ tokenSet }) =>
+        tokenSet.refresh_token || !tokenSet.expires_at ? null : Date.parse(tokenSet.expires_at),
+      encode: ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: encodeKey(dpopKey) }),
+      decode: async ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: await decodeKey(dpopKey) }),
+      now,
+    }),
+    dpopNonceCache: plainStore<string>(db, 'dpopNonce', DPOP_NONCE_TTL_MS, now),
+    didCache: plainStore<any>(db, 'didCache', IDENTITY_CACHE_TTL_MS, now),
+    handleCache: plainStore<any>(db, 'handleCache', IDENTITY_CACHE_TTL_MS, now),
+    authorizationServerMetadataCache: plainStore<any>(db, 'authServerMetadata', METADATA_CACHE_TTL_MS, now),
+    protectedResourceMetadataCache: plainStore<any>(db, 'resourceMetadata', METADATA_CACHE_TTL_MS, now),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * A tiny runtime schema library for messages crossing trust boundaries.
+ * Every parser either returns a value of its type or throws SchemaError with
+ * the path of the first bad field; nothing unchecked gets through.
+ */
+export class SchemaError extends Error {
+  name = 'SchemaError';
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path || 'message'}: ${problem}`);
+  }
+}
+
+export type Parser<T> = (input: unknown, path?: string) => T;
+export type Infer<P> = P extends Parser<infer T> ? T : never;
+
+export const string =
+  (opts: { max?: number; min?: number; pattern?: RegExp } = {}): Parser<string> =>
+  (input, path = '') => {
+    if (typeof input !== 'string') throw new SchemaError(path, 'expected a string');
+    if (opts.min !== undefined && input.length < opts.min) throw new SchemaError(path, `shorter than ${opts.min}`);
+    if (input.length > (opts.max ?? 10_000)) throw new SchemaError(path, `longer than ${opts.max ?? 10_000}`);
+    if (opts.pattern && !opts.pattern.test(input)) throw new SchemaError(path, 'has an invalid format');
+    return input;
+  };
+
+export const literal =
+  <const T extends string | number | boolean>(...values: T[]): Parser<T> =>
+  (input, path = '') => {
+    if (!values.includes(input as T)) throw new SchemaError(path, `expected one of ${values.join(', ')}`);
+    return input as T;
+  };
+
+export const boolean: Parser<boolean> = (input, path = '') => {
+  if (typeof input !== 'boolean') throw new SchemaError(path, 'expected a boolean');
+  return input;
+};
+
+export const integer =
+  (opts: { min?: number; max?: number } = {}): Parser<number> =>
+  (input, path = '') => {
+    if (typeof input !== 'number' || !Number.isSafeInteger(input)) throw new SchemaError(path, 'expected an integer');
+    if (opts.min !== undefined && input < opts.min) throw new SchemaError(path, `less than ${opts.min}`);
+    if (opts.max !== undefined && input > opts.max) throw new SchemaError(path, `more than ${opts.max}`);
+    return input;
+  };
+
+export const optional =
+  <T>(parser: Parser<T>): Parser<T | undefined> =>
+  (input, path) =>
+    input === undefined ? undefined : parser(input, path);
+
+export function isPlainObject(input: unknown): input is Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  const proto = Object.getPrototypeOf(input);
+  return proto === Object.prototype || proto === null;
+}
+
+/** An object with exactly these fields (unknown fields are rejected). */
+export const object =
+  <S extends Record<string, Parser<unknown>>>(shape: S): Parser<{ [K in keyof S]: Infer<S[K]> }> =>
+  (input, path = '') => {
+    if (!isPlainObject(input)) throw new SchemaError(path, 'expected an object');
+    for (const key of Object.keys(input)) {
+      if (!Object.hasOwn(shape, key)) throw new SchemaError(path ? `${path}.${key}` : key, 'unexpected field');
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, parser] of Object.entries(shape)) {
+      const value = parser(input[key], path ? `${path}.${key}` : key);
+      if (value !== undefined) out[key] = value;
+    }
+    return out as { [K in keyof S]: Infer<S[K]> };
+  };
+
+export const array =
+  <T>(item: Parser<T>, opts: { max?: number } = {}): Parser<T[]> =>
+  (input, path = '') => {
+    if (!Array.isArray(input)) throw new SchemaError(path, 'expected an array');
+    if (input.length > (opts.max ?? 1000)) throw new SchemaError(path, `more than ${opts.max ?? 1000} items`);
+    return input.map((v, i) => item(v, `${path}[${i}]`));
+  };
+
+export const union =
+  <P extends Parser<unknown>[]>(...parsers: P): Parser<Infer<P[number]>> =>
+  (input, path = '') => {
+    for (const parser of parsers) {
+      try {
+        return parser(input, path) as Infer<P[number]>;
+      } catch (err) {
+        if (!(err instanceof SchemaError)) throw err;
+      }
+    }
+    throw new SchemaError(path, 'matches no allowed shape');
+  };
+
+/** A DID (`did:method:id`). */
+export const did = string({ max: 2048, pattern: /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$/ });

@@ -1,0 +1,98 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+
+/**
+ * One IndexedDB database holds everything the background owns. Values are
+ * stored as structured clones, so WebCrypto `CryptoKey`s (non-extractable DPoP
+ * private keys) are persisted without ever being exported.
+ */
+export const DB_NAME = 'at-keyring';
+export const DB_VERSION = 1;
+
+/** A stored value with an optional expiry (epoch ms); expired rows are swept. */
+export interface Expiring<V> {
+  value: V;
+  expiresAt: number | null;
+}
+
+/** Names of the key/value stores whose rows carry an expiry. */
+export const EXPIRING_STORES = [
+  'oauthState',
+  'oauthSession',
+  'dpopNonce',
+  'didCache',
+  'handleCache',
+  'authServerMetadata',
+  'resourceMetadata',
+] as const;
+export type ExpiringStoreName = (typeof EXPIRING_STORES)[number];
+
+export interface AccountRecord {
+  did: string;
+  handle: string;
+  pds: string;
+  /** The authorization server (issuer) that issued this session. */
+  issuer: string;
+  scope: string;
+  signedInAt: number;
+  /** Last time tokens were refreshed or (re)issued. */
+  tokensUpdatedAt: number;
+  /** Access token expiry, when the server gave one. */
+  accessExpiresAt: number | null;
+  /**
+   * When the session itself ends at the latest. Public clients (which this
+   * extension is) get sessions capped at two weeks from sign-in by the
+   * reference authorization server, however often they refresh.
+   */
+  sessionExpiresAt: number;
+  health: AccountHealth;
+}
+
+export type AccountHealth =
+  | { state: 'ok' }
+  | { state: 'reauth-required'; reason: string; at: number };
+
+export interface KeyringSchema extends DBSchema {
+  oauthState: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
+  oauthSession: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
+  dpopNonce: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
+  didCache: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
+  handleCache: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
+  authServerMetadata: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
+  resourceMetadata: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
+  accounts: { key: string; value: AccountRecord };
+  /** Small singletons: active account, pending login bookkeeping, settings. */
+  meta: { key: string; value: unknown };
+}
+
+export type KeyringDB = IDBPDatabase<KeyringSchema>;
+
+export function openKeyringDB(name = DB_NAME): Promise<KeyringDB> {
+  return openDB<KeyringSchema>(name, DB_VERSION, {
+    upgrade(db) {
+      for (const store of EXPIRING_STORES) {
+        db.createObjectStore(store).createIndex('expiresAt', 'expiresAt');
+      }
+      db.createObjectStore('accounts', { keyPath: 'did' });
+      db.createObjectStore('meta');
+    },
+  });
+}
+
+/**
+ * Deletes every expired row of every expiring store. Rows without an expiry
+ * (null) are not in the index range and are kept.
+ */
+export async function sweepExpired(db: KeyringDB, now = Date.now()): Promise<number> {
+  const tx = db.transaction(EXPIRING_STORES, 'readwrite');
+  let removed = 0;
+  for (const name of EXPIRING_STORES) {
+    let cursor = await tx.objectStore(name).index('expiresAt').openCursor(IDBKeyRange.upperBound(now));
+    while (cursor) {
+      await cursor.delete();
+      removed++;
+      cursor = await cursor.continue();
+    }
+  }
+  await tx.done;
+  return removed;
+}

@@ -1,0 +1,115 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { AccountList, LoginAttempt } from '../../accounts/keyring';
+import { keyringApi, onKeyringEvent } from '../api';
+import { AccountCard } from './AccountCard';
+import { NetworkSettingsForm } from './NetworkSettingsForm';
+import { SignInForm } from './SignInForm';
+
+// The popup can close mid sign-in; remember which attempt to report on reopen.
+const PENDING_LOGIN_KEY = 'at-keyring:pending-login';
+
+export function App() {
+  const [list, setList] = useState<AccountList | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [login, setLogin] = useState<LoginAttempt | null>(null);
+  const [checks, setChecks] = useState<Record<string, string>>({});
+
+  const refresh = useCallback(async () => {
+    try {
+      setList(await keyringApi.listAccounts());
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }, []);
+
+  const followLogin = useCallback(async (id: string) => {
+    const status = await keyringApi.loginStatus(id).catch(() => null);
+    if (!status) return localStorage.removeItem(PENDING_LOGIN_KEY);
+    setLogin(status);
+    if (status.status !== 'pending') {
+      localStorage.removeItem(PENDING_LOGIN_KEY);
+      if (status.status === 'failed') setError(status.error?.message ?? 'Sign-in failed.');
+      await refresh();
+    }
+  }, [refresh]);
+
+  useEffect(() => {
+    void refresh();
+    const pending = localStorage.getItem(PENDING_LOGIN_KEY);
+    if (pending) void followLogin(pending);
+    return onKeyringEvent((event) => {
+      if (event.event === 'accountsChanged') void refresh();
+      if (event.event === 'loginFinished') void followLogin(event.loginId);
+    });
+  }, [refresh, followLogin]);
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError('');
+    try {
+      await action();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+      await refresh();
+    }
+  };
+
+  const startLogin = (input: string) =>
+    run(async () => {
+      const attempt = await keyringApi.startLogin(input);
+      localStorage.setItem(PENDING_LOGIN_KEY, attempt.id);
+      setLogin(attempt);
+    });
+
+  return (
+    <main>
+      <header>
+        <h1>AT Keyring</h1>
+      </header>
+      {error && (
+        <p class="error" role="alert" data-testid="error">
+          {error}
+        </p>
+      )}
+      {login?.status === 'pending' && (
+        <p class="note" data-testid="login-pending">
+          Continue signing in to “{login.input}” in the window that opened.
+        </p>
+      )}
+      {list === null ? (
+        <p class="note">Loading…</p>
+      ) : list.accounts.length === 0 ? (
+        <p class="note" data-testid="no-accounts">No accounts yet. Sign in with your handle to start.</p>
+      ) : (
+        <ul class="accounts" data-testid="accounts">
+          {list.accounts.map((account) => (
+            <AccountCard
+              key={account.did}
+              account={account}
+              active={account.did === list.activeDid}
+              busy={busy}
+              checkResult={checks[account.did]}
+              onUse={() => run(() => keyringApi.setActive(account.did))}
+              onSignInAgain={() => startLogin(account.handle)}
+              onSignOut={() => run(() => keyringApi.signOut(account.did))}
+              onCheck={() =>
+                run(async () => {
+                  const result = await keyringApi.check(account.did);
+                  setChecks((c) => ({ ...c, [account.did]: `Session works: the server knows you as @${result.handle}.` }));
+                })
+              }
+            />
+          ))}
+        </ul>
+      )}
+      <SignInForm busy={busy} onSubmit={startLogin} />
+      <details class="advanced">
+        <summary>Network settings</summary>
+        <NetworkSettingsForm />
+      </details>
+    </main>
+  );
+}

@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { NetworkSettings } from '../../oauth/settings';
+import { keyringApi } from '../api';
+
+/** Advanced: where handles and DIDs are resolved (for self-hosted or local networks). */
+export function NetworkSettingsForm() {
+  const [settings, setSettings] = useState<NetworkSettings | null>(null);
+  const [message, setMessage] = useState('');
+  useEffect(() => {
+    keyringApi.getSettings().then(setSettings, (err) => setMessage(err.message));
+  }, []);
+  if (!settings) return message ? <p class="error-text">{message}</p> : null;
+  const field = (key: 'handleResolver' | 'plcDirectoryUrl' | 'clientId', label: string) => (
+    <label>
+      {label}
+      <input
+        data-testid={`setting-${key}`}
+        value={settings[key]}
+        onInput={(e) => setSettings({ ...settings, [key]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+  return (
+    <form
+      class="settings"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          setSettings(await keyringApi.updateSettings(settings));
+          setMessage('Saved.');
+        } catch (err) {
+          setMessage((err as Error).message);
+        }
+      }}
+    >
+      {field('handleResolver', 'Handle resolver')}
+      {field('plcDirectoryUrl', 'PLC directory')}
+      {field('clientId', 'Hosted client metadata URL (empty: loopback client)')}
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={settings.allowHttp}
+          onChange={(e) => setSettings({ ...settings, allowHttp: (e.target as HTMLInputElement).checked })}
+        />
+        Allow plain http servers (development only)
+      </label>
+      <button type="submit">Save</button>
+      {message && <p class="note">{message}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,28 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// See https://wxt.dev/api/config.html
+export default defineConfig({
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => ({
+    name: 'AT Keyring',
+    description: 'A wallet for ATProto accounts: sign in once, let sites act for you with your consent, never share a token.',
+    permissions: [
+      'alarms', // periodic sweep of abandoned sign-ins and stale caches
+      'identity', // launchWebAuthFlow for the hosted client identity
+      'webNavigation', // catches the loopback client's OAuth redirect
+    ],
+    action: { default_title: 'AT Keyring' },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'keyring@atkeyring.dev',
+              strict_min_version: '128.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
+});
