@@ -1,0 +1,56 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openKeyringDB, sweepExpired, type KeyringDB } from './db';
+import { createExpiringStore, plainStore } from './expiring-store';
+
+let db: KeyringDB;
+let counter = 0;
+beforeEach(async () => {
+  db = await openKeyringDB(`test-db-${++counter}`);
+});
+
+describe('expiring store', () => {
+  it('stores, reads and deletes values', async () => {
+    const store = plainStore<{ n: number }>(db, 'didCache', 60_000);
+    expect(await store.get('a')).toBeUndefined();
+    await store.set('a', { n: 1 });
+    expect(await store.get('a')).toEqual({ n: 1 });
+    await store.del('a');
+    expect(await store.get('a')).toBeUndefined();
+  });
+
+  it('reads an expired row as absent and deletes it', async () => {
+    let now = 1_000;
+    const store = plainStore<string>(db, 'handleCache', 100, () => now);
+    await store.set('alice.test', 'did:plc:alice');
+    now = 1_099;
+    expect(await store.get('alice.test')).toBe('did:plc:alice');
+    now = 1_100;
+    expect(await store.get('alice.test')).toBeUndefined();
+    expect(await db.get('handleCache', 'alice.test')).toBeUndefined();
+  });
+
+  it('encodes on write and decodes on read', async () => {
+    const store = createExpiringStore<Date, number>(db, 'dpopNonce', {
+      expiresAt: () => null,
+      encode: (d) => d.getTime(),
+      decode: (n) => new Date(n),
+    });
+    await store.set('k', new Date(42));
+    expect((await db.get('dpopNonce', 'k'))?.value).toBe(42);
+    expect((await store.get('k'))?.getTime()).toBe(42);
+  });
+});
+
+describe('sweepExpired', () => {
+  it('removes expired rows from every store and keeps live and non-expiring rows', async () => {
+    await db.put('oauthState', { value: 'old', expiresAt: 500 }, 'old-state');
+    await db.put('oauthState', { value: 'new', expiresAt: 5_000 }, 'new-state');
+    await db.put('didCache', { value: 'old', expiresAt: 999 }, 'old-did');
+    await db.put('oauthSession', { value: 'forever', expiresAt: null }, 'did:plc:x');
+    const removed = await sweepExpired(db, 1_000);
+    expect(removed).toBe(2);
+    expect(await db.getAllKeys('oauthState')).toEqual(['new-state']);
+    expect(await db.getAllKeys('didCache')).toEqual([]);
+    expect(await db.getAllKeys('oauthSession')).toEqual(['did:plc:x']);
+  });
+});

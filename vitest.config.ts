@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing';
+
+// Unit tests: logic in src/, with fake-indexeddb standing in for IndexedDB
+// and WXT's fake browser for extension APIs.
+export default defineConfig({
+  plugins: [WxtVitest()],
+  // Resolve packages as the extension's bundler does (e.g. jose's WebCrypto
+  // build rather than its Node KeyObject build).
+  resolve: { conditions: ['browser', 'module', 'import', 'default'] },
+  ssr: { resolve: { conditions: ['browser', 'module', 'import', 'default'], externalConditions: ['browser'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/**/*.test.ts'],
+    setupFiles: ['fake-indexeddb/auto'],
+    environment: 'node',
+  },
+});
