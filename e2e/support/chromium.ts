@@ -1,0 +1,61 @@
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { existsSync } from 'node:fs';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  /** The extension's background service worker (restarted on demand). */
+  serviceWorker(): Promise<Worker>;
+  /** Opens the popup UI as a tab, where tests can click it like a person. */
+  openPopup(): Promise<Page>;
+  /** Stops every service worker, as Chrome does to an idle extension. */
+  stopServiceWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts Debian's Chromium with the built extension loaded in a persistent profile. */
+export async function launchWithExtension(extensionPath: string, userDataDir: string): Promise<ExtensionBrowser> {
+  if (!CHROMIUM_PATH) throw new Error('Chromium not found: apt-get install chromium, or set CHROMIUM_PATH');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: process.env.HEADED !== '1',
+    args: [
+      `--disable-extensions-except=${extensionPath}`,
+      `--load-extension=${extensionPath}`,
+      '--no-sandbox',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-gpu',
+    ],
+  });
+  const serviceWorker = async () => {
+    const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    return existing ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  };
+  const extensionId = new URL((await serviceWorker()).url()).host;
+  return {
+    context,
+    extensionId,
+    serviceWorker,
+    async openPopup() {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/popup.html`);
+      return page;
+    },
+    async stopServiceWorkers() {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
+      // Wait until Playwright sees it gone, so the next call really wakes a new one.
+      const deadline = Date.now() + 5_000;
+      while (context.serviceWorkers().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    },
+    close: () => context.close(),
+  };
+}
