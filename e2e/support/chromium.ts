@@ -49,12 +49,18 @@ export async function launchWithExtension(extensionPath: string, userDataDir: st
     async stopServiceWorkers() {
       const page = context.pages()[0] ?? (await context.newPage());
       const cdp = await context.newCDPSession(page);
+      // Resolves once Chromium reports our worker stopped (Playwright keeps
+      // the same Worker handle, which reaches the new instance after a wake-up).
+      const stopped = new Promise<void>((resolve) => {
+        cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+          const ours = versions.filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`));
+          if (ours.length && ours.every((v) => v.runningStatus === 'stopped')) resolve();
+        });
+      });
       await cdp.send('ServiceWorker.enable');
       await cdp.send('ServiceWorker.stopAllWorkers');
+      await stopped;
       await cdp.detach();
-      // Wait until Playwright sees it gone, so the next call really wakes a new one.
-      const deadline = Date.now() + 5_000;
-      while (context.serviceWorkers().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     },
     close: () => context.close(),
   };

@@ -1,0 +1,24 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startPdsProcess, type PdsInfo } from './pds-process';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pds: PdsInfo;
+    chromeExtensionPath: string;
+  }
+}
+
+/** Builds the extension as shipped and starts one local PDS for all e2e files. */
+export default async function setup(project: TestProject) {
+  if (process.env.E2E_SKIP_BUILD !== '1') {
+    execFileSync(path.join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', 'chrome'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const pds = await startPdsProcess();
+  project.provide('pds', pds.info);
+  project.provide('chromeExtensionPath', path.join(ROOT, '.output/chrome-mv3'));
+  return () => pds.stop();
+}

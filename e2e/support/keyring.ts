@@ -1,0 +1,125 @@
+import type { Page, Worker } from 'playwright-core';
+import { expect } from 'vitest';
+import type { ExtensionBrowser } from './chromium';
+import type { PdsInfo } from './pds-process';
+
+type Account = PdsInfo['accounts']['alice'];
+
+/** Points the extension at the local network through the popup's privileged channel. */
+export async function configureNetwork(popup: Page, pds: PdsInfo) {
+  const response = await popup.evaluate(
+    (settings) => (globalThis as any).chrome.runtime.sendMessage({ op: 'settings.update', settings }),
+    { handleResolver: pds.pdsUrl, plcDirectoryUrl: pds.plcUrl, allowHttp: true, clientId: '' },
+  );
+  expect(response).toMatchObject({ ok: true });
+}
+
+/**
+ * Signs in from the popup like a person: types the handle, then uses the
+ * PDS's own sign-in and consent pages in the window the extension opens.
+ */
+export async function signIn(
+  browser: ExtensionBrowser,
+  popup: Page,
+  account: Account,
+  decision: 'authorize' | 'deny' = 'authorize',
+) {
+  await popup.getByTestId('login-input').fill(account.handle);
+  const authPagePromise = browser.context.waitForEvent('page');
+  await popup.getByTestId('login-submit').click();
+  const auth = await authPagePromise;
+  await auth.getByPlaceholder('Password').fill(account.password);
+  await auth.getByRole('button', { name: 'Sign in' }).click();
+  const closed = auth.waitForEvent('close', { timeout: 20_000 });
+  if (decision === 'authorize') {
+    await auth.getByRole('button', { name: 'Authorize' }).click();
+  } else {
+    await auth.getByRole('button', { name: 'Deny access' }).click();
+  }
+  // The extension catches the redirect and closes the window itself.
+  await closed;
+}
+
+export function accountCard(popup: Page, did: string) {
+  return popup.locator(`[data-testid=account][data-did="${did}"]`);
+}
+
+/** Reads an account's stored OAuth session inside the background (test-only inspection). */
+export async function readStoredSession(sw: Worker, did: string) {
+  return sw.evaluate(async (did) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('at-keyring');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const row = await new Promise<any>((resolve, reject) => {
+      const req = db.transaction('oauthSession').objectStore('oauthSession').get(did);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    db.close();
+    if (!row) return null;
+    // Keep the live key pair in the worker for later DPoP calls by the test.
+    (globalThis as any).__testSessions ??= {};
+    (globalThis as any).__testSessions[did] = row.value;
+    const { tokenSet, dpopKey } = row.value;
+    return {
+      accessToken: tokenSet.access_token as string,
+      refreshToken: tokenSet.refresh_token as string | undefined,
+      aud: tokenSet.aud as string,
+      iss: tokenSet.iss as string,
+      privateKeyExtractable: (dpopKey.keyPair as CryptoKeyPair).privateKey.extractable,
+    };
+  }, did);
+}
+
+/**
+ * Makes a DPoP-bound request with the token and key the test saved earlier
+ * via readStoredSession, bypassing the extension, to see what the PDS itself
+ * says. `form` sends an urlencoded POST (e.g. to the revocation endpoint);
+ * otherwise it is a GET carrying the access token.
+ */
+export async function requestWithSavedSession(
+  sw: Worker,
+  did: string,
+  target: { url: string; form?: Record<string, string> },
+): Promise<{ status: number; body: any }> {
+  return sw.evaluate(
+    async ({ did, url, form }) => {
+      const saved = (globalThis as any).__testSessions?.[did];
+      if (!saved) throw new Error('no saved session for ' + did);
+      const b64url = (bytes: ArrayBuffer | Uint8Array) =>
+        btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const enc = new TextEncoder();
+      const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', saved.dpopKey.keyPair.publicKey);
+      const method = form ? 'POST' : 'GET';
+      const ath = form ? undefined : b64url(await crypto.subtle.digest('SHA-256', enc.encode(saved.tokenSet.access_token)));
+      const proof = async (nonce?: string) => {
+        const header = b64url(enc.encode(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk: { kty, crv, x, y } })));
+        const payload = b64url(
+          enc.encode(JSON.stringify({ jti: crypto.randomUUID(), htm: method, htu: url, iat: Math.floor(Date.now() / 1000), ath, nonce })),
+        );
+        const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, saved.dpopKey.keyPair.privateKey, enc.encode(`${header}.${payload}`));
+        return `${header}.${payload}.${b64url(sig)}`;
+      };
+      const call = async (nonce?: string) =>
+        fetch(url, {
+          method,
+          headers: form
+            ? { dpop: await proof(nonce) }
+            : { authorization: `DPoP ${saved.tokenSet.access_token}`, dpop: await proof(nonce) },
+          body: form ? new URLSearchParams(form) : undefined,
+        });
+      let res = await call();
+      const nonce = res.headers.get('dpop-nonce');
+      if ((res.status === 401 || res.status === 400) && nonce) res = await call(nonce);
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    { did, ...target },
+  );
+}
+
+/** com.atproto.server.getSession with the saved token (see requestWithSavedSession). */
+export async function getSessionWithSavedToken(sw: Worker, did: string, pdsUrl: string) {
+  return requestWithSavedSession(sw, did, { url: `${pdsUrl}/xrpc/com.atproto.server.getSession` });
+}
