@@ -1,0 +1,68 @@
+/**
+ * The main job: a local ATProto network (PLC + PDS with demo accounts), the
+ * extension built as shipped, and Chromium with it loaded and pointed at the
+ * local network. Headed where a display exists; otherwise headless, printing
+ * what to open. Runs until Ctrl-C.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { launchWithExtension } from '../e2e/support/chromium';
+import { startPdsProcess } from '../e2e/support/pds-process';
+import { configureNetwork } from '../e2e/support/keyring';
+import { startDemoSite } from './demo-site';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+async function main() {
+  console.log('Building the extension…');
+  execFileSync(path.join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', 'chrome'], { cwd: ROOT, stdio: 'ignore' });
+  const extensionPath = path.join(ROOT, '.output/chrome-mv3');
+
+  console.log('Starting the local PDS…');
+  const pds = await startPdsProcess();
+  const site = await startDemoSite();
+
+  const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  if (!headed) process.env.HEADED = '0';
+  else process.env.HEADED = '1';
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-demo-'));
+  const browser = await launchWithExtension(extensionPath, profile);
+  const popup = await browser.openPopup();
+  await configureNetwork(popup, pds.info);
+  const sitePage = await browser.context.newPage();
+  await sitePage.goto(site.url);
+
+  const { alice, bob } = pds.info.accounts;
+  console.log(`
+AT Keyring demo is running.
+  PDS:            ${pds.info.pdsUrl}
+  Demo site:      ${site.url}
+  Extension:      ${extensionPath} (id ${browser.extensionId})
+  Popup:          chrome-extension://${browser.extensionId}/popup.html
+  Accounts:       ${alice.handle} / ${alice.password}    ${bob.handle} / ${bob.password}
+${
+  headed
+    ? 'Chromium is open: sign in from the AT Keyring popup tab, then use the demo site.'
+    : `No display found: Chromium runs headless. To try it by hand, load ${extensionPath} as an unpacked
+extension in Chrome, set its Network settings to handle resolver ${pds.info.pdsUrl}, PLC ${pds.info.plcUrl},
+"Allow plain http" on, and open ${site.url}.`
+}
+Press Ctrl-C to stop.`);
+
+  const stop = async () => {
+    await browser.close().catch(() => {});
+    await site.close();
+    await pds.stop();
+    await rm(profile, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
