@@ -3,6 +3,8 @@ import preact from '@preact/preset-vite';
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({
+  // MV3 everywhere; in Firefox the background runs as an event page.
+  manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
     name: 'AT Keyring',

@@ -15,7 +15,14 @@ declare module 'vitest' {
 /** Builds the extension as shipped and starts one local PDS for all e2e files. */
 export default async function setup(project: TestProject) {
   if (process.env.E2E_SKIP_BUILD !== '1') {
-    execFileSync(path.join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', 'chrome'], { cwd: ROOT, stdio: 'inherit' });
+    // Quiet unless it fails: the bundler's warnings about duplicated @atproto/did copies are noise here.
+    try {
+      execFileSync(path.join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', 'chrome'], { cwd: ROOT, stdio: 'pipe' });
+    } catch (err) {
+      const { stdout, stderr } = err as { stdout?: Buffer; stderr?: Buffer };
+      console.error(`${stdout ?? ''}${stderr ?? ''}`);
+      throw err;
+    }
   }
   const pds = await startPdsProcess();
   project.provide('pds', pds.info);
