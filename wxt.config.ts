@@ -13,6 +13,7 @@ export default defineConfig({
       'alarms', // periodic sweep of abandoned sign-ins and stale caches
       'identity', // launchWebAuthFlow for the hosted client identity
       'webNavigation', // catches the loopback client's OAuth redirect
+      'storage', // session storage: which tabs to send site events to
     ],
     action: { default_title: 'AT Keyring' },
     ...(browser === 'firefox'

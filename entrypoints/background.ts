@@ -1,24 +1,29 @@
 import { browser } from 'wxt/browser';
-import { Keyring } from '@/src/accounts/keyring';
-import { browserKeyringPlatform } from '@/src/background/keyring-platform';
+import { handlePageMessage, isPageMessage } from '@/src/background/page-channel';
 import { handlePopupRequest, isExtensionPage } from '@/src/background/popup-router';
-import { buildTimeSettings } from '@/src/oauth/settings';
+import { createBackgroundServices } from '@/src/background/services';
 import { LOOPBACK_REDIRECT_URI } from '@/src/oauth/client-identity';
-import { openKeyringDB } from '@/src/storage/db';
+import { buildTimeSettings } from '@/src/oauth/settings';
 
 // Wiring only: the logic lives in src/. Listeners are registered synchronously
 // at start-up so that a stopped service worker is woken by them.
 export default defineBackground(() => {
-  const keyringReady = openKeyringDB().then(
-    (db) => new Keyring(db, browserKeyringPlatform(() => {}), buildTimeSettings(import.meta.env)),
-  );
+  const ready = createBackgroundServices(buildTimeSettings(import.meta.env));
   const extensionOrigin = browser.runtime.getURL('/');
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (!isExtensionPage(sender, browser.runtime.id, extensionOrigin)) return false;
-    if (typeof message === 'object' && message && 'channel' in message) return false; // our own broadcasts
-    keyringReady.then((keyring) => handlePopupRequest(keyring, message)).then(sendResponse);
-    return true;
+    if (isExtensionPage(sender, browser.runtime.id, extensionOrigin)) {
+      // The privileged channel: popup and consent window only.
+      if (typeof message === 'object' && message && 'channel' in message) return false; // our own broadcasts
+      ready.then((s) => handlePopupRequest(s, message)).then(sendResponse);
+      return true;
+    }
+    if (sender.tab && isPageMessage(message)) {
+      // The page channel: content scripts relaying website requests.
+      ready.then((s) => handlePageMessage(s, message, sender)).then(sendResponse);
+      return true;
+    }
+    return false;
   });
 
   // The loopback client's redirect goes to an address where nothing listens:
@@ -27,7 +32,7 @@ export default defineBackground(() => {
   const filter = { url: [{ hostEquals: callback.hostname, pathEquals: callback.pathname }] };
   const onCallbackNavigation = (details: { url: string; tabId: number; frameId: number }) => {
     if (details.frameId !== 0) return;
-    void keyringReady.then(async (keyring) => {
+    void ready.then(async ({ keyring }) => {
       const login = await keyring.completeLoginFromUrl(details.url);
       if (login) await browser.tabs.remove(details.tabId).catch(() => {});
     });
@@ -36,9 +41,13 @@ export default defineBackground(() => {
   browser.webNavigation.onCommitted.addListener(onCallbackNavigation, filter);
   browser.webNavigation.onErrorOccurred.addListener(onCallbackNavigation, filter);
 
+  // Closing a consent window is a rejection.
+  browser.windows.onRemoved.addListener((windowId) => void ready.then(({ prompts }) => prompts.windowClosed(windowId)));
+  browser.tabs.onRemoved.addListener((tabId) => void ready.then(({ events }) => events.forgetTab(tabId)));
+
   browser.alarms.create('sweep', { periodInMinutes: 5 });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === 'sweep') void keyringReady.then((keyring) => keyring.sweep());
+    if (alarm.name === 'sweep') void ready.then(({ keyring, prompts }) => Promise.all([keyring.sweep(), prompts.sweep()]));
   });
-  void keyringReady.then((keyring) => keyring.sweep());
+  void ready.then(({ keyring, prompts }) => Promise.all([keyring.sweep(), prompts.sweep()]));
 });

@@ -30,6 +30,7 @@ export interface LoginAttempt {
 
 export type KeyringEvent =
   | { type: 'accountsChanged' }
+  | { type: 'activeChanged'; did: string }
   | { type: 'sessionEnded'; did: string; reason: string }
   | { type: 'loginFinished'; login: LoginAttempt };
 
@@ -231,6 +232,7 @@ export class Keyring {
   async setActive(did: string): Promise<void> {
     await this.getAccount(did);
     await this.db.put('meta', did, 'activeDid');
+    this.platform.notify({ type: 'activeChanged', did });
     this.platform.notify({ type: 'accountsChanged' });
   }
 

@@ -1,21 +1,29 @@
 import type { Keyring } from '../accounts/keyring';
 import { KeyringError } from '../accounts/errors';
+import type { Broker } from '../broker/broker';
+import type { GrantStore } from '../broker/grants';
+import type { PromptManager } from '../broker/prompts';
+import { describeScope } from '../permissions/describe';
 import { popupRequest, type PopupRequest, type PopupResponse } from '../protocol/popup';
 import { SchemaError } from '../protocol/schema';
 
-/**
- * True only for the extension's own pages (popup, consent window). Content
- * scripts share the extension id but run inside web pages, so the sender's URL
- * (set by the browser) must be one of ours and no tab page may be involved
- * unless that tab shows an extension page.
- */
-export function isExtensionPage(sender: { id?: string; url?: string; origin?: string }, extensionId: string, extensionOrigin: string): boolean {
-  if (sender.id !== extensionId) return false;
-  const url = sender.url ?? '';
-  return url.startsWith(extensionOrigin);
+export interface PrivilegedContext {
+  keyring: Keyring;
+  broker: Broker;
+  grants: GrantStore;
+  prompts: PromptManager;
 }
 
-export async function handlePopupRequest(keyring: Keyring, raw: unknown): Promise<PopupResponse> {
+/**
+ * True only for the extension's own pages (popup, consent window). Content
+ * scripts share the extension id but run inside web pages, so the sender's
+ * URL (set by the browser) must be an extension page.
+ */
+export function isExtensionPage(sender: { id?: string; url?: string }, extensionId: string, extensionOrigin: string): boolean {
+  return sender.id === extensionId && (sender.url ?? '').startsWith(extensionOrigin);
+}
+
+export async function handlePopupRequest(ctx: PrivilegedContext, raw: unknown): Promise<PopupResponse> {
   let request: PopupRequest;
   try {
     request = popupRequest(raw);
@@ -24,7 +32,7 @@ export async function handlePopupRequest(keyring: Keyring, raw: unknown): Promis
     return { ok: false, error: { code: 'invalid-request', message } };
   }
   try {
-    return { ok: true, result: await dispatch(keyring, request) };
+    return { ok: true, result: await dispatch(ctx, request) };
   } catch (err) {
     if (err instanceof KeyringError) return { ok: false, error: { code: err.code, message: err.message } };
     console.error('AT Keyring: popup request failed', request.op, err);
@@ -32,7 +40,16 @@ export async function handlePopupRequest(keyring: Keyring, raw: unknown): Promis
   }
 }
 
-function dispatch(keyring: Keyring, request: PopupRequest): Promise<unknown> {
+/** A site's grants as the popup shows them. */
+export interface SiteGrantView {
+  origin: string;
+  did: string;
+  handle: string;
+  scope: string;
+  lines: string[];
+}
+
+async function dispatch({ keyring, broker, grants, prompts }: PrivilegedContext, request: PopupRequest): Promise<unknown> {
   switch (request.op) {
     case 'accounts.list':
       return keyring.listAccounts();
@@ -50,5 +67,35 @@ function dispatch(keyring: Keyring, request: PopupRequest): Promise<unknown> {
       return keyring.settings();
     case 'settings.update':
       return keyring.updateSettings(request.settings);
+    case 'prompt.get': {
+      const prompt = await prompts.get(request.id);
+      if (!prompt) return null;
+      const lines = prompt.details.kind === 'connect' ? prompt.details.scope.map(describeScope) : prompt.details.summary;
+      return { prompt, lines, ...(await keyring.listAccounts()) };
+    }
+    case 'prompt.decide':
+      return prompts.decide(
+        request.id,
+        request.outcome === 'approve'
+          ? { outcome: 'approve', did: request.did, remember: request.remember }
+          : { outcome: 'reject', reason: 'denied' },
+      );
+    case 'grants.list': {
+      const { accounts } = await keyring.listAccounts();
+      const all = await grants.all();
+      return all
+        .sort((a, b) => a.origin.localeCompare(b.origin) || b.selectedAt - a.selectedAt)
+        .map(
+          (g): SiteGrantView => ({
+            origin: g.origin,
+            did: g.did,
+            handle: accounts.find((a) => a.did === g.did)?.handle ?? g.did,
+            scope: g.scope,
+            lines: g.scope.split(' ').map(describeScope),
+          }),
+        );
+    }
+    case 'grants.revoke':
+      return broker.revokeSite(request.origin).then(() => null);
   }
 }

@@ -13,6 +13,16 @@ export const popupRequest = union(
   object({ op: literal('login.start'), input: string({ max: 512 }) }),
   object({ op: literal('login.status'), id: string({ max: 64 }) }),
   object({ op: literal('settings.get') }),
+  object({ op: literal('prompt.get'), id: string({ max: 64 }) }),
+  object({
+    op: literal('prompt.decide'),
+    id: string({ max: 64 }),
+    outcome: literal('approve', 'reject'),
+    did: optional(did),
+    remember: optional(boolean),
+  }),
+  object({ op: literal('grants.list') }),
+  object({ op: literal('grants.revoke'), origin: string({ max: 2048 }) }),
   object({
     op: literal('settings.update'),
     settings: object({

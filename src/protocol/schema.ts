@@ -58,9 +58,17 @@ export function isPlainObject(input: unknown): input is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** Fields whose parser may return undefined become optional keys. */
+export type ObjectOf<S extends Record<string, Parser<unknown>>> = Simplify<
+  { [K in keyof S as undefined extends Infer<S[K]> ? never : K]: Infer<S[K]> } & {
+    [K in keyof S as undefined extends Infer<S[K]> ? K : never]?: Infer<S[K]>;
+  }
+>;
+
 /** An object with exactly these fields (unknown fields are rejected). */
 export const object =
-  <S extends Record<string, Parser<unknown>>>(shape: S): Parser<{ [K in keyof S]: Infer<S[K]> }> =>
+  <S extends Record<string, Parser<unknown>>>(shape: S): Parser<ObjectOf<S>> =>
   (input, path = '') => {
     if (!isPlainObject(input)) throw new SchemaError(path, 'expected an object');
     for (const key of Object.keys(input)) {
@@ -71,7 +79,7 @@ export const object =
       const value = parser(input[key], path ? `${path}.${key}` : key);
       if (value !== undefined) out[key] = value;
     }
-    return out as { [K in keyof S]: Infer<S[K]> };
+    return out as ObjectOf<S>;
   };
 
 export const array =

@@ -6,7 +6,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
  * private keys) are persisted without ever being exported.
  */
 export const DB_NAME = 'at-keyring';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** A stored value with an optional expiry (epoch ms); expired rows are swept. */
 export interface Expiring<V> {
@@ -51,6 +51,46 @@ export type AccountHealth =
   | { state: 'ok' }
   | { state: 'reauth-required'; reason: string; at: number };
 
+/** What one site (origin) may do as one account. Scope uses ATProto scope syntax. */
+export interface GrantRecord {
+  origin: string;
+  did: string;
+  scope: string;
+  createdAt: number;
+  /** Last connect or selection; the site's current account is its most recent grant. */
+  selectedAt: number;
+}
+
+/** A question waiting for the user in a consent window; survives worker restarts. */
+export interface PromptRecord {
+  id: string;
+  origin: string;
+  /** The page's request id, so a re-sent request finds its prompt again. */
+  requestId: string;
+  kind: 'connect' | 'call';
+  createdAt: number;
+  expiresAt: number;
+  windowId?: number;
+  details: PromptDetails;
+  decision?: PromptDecision;
+}
+
+export type PromptDetails =
+  | { kind: 'connect'; scope: string[]; account?: string }
+  | { kind: 'call'; did: string; method: string; summary: string[]; scopes: string[] };
+
+export type PromptDecision =
+  | { outcome: 'approve'; did?: string; remember?: boolean }
+  | { outcome: 'reject'; reason: 'denied' | 'closed' | 'expired' };
+
+/** Outcome of a page request that changes data, kept briefly to answer a re-sent request. */
+export interface RequestLedgerRecord {
+  key: string;
+  state: 'started' | 'done';
+  response?: unknown;
+  expiresAt: number;
+}
+
 export interface KeyringSchema extends DBSchema {
   oauthState: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
   oauthSession: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
@@ -62,18 +102,32 @@ export interface KeyringSchema extends DBSchema {
   accounts: { key: string; value: AccountRecord };
   /** Small singletons: active account, pending login bookkeeping, settings. */
   meta: { key: string; value: unknown };
+  grants: { key: [string, string]; value: GrantRecord; indexes: { did: string; origin: string } };
+  prompts: { key: string; value: PromptRecord; indexes: { origin: string; expiresAt: number } };
+  requests: { key: string; value: RequestLedgerRecord; indexes: { expiresAt: number } };
 }
 
 export type KeyringDB = IDBPDatabase<KeyringSchema>;
 
 export function openKeyringDB(name = DB_NAME): Promise<KeyringDB> {
   return openDB<KeyringSchema>(name, DB_VERSION, {
-    upgrade(db) {
-      for (const store of EXPIRING_STORES) {
-        db.createObjectStore(store).createIndex('expiresAt', 'expiresAt');
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        for (const store of EXPIRING_STORES) {
+          db.createObjectStore(store).createIndex('expiresAt', 'expiresAt');
+        }
+        db.createObjectStore('accounts', { keyPath: 'did' });
+        db.createObjectStore('meta');
       }
-      db.createObjectStore('accounts', { keyPath: 'did' });
-      db.createObjectStore('meta');
+      if (oldVersion < 2) {
+        const grants = db.createObjectStore('grants', { keyPath: ['origin', 'did'] });
+        grants.createIndex('did', 'did');
+        grants.createIndex('origin', 'origin');
+        const prompts = db.createObjectStore('prompts', { keyPath: 'id' });
+        prompts.createIndex('origin', 'origin');
+        prompts.createIndex('expiresAt', 'expiresAt');
+        db.createObjectStore('requests', { keyPath: 'key' }).createIndex('expiresAt', 'expiresAt');
+      }
     },
   });
 }
@@ -94,5 +148,14 @@ export async function sweepExpired(db: KeyringDB, now = Date.now()): Promise<num
     }
   }
   await tx.done;
+  // The request ledger only answers re-sent requests for a few minutes.
+  const ledger = db.transaction('requests', 'readwrite');
+  let cursor = await ledger.store.index('expiresAt').openCursor(IDBKeyRange.upperBound(now));
+  while (cursor) {
+    await cursor.delete();
+    removed++;
+    cursor = await cursor.continue();
+  }
+  await ledger.done;
   return removed;
 }

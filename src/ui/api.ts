@@ -1,5 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
+import type { SiteGrantView } from '../background/popup-router';
+import type { PromptRecord, AccountRecord } from '../storage/db';
 import type { NetworkSettings } from '../oauth/settings';
 import { POPUP_EVENT_CHANNEL, type PopupEvent, type PopupRequest, type PopupResponse } from '../protocol/popup';
 
@@ -30,6 +32,12 @@ export const keyringApi = {
   loginStatus: (id: string) => call<LoginAttempt | null>({ op: 'login.status', id }),
   getSettings: () => call<NetworkSettings>({ op: 'settings.get' }),
   updateSettings: (settings: NetworkSettings) => call<NetworkSettings>({ op: 'settings.update', settings }),
+  getPrompt: (id: string) =>
+    call<{ prompt: PromptRecord; lines: string[]; accounts: AccountRecord[]; activeDid: string | null } | null>({ op: 'prompt.get', id }),
+  decidePrompt: (id: string, outcome: 'approve' | 'reject', extra: { did?: string; remember?: boolean } = {}) =>
+    call<boolean>({ op: 'prompt.decide', id, outcome, ...extra }),
+  listGrants: () => call<SiteGrantView[]>({ op: 'grants.list' }),
+  revokeSite: (origin: string) => call<null>({ op: 'grants.revoke', origin }),
 };
 
 export function onKeyringEvent(listener: (event: PopupEvent) => void): () => void {

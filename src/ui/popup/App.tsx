@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { AccountList, LoginAttempt } from '../../accounts/keyring';
 import { keyringApi, onKeyringEvent } from '../api';
 import { AccountCard } from './AccountCard';
+import { ConnectedSites } from './ConnectedSites';
 import { NetworkSettingsForm } from './NetworkSettingsForm';
 import { SignInForm } from './SignInForm';
 
@@ -106,6 +107,7 @@ export function App() {
         </ul>
       )}
       <SignInForm busy={busy} onSubmit={startLogin} />
+      <ConnectedSites />
       <details class="advanced">
         <summary>Network settings</summary>
         <NetworkSettingsForm />

@@ -1,0 +1,60 @@
+import { browser } from 'wxt/browser';
+import { Keyring, type KeyringEvent } from '../accounts/keyring';
+import { Broker } from '../broker/broker';
+import { GrantStore } from '../broker/grants';
+import { PromptManager } from '../broker/prompts';
+import { OriginRateLimiter } from '../broker/rate-limit';
+import { SiteEvents, type FrameRef } from '../broker/site-events';
+import type { NetworkSettings } from '../oauth/settings';
+import { openKeyringDB, type KeyringDB } from '../storage/db';
+import { browserKeyringPlatform } from './keyring-platform';
+
+export interface BackgroundServices {
+  db: KeyringDB;
+  keyring: Keyring;
+  grants: GrantStore;
+  prompts: PromptManager;
+  events: SiteEvents;
+  broker: Broker;
+}
+
+const FRAMES_KEY = 'at-keyring:frames';
+
+/** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
+export async function createBackgroundServices(defaults: NetworkSettings): Promise<BackgroundServices> {
+  const db = await openKeyringDB();
+  let broker: Broker | undefined;
+  const onKeyringEvent = (event: KeyringEvent) => {
+    if (event.type === 'sessionEnded') void broker?.sessionEnded(event.did, event.reason === 'signed-out');
+    if (event.type === 'activeChanged') void broker?.activeAccountChanged(event.did);
+  };
+  const keyring = new Keyring(db, browserKeyringPlatform(onKeyringEvent), defaults);
+  const grants = new GrantStore(db);
+  const prompts = new PromptManager(db, {
+    async open(promptId) {
+      const win = await browser.windows.create({
+        url: browser.runtime.getURL(`/consent.html?prompt=${encodeURIComponent(promptId)}`),
+        type: 'popup',
+        width: 440,
+        height: 640,
+        focused: true,
+      });
+      return win?.id;
+    },
+    async close(windowId) {
+      await browser.windows.remove(windowId);
+    },
+  });
+  // The frame registry survives worker restarts (session storage), not browser restarts.
+  const events = new SiteEvents(
+    {
+      load: async () => ((await browser.storage.session.get(FRAMES_KEY))[FRAMES_KEY] as FrameRef[] | undefined) ?? [],
+      save: (frames) => browser.storage.session.set({ [FRAMES_KEY]: frames }),
+    },
+    async (frame, message) => {
+      await browser.tabs.sendMessage(frame.tabId, message, { frameId: frame.frameId });
+    },
+  );
+  broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter() });
+  return { db, keyring, grants, prompts, events, broker };
+}

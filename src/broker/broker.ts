@@ -1,0 +1,322 @@
+import type { Keyring } from '../accounts/keyring';
+import { KeyringError } from '../accounts/errors';
+import { describeRequirement } from '../permissions/describe';
+import { isAllowed, policyForServiceAuth, policyForXrpc, scopesFor, type CallPolicy } from '../permissions/requirements';
+import { parseRequestedScope, ScopeRequestError, scopeCovers } from '../permissions/scopes';
+import {
+  connectParams,
+  ErrorCode,
+  fromWire,
+  isPageMethod,
+  pageRequestEnvelope,
+  ProviderRpcError,
+  serviceAuthParams,
+  xrpcParams,
+  type AccountSummary,
+  type ConnectResult,
+  type PageResponse,
+  type XrpcParams,
+  type XrpcResult,
+} from '../protocol/page';
+import { SchemaError } from '../protocol/schema';
+import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
+import type { AccountRecord, GrantRecord, KeyringDB } from '../storage/db';
+import type { GrantStore } from './grants';
+import type { PromptManager } from './prompts';
+import type { OriginRateLimiter } from './rate-limit';
+import type { SiteEvents } from './site-events';
+import { executeXrpc, httpMethodOf, XRPC_TIMEOUT_MS } from './xrpc';
+
+/** How long the outcome of a data-changing call is kept to answer a re-sent request. */
+const LEDGER_TTL_MS = 5 * 60_000;
+
+export interface BrokerDeps {
+  db: KeyringDB;
+  keyring: Keyring;
+  grants: GrantStore;
+  prompts: PromptManager;
+  events: SiteEvents;
+  limiter: OriginRateLimiter;
+  now?: () => number;
+  xrpcTimeoutMs?: number;
+}
+
+/**
+ * Answers website requests (shared/PROVIDER_API.md). The origin always comes
+ * from the browser (the caller passes the sender's origin), never from the
+ * message. Every request gets an answer: a result or an error with a code.
+ */
+export class Broker {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: BrokerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async handle(origin: string, raw: unknown): Promise<PageResponse> {
+    let release: (() => void) | null = null;
+    try {
+      if (!isWebOrigin(origin)) throw new ProviderRpcError(ErrorCode.unauthorized, 'Only http(s) pages can use AT Keyring');
+      const envelope = pageRequestEnvelope(raw);
+      release = this.deps.limiter.acquire(origin);
+      if (!release) throw new ProviderRpcError(ErrorCode.rateLimited, 'Too many requests from this site; slow down');
+      if (!isPageMethod(envelope.method)) {
+        throw new ProviderRpcError(ErrorCode.unsupportedMethod, `Unknown method "${envelope.method.slice(0, 64)}"`);
+      }
+      const params = envelope.params === undefined ? {} : fromWire(envelope.params);
+      switch (envelope.method) {
+        case 'atproto_connect':
+          return { result: await this.connect(origin, envelope.id, connectParams(params, 'params')) };
+        case 'atproto_accounts':
+          return { result: await this.accountsFor(origin) };
+        case 'atproto_disconnect':
+          return { result: await this.disconnect(origin) };
+        case 'atproto_xrpc':
+          return { result: await this.xrpc(origin, envelope.id, xrpcParams(params, 'params')) };
+        case 'atproto_serviceAuth':
+          return { result: await this.serviceAuth(origin, envelope.id, serviceAuthParams(params, 'params')) };
+      }
+      throw new ProviderRpcError(ErrorCode.unsupportedMethod, 'Unknown method');
+    } catch (err) {
+      return { error: toProviderError(err) };
+    } finally {
+      release?.();
+    }
+  }
+
+  // ---- methods -------------------------------------------------------------
+
+  private async connect(origin: string, requestId: string, params: ReturnType<typeof connectParams>): Promise<ConnectResult> {
+    let tokens: string[];
+    try {
+      tokens = parseRequestedScope(params.scope);
+    } catch (err) {
+      throw new ProviderRpcError(ErrorCode.invalidParams, (err as ScopeRequestError).message);
+    }
+    const { accounts } = await this.deps.keyring.listAccounts();
+    const wanted = params.account ? findAccount(accounts, params.account) : undefined;
+
+    // An existing grant that already covers the request answers without a prompt.
+    const grants = await this.deps.grants.forOrigin(origin);
+    const candidates = wanted ? grants.filter((g) => g.did === wanted.did) : grants;
+    for (const grant of candidates) {
+      const account = accounts.find((a) => a.did === grant.did);
+      if (account?.health.state === 'ok' && scopeCovers(grant.scope, tokens)) {
+        const wasCurrent = grants[0]?.did === grant.did;
+        await this.deps.grants.select(origin, grant.did);
+        if (!wasCurrent) await this.emitAccounts(origin);
+        return connectResult(account, grant);
+      }
+    }
+
+    const decision = await this.deps.prompts.ask(origin, requestId, {
+      kind: 'connect',
+      scope: tokens,
+      account: wanted?.did ?? params.account,
+    });
+    if (decision.outcome === 'reject') throw rejection(decision.reason);
+    const account = accounts.find((a) => a.did === decision.did) ?? (decision.did ? await this.deps.keyring.getAccount(decision.did).catch(() => undefined) : undefined);
+    if (!account) throw new ProviderRpcError(ErrorCode.userRejected, 'No account was chosen');
+    const grant = await this.deps.grants.extend(origin, account.did, tokens);
+    await this.emitAccounts(origin);
+    return connectResult(account, grant);
+  }
+
+  async accountsFor(origin: string): Promise<AccountSummary[]> {
+    const grants = await this.deps.grants.forOrigin(origin);
+    const { accounts } = await this.deps.keyring.listAccounts();
+    return grants.flatMap((g) => {
+      const account = accounts.find((a) => a.did === g.did);
+      return account ? [{ did: account.did, handle: account.handle }] : [];
+    });
+  }
+
+  private async disconnect(origin: string): Promise<null> {
+    if (await this.deps.grants.revokeOrigin(origin)) await this.emitAccounts(origin);
+    return null;
+  }
+
+  private async xrpc(origin: string, requestId: string, call: XrpcParams): Promise<XrpcResult> {
+    const { grant, account } = await this.currentGrant(origin, call.did);
+    await this.authorize(origin, requestId, grant, account, policyForXrpc(call, grant.scope), call.noPrompt, call.nsid);
+    const run = async () => executeXrpc(await this.session(account), call, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
+    const result = httpMethodOf(call) === 'POST' ? await this.once(origin, requestId, run) : await run();
+    if (result.status === 401) await this.assertSessionAlive(account);
+    return result;
+  }
+
+  private async serviceAuth(origin: string, requestId: string, params: ReturnType<typeof serviceAuthParams>) {
+    const { grant, account } = await this.currentGrant(origin, params.did);
+    await this.authorize(origin, requestId, grant, account, policyForServiceAuth(params), params.noPrompt, 'com.atproto.server.getServiceAuth');
+    const query: Record<string, string | number> = { aud: params.aud };
+    if (params.lxm) query.lxm = params.lxm;
+    if (params.exp) query.exp = params.exp;
+    const result = await executeXrpc(await this.session(account), { nsid: 'com.atproto.server.getServiceAuth', params: query });
+    const body = result.body as { token?: unknown; error?: string; message?: string } | null;
+    if (result.status === 200 && typeof body?.token === 'string') return { token: body.token };
+    if (result.status === 401) await this.assertSessionAlive(account);
+    throw new ProviderRpcError(
+      result.status === 400 ? ErrorCode.invalidParams : ErrorCode.internal,
+      `The PDS refused the service token: ${body?.message ?? body?.error ?? result.status}`,
+      { status: result.status, error: body?.error },
+    );
+  }
+
+  // ---- helpers -----------------------------------------------------------------
+
+  private async currentGrant(origin: string, did?: string): Promise<{ grant: GrantRecord; account: AccountRecord }> {
+    const grants = await this.deps.grants.forOrigin(origin);
+    const grant = did ? grants.find((g) => g.did === did) : grants[0];
+    if (!grant) throw new ProviderRpcError(ErrorCode.unauthorized, 'This site is not connected; call atproto_connect first');
+    const account = await this.deps.keyring.getAccount(grant.did).catch(() => undefined);
+    if (!account || account.health.state !== 'ok') {
+      throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');
+    }
+    return { grant, account };
+  }
+
+  /** Checks a call against the grant; outside it, asks the user unless told not to. */
+  private async authorize(
+    origin: string,
+    requestId: string,
+    grant: GrantRecord,
+    account: AccountRecord,
+    policy: CallPolicy,
+    noPrompt: boolean | undefined,
+    method: string,
+  ): Promise<void> {
+    if (policy.kind === 'forbidden') {
+      throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is not available to websites (${policy.reason})`);
+    }
+    if (policy.kind === 'public' || isAllowed(grant.scope, policy.requirements)) return;
+    if (noPrompt) throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is outside this site's permissions`);
+    const scopes = scopesFor(policy.requirements).filter((s) => isAtprotoOauthScope(s));
+    const decision = await this.deps.prompts.ask(origin, requestId, {
+      kind: 'call',
+      did: account.did,
+      method,
+      summary: policy.requirements.map(describeRequirement),
+      scopes,
+    });
+    if (decision.outcome === 'reject') throw rejection(decision.reason);
+    if (decision.remember && scopes.length === policy.requirements.length) {
+      await this.deps.grants.extend(origin, account.did, scopes);
+    }
+  }
+
+  private async session(account: AccountRecord) {
+    try {
+      return await this.deps.keyring.session(account.did);
+    } catch (err) {
+      if (err instanceof KeyringError && err.code === 'session-expired') {
+        throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');
+      }
+      throw err;
+    }
+  }
+
+  /** A 401 may mean the session died during the call (the keyring marks it): say so. */
+  private async assertSessionAlive(account: AccountRecord) {
+    const current = await this.deps.keyring.getAccount(account.did).catch(() => undefined);
+    if (!current || current.health.state !== 'ok') {
+      throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');
+    }
+  }
+
+  /**
+   * Runs a data-changing call at most once per (origin, request id): a request
+   * re-sent after a worker restart gets the recorded outcome, or, if the
+   * worker died mid-call, an error saying the outcome is unknown.
+   */
+  private async once(origin: string, requestId: string, run: () => Promise<XrpcResult>): Promise<XrpcResult> {
+    const key = `${origin} ${requestId}`;
+    const { db } = this.deps;
+    const previous = await db.get('requests', key);
+    if (previous?.state === 'done') return previous.response as XrpcResult;
+    if (previous?.state === 'started') {
+      throw new ProviderRpcError(ErrorCode.internal, 'AT Keyring restarted during this call; it may or may not have been applied', {
+        reason: 'interrupted',
+      });
+    }
+    await db.put('requests', { key, state: 'started', expiresAt: this.now() + LEDGER_TTL_MS });
+    try {
+      const response = await run();
+      await db.put('requests', { key, state: 'done', response, expiresAt: this.now() + LEDGER_TTL_MS });
+      return response;
+    } catch (err) {
+      await db.delete('requests', key);
+      throw err;
+    }
+  }
+
+  async emitAccounts(origin: string) {
+    await this.deps.events.emit(origin, { event: 'accountsChanged', data: await this.accountsFor(origin) });
+  }
+
+  // ---- reactions to keyring events ---------------------------------------------------
+
+  /** An account's session ended (sign-out, revocation, expiry): tell its sites. */
+  async sessionEnded(did: string, signedOut: boolean): Promise<void> {
+    const origins = signedOut ? await this.deps.grants.removeAccount(did) : await this.deps.grants.originsOf(did);
+    const message = signedOut ? 'The account was signed out of AT Keyring' : 'The account session has ended';
+    for (const origin of new Set(origins)) {
+      await this.deps.events.emit(origin, { event: 'disconnect', data: { code: ErrorCode.sessionGone, message } });
+      await this.emitAccounts(origin);
+    }
+  }
+
+  /** The user picked another active account: sites connected to it switch to it. */
+  async activeAccountChanged(did: string): Promise<void> {
+    for (const origin of await this.deps.grants.originsOf(did)) {
+      const [current] = await this.deps.grants.forOrigin(origin);
+      if (current?.did === did) continue;
+      await this.deps.grants.select(origin, did);
+      await this.emitAccounts(origin);
+    }
+  }
+
+  /** The user revoked a site from the popup. */
+  async revokeSite(origin: string): Promise<void> {
+    await this.deps.grants.revokeOrigin(origin);
+    await this.deps.events.emit(origin, { event: 'disconnect', data: { code: ErrorCode.unauthorized, message: 'Access was revoked in AT Keyring' } });
+    await this.emitAccounts(origin);
+  }
+}
+
+function isWebOrigin(origin: string): boolean {
+  return /^https?:\/\/[^/]+$/.test(origin);
+}
+
+function findAccount(accounts: AccountRecord[], ref: string): AccountRecord | undefined {
+  const needle = ref.replace(/^@/, '').toLowerCase();
+  return accounts.find((a) => a.did === ref || a.handle.toLowerCase() === needle);
+}
+
+function connectResult(account: AccountRecord, grant: GrantRecord): ConnectResult {
+  return { did: account.did, handle: account.handle, pds: account.pds, scope: grant.scope };
+}
+
+function rejection(reason: 'denied' | 'closed' | 'expired'): ProviderRpcError {
+  const message = {
+    denied: 'The user rejected the request',
+    closed: 'The user closed the request window',
+    expired: 'The request waited too long for the user',
+  }[reason];
+  return new ProviderRpcError(ErrorCode.userRejected, message, { reason });
+}
+
+export function toProviderError(err: unknown) {
+  if (err instanceof ProviderRpcError) return err.toJSON();
+  if (err instanceof SchemaError) return { code: ErrorCode.invalidParams, message: `Invalid params: ${err.message}`.slice(0, 500) };
+  if (err instanceof KeyringError) {
+    if (err.code === 'session-expired' || err.code === 'no-such-account') {
+      return { code: ErrorCode.sessionGone, message: 'The account session has ended; reconnect' };
+    }
+  }
+  const name = (err as Error)?.name;
+  if (name === 'TokenRefreshError' || name === 'TokenRevokedError' || name === 'TokenInvalidError') {
+    return { code: ErrorCode.sessionGone, message: 'The account session has ended; reconnect' };
+  }
+  console.error('AT Keyring: page request failed', err);
+  return { code: ErrorCode.internal, message: 'Internal error in AT Keyring' };
+}

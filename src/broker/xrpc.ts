@@ -1,0 +1,95 @@
+import { ErrorCode, LIMITS, ProviderRpcError, type XrpcParams, type XrpcResult } from '../protocol/page';
+
+/** The part of an OAuth session the broker uses: DPoP-bound fetch relative to the PDS. */
+export interface FetchHandlerSession {
+  fetchHandler(pathname: string, init?: RequestInit): Promise<Response>;
+}
+
+export const XRPC_TIMEOUT_MS = 30_000;
+
+export function httpMethodOf(call: Pick<XrpcParams, 'method' | 'body'>): 'GET' | 'POST' {
+  return call.method ?? (call.body === undefined ? 'GET' : 'POST');
+}
+
+export function xrpcPath(nsid: string, params: XrpcParams['params']): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) query.append(key, String(v));
+  }
+  const qs = query.toString();
+  return `/xrpc/${nsid}${qs ? `?${qs}` : ''}`;
+}
+
+function requestBody(call: XrpcParams): { body?: BodyInit; contentType?: string } {
+  if (call.body === undefined) return {};
+  if (call.body instanceof Uint8Array) {
+    return { body: call.body as Uint8Array<ArrayBuffer>, contentType: call.encoding ?? 'application/octet-stream' };
+  }
+  if (typeof call.body === 'string' && call.encoding && !call.encoding.startsWith('application/json')) {
+    return { body: call.body, contentType: call.encoding };
+  }
+  return { body: JSON.stringify(call.body), contentType: call.encoding ?? 'application/json' };
+}
+
+/**
+ * Makes one XRPC call through the session's DPoP-bound fetch handler and
+ * returns the PDS's answer as data: non-2xx statuses are results, not errors.
+ * Only the content type is passed back among the response headers.
+ */
+export async function executeXrpc(
+  session: FetchHandlerSession,
+  call: XrpcParams,
+  timeoutMs = XRPC_TIMEOUT_MS,
+): Promise<XrpcResult> {
+  const method = httpMethodOf(call);
+  if (method === 'GET' && call.body !== undefined) {
+    throw new ProviderRpcError(ErrorCode.invalidParams, 'A GET call cannot have a body');
+  }
+  const { body, contentType } = requestBody(call);
+  const headers: Record<string, string> = {};
+  if (contentType) headers['content-type'] = contentType;
+  if (call.proxy) headers['atproto-proxy'] = call.proxy;
+
+  let response: Response;
+  try {
+    response = await session.fetchHandler(xrpcPath(call.nsid, call.params), {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+      throw new ProviderRpcError(ErrorCode.internal, 'The PDS did not answer in time', { reason: 'timeout' });
+    }
+    if (err instanceof TypeError) {
+      throw new ProviderRpcError(ErrorCode.internal, "Couldn't reach the PDS", { reason: 'network' });
+    }
+    throw err;
+  }
+  return readResponse(response);
+}
+
+async function readResponse(response: Response): Promise<XrpcResult> {
+  const type = response.headers.get('content-type') ?? undefined;
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > LIMITS.maxBinaryBytes) {
+    await response.body?.cancel();
+    throw new ProviderRpcError(ErrorCode.internal, 'The response is too large to pass to the page', { reason: 'too-large' });
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.byteLength > LIMITS.maxBinaryBytes) {
+    throw new ProviderRpcError(ErrorCode.internal, 'The response is too large to pass to the page', { reason: 'too-large' });
+  }
+  let body: unknown = bytes;
+  if (bytes.byteLength === 0) body = null;
+  else if (type?.includes('json')) {
+    const text = new TextDecoder().decode(bytes);
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  } else if (type?.startsWith('text/')) body = new TextDecoder().decode(bytes);
+  return { status: response.status, headers: type ? { 'content-type': type } : {}, body };
+}

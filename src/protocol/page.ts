@@ -1,0 +1,329 @@
+/**
+ * The page protocol: one module shared by the main-world provider, the
+ * isolated-world relay and the background. Pages are hostile until proven
+ * otherwise, so every hop validates what it receives against these schemas.
+ *
+ *   page (provider) --window.postMessage--> relay --runtime.sendMessage--> background
+ *
+ * Binary values cross the relay↔background hop as `{ $bytes: base64 }`,
+ * because Chrome serialises extension messages as JSON.
+ */
+import {
+  boolean,
+  did,
+  integer,
+  isPlainObject,
+  literal,
+  object,
+  optional,
+  SchemaError,
+  string,
+  type Infer,
+  type Parser,
+} from './schema';
+
+export const PROVIDER_INFO = {
+  name: 'AT Keyring',
+  rdns: 'dev.atkeyring',
+  icon:
+    'data:image/svg+xml;base64,' +
+    // A key on a blue disc.
+    'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PGNpcmNsZSBjeD0iMzIiIGN5PSIzMiIgcj0iMzIiIGZpbGw9IiMxNDYzZDgiLz48Y2lyY2xlIGN4PSIyNCIgY3k9IjMyIiByPSI5IiBmaWxsPSJub25lIiBzdHJva2U9IiNmZmYiIHN0cm9rZS13aWR0aD0iNSIvPjxwYXRoIGQ9Ik0zMyAzMmgyMG0tNSAwdjhtLTctOHY2IiBzdHJva2U9IiNmZmYiIHN0cm9rZS13aWR0aD0iNSIgc3Ryb2tlLWxpbmVjYXA9InJvdW5kIiBmaWxsPSJub25lIi8+PC9zdmc+',
+} as const;
+
+/** `source` tags of window messages between provider and relay. */
+export const WINDOW_REQUEST = 'at-keyring:request';
+export const WINDOW_REPLY = 'at-keyring:reply';
+export const WINDOW_EVENT = 'at-keyring:event';
+
+/** Message kinds on the relay↔background hop. */
+export const BG_PAGE_REQUEST = 'at-keyring:page-request';
+export const BG_PAGE_HELLO = 'at-keyring:page-hello';
+export const BG_PAGE_EVENT = 'at-keyring:page-event';
+
+export const ErrorCode = {
+  userRejected: 4001,
+  unauthorized: 4100,
+  unsupportedMethod: 4200,
+  sessionGone: 4900,
+  promptPending: -32002,
+  rateLimited: -32005,
+  invalidParams: -32602,
+  internal: -32603,
+} as const;
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ProviderErrorShape {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+/** What `provider.request` rejects with. */
+export class ProviderRpcError extends Error implements ProviderErrorShape {
+  name = 'ProviderRpcError';
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+  toJSON(): ProviderErrorShape {
+    return this.data === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, data: this.data };
+  }
+}
+
+export const LIMITS = {
+  /** Longest request id a page may use. */
+  maxIdLength: 64,
+  maxMethodLength: 64,
+  /** Nesting depth of any JSON value a page sends. */
+  maxDepth: 32,
+  /** Total size of the non-binary part of a request (UTF-16 code units of its JSON). */
+  maxJsonChars: 1_000_000,
+  /** Largest binary body (blob upload) a page may send, and the broker returns. */
+  maxBinaryBytes: 32 * 1024 * 1024,
+  /** Keys in one object / items in one array. */
+  maxEntries: 10_000,
+} as const;
+
+// ---- the methods ----------------------------------------------------------
+
+export const PAGE_METHODS = [
+  'atproto_connect',
+  'atproto_accounts',
+  'atproto_disconnect',
+  'atproto_xrpc',
+  'atproto_serviceAuth',
+] as const;
+export type PageMethod = (typeof PAGE_METHODS)[number];
+export const isPageMethod = (m: string): m is PageMethod => (PAGE_METHODS as readonly string[]).includes(m);
+
+const NSID = /^[a-zA-Z]([a-zA-Z0-9-]{0,62})?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,62})?)+\.[a-zA-Z]([a-zA-Z0-9]{0,62})?$/;
+export const nsid = string({ max: 317, pattern: NSID });
+/** `did:…#service_id`, the value of an atproto-proxy header. */
+export const proxyRef = string({ max: 2048, pattern: /^did:[a-z]+:[a-zA-Z0-9._:%-]+#[a-zA-Z0-9._~-]+$/ });
+export const mimeType = string({ max: 255, pattern: /^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+(\s*;\s*[a-zA-Z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[a-zA-Z0-9!#$&^_.+-]+))*$/ });
+/** A DID, optionally with a `#service` fragment (service-auth audiences). */
+export const audience = string({ max: 2048, pattern: /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-](#[a-zA-Z0-9._~-]+)?$/ });
+
+type QueryValue = string | number | boolean;
+const queryScalar: Parser<QueryValue> = (input, path = '') => {
+  if (typeof input === 'string') return string({ max: 8192 })(input, path);
+  if (typeof input === 'number' && Number.isFinite(input)) return input;
+  if (typeof input === 'boolean') return input;
+  throw new SchemaError(path, 'expected a string, number or boolean');
+};
+export const queryParams: Parser<Record<string, QueryValue | QueryValue[]>> = (input, path = 'params') => {
+  if (!isPlainObject(input)) throw new SchemaError(path, 'expected an object');
+  const entries = Object.entries(input);
+  if (entries.length > 100) throw new SchemaError(path, 'more than 100 parameters');
+  const out: Record<string, QueryValue | QueryValue[]> = {};
+  for (const [key, value] of entries) {
+    string({ max: 256, pattern: /^[a-zA-Z0-9_.-]+$/ })(key, `${path}.${key}`);
+    if (Array.isArray(value)) {
+      if (value.length > 500) throw new SchemaError(`${path}.${key}`, 'more than 500 items');
+      out[key] = value.map((v, i) => queryScalar(v, `${path}.${key}[${i}]`));
+    } else if (value !== undefined) {
+      out[key] = queryScalar(value, `${path}.${key}`);
+    }
+  }
+  return out;
+};
+
+/** A request body: JSON data or bytes. Size and depth are bounded by the wire codec. */
+const body: Parser<unknown> = (input) => input;
+
+export const connectParams = object({
+  scope: optional(string({ max: 8192 })),
+  account: optional(string({ max: 2048, min: 1 })),
+});
+export const xrpcParams = object({
+  nsid,
+  method: optional(literal('GET', 'POST')),
+  params: optional(queryParams),
+  body: optional(body),
+  encoding: optional(mimeType),
+  proxy: optional(proxyRef),
+  /** Extension: reject with 4100 instead of prompting when outside the grant. */
+  noPrompt: optional(boolean),
+  /** Extension: which connected account to act as (default: the site's current one). */
+  did: optional(did),
+});
+export const serviceAuthParams = object({
+  aud: audience,
+  lxm: optional(nsid),
+  exp: optional(integer({ min: 1 })),
+  noPrompt: optional(boolean),
+  did: optional(did),
+});
+export type ConnectParams = Infer<typeof connectParams>;
+export type XrpcParams = Infer<typeof xrpcParams>;
+export type ServiceAuthParams = Infer<typeof serviceAuthParams>;
+
+export interface ConnectResult {
+  did: string;
+  handle: string;
+  pds: string;
+  scope: string;
+}
+export interface AccountSummary {
+  did: string;
+  handle: string;
+}
+export interface XrpcResult {
+  status: number;
+  headers: { 'content-type'?: string };
+  body: unknown;
+}
+
+// ---- envelopes ---------------------------------------------------------------
+
+/** What the relay forwards to the background (params already in wire form). */
+export const pageRequestEnvelope = object({
+  kind: literal(BG_PAGE_REQUEST),
+  id: string({ min: 1, max: LIMITS.maxIdLength }),
+  method: string({ min: 1, max: LIMITS.maxMethodLength }),
+  params: optional((v: unknown) => v),
+});
+export type PageRequestEnvelope = Infer<typeof pageRequestEnvelope>;
+
+export type PageResponse = { result: unknown } | { error: ProviderErrorShape };
+
+export type PageEvent =
+  | { event: 'accountsChanged'; data: AccountSummary[] }
+  | { event: 'disconnect'; data: ProviderErrorShape };
+
+// ---- the wire codec ------------------------------------------------------------
+
+interface WireStats {
+  chars: number;
+  binary: number;
+}
+
+function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return value instanceof ArrayBuffer
+    ? new Uint8Array(value)
+    : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Copies a value into wire form: plain JSON data, with binary as `{ $bytes }`.
+ * Throws SchemaError for anything else (functions, class instances, cycles),
+ * for nesting deeper than LIMITS.maxDepth and for sizes over the limits.
+ */
+export function toWire(value: unknown, path = 'params'): unknown {
+  return encode(value, path, 0, { chars: 0, binary: 0 });
+}
+
+function encode(value: unknown, path: string, depth: number, stats: WireStats): unknown {
+  if (depth > LIMITS.maxDepth) throw new SchemaError(path, `nested deeper than ${LIMITS.maxDepth}`);
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new SchemaError(path, 'numbers must be finite');
+    return value;
+  }
+  if (typeof value === 'string') {
+    stats.chars += value.length + 2;
+    if (stats.chars > LIMITS.maxJsonChars) throw new SchemaError(path, 'request too large');
+    return value;
+  }
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    const bytes = bytesOf(value as ArrayBuffer | ArrayBufferView);
+    stats.binary += bytes.byteLength;
+    if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
+    return { $bytes: toBase64(bytes) };
+  }
+  if (Array.isArray(value)) {
+    if (value.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many items');
+    stats.chars += value.length + 2;
+    return value.map((v, i) => encode(v, `${path}[${i}]`, depth + 1, stats));
+  }
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many keys');
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      if (key === '$bytes') throw new SchemaError(`${path}.${key}`, 'reserved key');
+      stats.chars += key.length + 4;
+      const v = value[key];
+      if (v === undefined) continue;
+      out[key] = encode(v, `${path}.${key}`, depth + 1, stats);
+    }
+    if (stats.chars > LIMITS.maxJsonChars) throw new SchemaError(path, 'request too large');
+    return out;
+  }
+  throw new SchemaError(path, `unsupported value (${typeof value})`);
+}
+
+/** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
+export function fromWire(value: unknown, path = 'params'): unknown {
+  return decode(value, path, 0, { chars: 0, binary: 0 });
+}
+
+function decode(value: unknown, path: string, depth: number, stats: WireStats): unknown {
+  if (depth > LIMITS.maxDepth) throw new SchemaError(path, `nested deeper than ${LIMITS.maxDepth}`);
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new SchemaError(path, 'numbers must be finite');
+    return value;
+  }
+  if (typeof value === 'string') {
+    stats.chars += value.length + 2;
+    if (stats.chars > LIMITS.maxJsonChars) throw new SchemaError(path, 'request too large');
+    return value;
+  }
+  if (Array.isArray(value)) {
+    if (value.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many items');
+    stats.chars += value.length + 2;
+    return value.map((v, i) => decode(v, `${path}[${i}]`, depth + 1, stats));
+  }
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === '$bytes') {
+      const text = value.$bytes;
+      if (typeof text !== 'string' || text.length > Math.ceil(LIMITS.maxBinaryBytes / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+        throw new SchemaError(path, 'invalid binary');
+      }
+      const bytes = fromBase64(text);
+      stats.binary += bytes.byteLength;
+      if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
+      return bytes;
+    }
+    if (keys.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many keys');
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      stats.chars += key.length + 4;
+      out[key] = decode(value[key], `${path}.${key}`, depth + 1, stats);
+    }
+    if (stats.chars > LIMITS.maxJsonChars) throw new SchemaError(path, 'request too large');
+    return out;
+  }
+  throw new SchemaError(path, `unsupported value (${typeof value})`);
+}
+
+/** A ProviderErrorShape from anything (used where errors cross a boundary). */
+export function asProviderError(value: unknown): ProviderErrorShape {
+  if (isPlainObject(value) && typeof value.code === 'number' && typeof value.message === 'string') {
+    return { code: value.code, message: value.message.slice(0, 1000), ...(value.data !== undefined ? { data: value.data } : {}) };
+  }
+  return { code: ErrorCode.internal, message: 'Internal error' };
+}

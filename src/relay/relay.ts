@@ -1,0 +1,126 @@
+/**
+ * The isolated-world relay: takes window messages from the page, validates
+ * and size-checks them, forwards them to the background, and posts answers
+ * and events back. The page is hostile: nothing it sends is trusted here, and
+ * the background checks everything again.
+ */
+import {
+  BG_PAGE_EVENT,
+  BG_PAGE_HELLO,
+  BG_PAGE_REQUEST,
+  ErrorCode,
+  fromWire,
+  LIMITS,
+  toWire,
+  WINDOW_EVENT,
+  WINDOW_REPLY,
+  WINDOW_REQUEST,
+  asProviderError,
+  type PageResponse,
+  type ProviderErrorShape,
+} from '../protocol/page';
+import { SchemaError } from '../protocol/schema';
+
+export interface RelayPort {
+  /** runtime.sendMessage to the background. */
+  send(message: unknown): Promise<unknown>;
+  /** Subscribes to messages from the background (runtime.onMessage). */
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+/** Longest the relay waits for the background (a consent prompt may be open). */
+export const RELAY_TIMEOUT_MS = 10 * 60_000;
+const MAX_ATTEMPTS = 4;
+
+/** Errors that mean the worker was stopped or restarting: the request may be re-sent. */
+function isTransient(err: unknown): boolean {
+  const message = String((err as Error)?.message ?? err);
+  return /message channel closed|Receiving end does not exist|Could not establish connection|message port closed|Extension context|disconnected/i.test(message);
+}
+
+export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): void {
+  let inFlight = 0;
+  const reply = (id: string, answer: { result: unknown } | { error: ProviderErrorShape }) =>
+    win.postMessage({ source: WINDOW_REPLY, id, ...answer }, '*');
+
+  win.addEventListener('message', (event: MessageEvent) => {
+    if (event.source !== win) return;
+    const data = event.data as { source?: unknown; id?: unknown; method?: unknown; params?: unknown; hello?: unknown };
+    if (data?.source !== WINDOW_REQUEST) return;
+    if (data.hello === true) {
+      void port.send({ kind: BG_PAGE_HELLO }).catch(() => {});
+      return;
+    }
+    if (typeof data.id !== 'string' || data.id.length === 0 || data.id.length > LIMITS.maxIdLength) return;
+    const id = data.id;
+    if (typeof data.method !== 'string' || data.method.length > LIMITS.maxMethodLength) {
+      reply(id, { error: { code: ErrorCode.invalidParams, message: 'method must be a short string' } });
+      return;
+    }
+    // Bound the relay's own memory: the background rate-limits too.
+    if (inFlight >= 64) {
+      reply(id, { error: { code: ErrorCode.rateLimited, message: 'Too many requests in flight' } });
+      return;
+    }
+    let params: unknown;
+    try {
+      params = data.params === undefined ? undefined : toWire(data.params);
+    } catch (err) {
+      const message = err instanceof SchemaError ? `Invalid params: ${err.message}` : 'Invalid params';
+      reply(id, { error: { code: ErrorCode.invalidParams, message } });
+      return;
+    }
+    inFlight++;
+    void forward({ kind: BG_PAGE_REQUEST, id, method: data.method, params })
+      .then((answer) => reply(id, answer))
+      .finally(() => inFlight--);
+  });
+
+  async function forward(message: unknown): Promise<{ result: unknown } | { error: ProviderErrorShape }> {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = (await withTimeout(port.send(message), deadline - Date.now())) as PageResponse | undefined;
+        if (answer && 'result' in answer) return { result: fromWire(answer.result, 'result') };
+        if (answer && 'error' in answer) return { error: asProviderError(answer.error) };
+        return { error: { code: ErrorCode.internal, message: 'AT Keyring gave no answer' } };
+      } catch (err) {
+        if (err instanceof TimeoutError) {
+          return { error: { code: ErrorCode.internal, message: 'AT Keyring did not answer in time', data: { reason: 'timeout' } } };
+        }
+        // The worker stopped mid-request: send it again with the same id; the
+        // background answers a re-sent request from its records.
+        if (isTransient(err) && attempt < MAX_ATTEMPTS && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+          continue;
+        }
+        return { error: { code: ErrorCode.internal, message: 'AT Keyring is unavailable', data: { reason: 'unavailable' } } };
+      }
+    }
+  }
+
+  port.onMessage((message) => {
+    const m = message as { kind?: unknown; event?: unknown; data?: unknown } | null;
+    if (m?.kind !== BG_PAGE_EVENT) return;
+    if (m.event !== 'accountsChanged' && m.event !== 'disconnect') return;
+    win.postMessage({ source: WINDOW_EVENT, event: m.event, data: m.data }, '*');
+  });
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError()), Math.max(0, ms));
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}

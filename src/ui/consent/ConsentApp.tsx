@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { AccountRecord, PromptRecord } from '../../storage/db';
+import { keyringApi, onKeyringEvent } from '../api';
+import { SignInForm } from '../popup/SignInForm';
+
+interface PromptView {
+  prompt: PromptRecord;
+  lines: string[];
+  accounts: AccountRecord[];
+  activeDid: string | null;
+}
+
+/** The consent window: one question from one site, answered by the user. */
+export function ConsentApp({ promptId }: { promptId: string }) {
+  const [view, setView] = useState<PromptView | null | undefined>(undefined);
+  const [chosen, setChosen] = useState<string>('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const load = useCallback(async () => {
+    const next = await keyringApi.getPrompt(promptId).catch(() => null);
+    setView(next);
+    if (next && !chosen) {
+      const { prompt, accounts, activeDid } = next;
+      const hinted = prompt.details.kind === 'connect' ? prompt.details.account : undefined;
+      const preferred = accounts.find((a) => a.did === hinted || a.handle === hinted) ?? accounts.find((a) => a.did === activeDid) ?? accounts[0];
+      if (preferred) setChosen(preferred.did);
+    }
+  }, [promptId, chosen]);
+
+  useEffect(() => {
+    void load();
+    return onKeyringEvent((e) => e.event === 'accountsChanged' && void load());
+  }, [load]);
+
+  const decide = async (outcome: 'approve' | 'reject', extra: { did?: string; remember?: boolean } = {}) => {
+    setBusy(true);
+    try {
+      await keyringApi.decidePrompt(promptId, outcome, extra);
+      window.close();
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+
+  if (view === undefined) return <main class="consent"><p class="note">Loading…</p></main>;
+  if (view === null) {
+    return (
+      <main class="consent">
+        <p data-testid="prompt-gone">This request is no longer waiting for an answer.</p>
+      </main>
+    );
+  }
+  const { prompt, lines, accounts } = view;
+  const usable = accounts.filter((a) => a.health.state === 'ok');
+  const site = prompt.origin;
+
+  return (
+    <main class="consent" data-testid="consent" data-kind={prompt.kind}>
+      <h1>
+        <span class="origin" data-testid="consent-origin">{site}</span>
+        {prompt.kind === 'connect' ? ' wants to connect to your account' : ' asks for more access'}
+      </h1>
+      {error && <p class="error" role="alert">{error}</p>}
+      {prompt.details.kind === 'call' && (
+        <p class="note">
+          As <strong>@{accounts.find((a) => a.did === (prompt.details as { did: string }).did)?.handle}</strong>, using{' '}
+          <code>{prompt.details.method}</code>:
+        </p>
+      )}
+      <p class="note">{prompt.kind === 'connect' ? 'It will be able to:' : 'It wants to:'}</p>
+      <ul class="permissions" data-testid="consent-permissions">
+        {lines.map((line) => (
+          <li>{line}</li>
+        ))}
+      </ul>
+      <p class="note">It never sees your password, tokens or keys.</p>
+
+      {prompt.kind === 'connect' &&
+        (usable.length === 0 ? (
+          <>
+            <p data-testid="consent-no-accounts">Sign in to an account first:</p>
+            <SignInForm busy={busy} onSubmit={(input) => keyringApi.startLogin(input).catch((e) => setError(e.message))} />
+          </>
+        ) : (
+          <fieldset class="accounts-pick">
+            <legend>Account</legend>
+            {usable.map((a) => (
+              <label data-testid="consent-account">
+                <input type="radio" name="account" value={a.did} checked={chosen === a.did} onChange={() => setChosen(a.did)} />
+                @{a.handle}
+              </label>
+            ))}
+          </fieldset>
+        ))}
+
+      <div class="actions">
+        {prompt.kind === 'connect' ? (
+          <>
+            <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-reject">Cancel</button>
+            <button disabled={busy || !chosen || usable.length === 0} onClick={() => decide('approve', { did: chosen })} data-testid="consent-approve">
+              Connect
+            </button>
+          </>
+        ) : (
+          <>
+            <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-deny">Deny</button>
+            <button class="secondary" disabled={busy} onClick={() => decide('approve')} data-testid="consent-once">Allow once</button>
+            <button disabled={busy || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)} onClick={() => decide('approve', { remember: true })} data-testid="consent-always">
+              Always allow
+            </button>
+          </>
+        )}
+      </div>
+    </main>
+  );
+}

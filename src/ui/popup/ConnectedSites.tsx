@@ -1,0 +1,59 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { SiteGrantView } from '../../background/popup-router';
+import { keyringApi, onKeyringEvent } from '../api';
+
+/** Sites with access, what each may do as which account, and a revoke button per site. */
+export function ConnectedSites() {
+  const [grants, setGrants] = useState<SiteGrantView[] | null>(null);
+  const [error, setError] = useState('');
+  const load = useCallback(() => keyringApi.listGrants().then(setGrants, (e) => setError(e.message)), []);
+  useEffect(() => {
+    void load();
+    return onKeyringEvent((e) => e.event === 'accountsChanged' && void load());
+  }, [load]);
+
+  if (grants === null) return error ? <p class="error-text">{error}</p> : null;
+  const origins = [...new Set(grants.map((g) => g.origin))];
+  return (
+    <section>
+      <h2>Connected sites</h2>
+      {origins.length === 0 ? (
+        <p class="note" data-testid="no-sites">No site is connected.</p>
+      ) : (
+        <ul class="sites" data-testid="sites">
+          {origins.map((origin) => (
+            <li class="site" data-testid="site" data-origin={origin}>
+              <div class="account-head">
+                <strong class="mono">{origin}</strong>
+              </div>
+              {grants
+                .filter((g) => g.origin === origin)
+                .map((g) => (
+                  <div data-testid="site-grant" data-did={g.did}>
+                    as @{g.handle}
+                    <ul>
+                      {g.lines.map((line) => (
+                        <li>{line}</li>
+                      ))}
+                    </ul>
+                  </div>
+                ))}
+              <div class="actions">
+                <button
+                  class="danger"
+                  data-testid="revoke-site"
+                  onClick={async () => {
+                    await keyringApi.revokeSite(origin).catch((e) => setError(e.message));
+                    await load();
+                  }}
+                >
+                  Revoke
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
