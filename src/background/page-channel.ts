@@ -1,4 +1,4 @@
-import { BG_PAGE_HELLO, BG_PAGE_REQUEST, ErrorCode, type PageResponse } from '../protocol/page';
+import { BG_PAGE_HELLO, BG_PAGE_REQUEST, ErrorCode, LIMITS, toWire, type PageResponse } from '../protocol/page';
 import type { BackgroundServices } from './services';
 
 export interface PageSender {
@@ -45,5 +45,7 @@ export async function handlePageMessage(
     await services.events.register({ tabId, frameId: sender.frameId ?? 0, origin });
   }
   if (message.kind === BG_PAGE_HELLO) return null;
-  return services.broker.handle(origin, message);
+  const answer = await services.broker.handle(origin, message);
+  // Extension messages are JSON: binary results travel as { $bytes }.
+  return 'result' in answer ? { result: toWire(answer.result, 'result', LIMITS.maxResultJsonChars) } : answer;
 }

@@ -84,6 +84,8 @@ export const LIMITS = {
   maxDepth: 32,
   /** Total size of the non-binary part of a request (UTF-16 code units of its JSON). */
   maxJsonChars: 1_000_000,
+  /** The same for a result passed back to the page (PDS answers can be large lists). */
+  maxResultJsonChars: 16_000_000,
   /** Largest binary body (blob upload) a page may send, and the broker returns. */
   maxBinaryBytes: 32 * 1024 * 1024,
   /** Keys in one object / items in one array. */
@@ -202,6 +204,7 @@ export type PageEvent =
 interface WireStats {
   chars: number;
   binary: number;
+  maxChars: number;
 }
 
 function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -230,8 +233,8 @@ function fromBase64(text: string): Uint8Array {
  * Throws SchemaError for anything else (functions, class instances, cycles),
  * for nesting deeper than LIMITS.maxDepth and for sizes over the limits.
  */
-export function toWire(value: unknown, path = 'params'): unknown {
-  return encode(value, path, 0, { chars: 0, binary: 0 });
+export function toWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
+  return encode(value, path, 0, { chars: 0, binary: 0, maxChars });
 }
 
 function encode(value: unknown, path: string, depth: number, stats: WireStats): unknown {
@@ -243,7 +246,7 @@ function encode(value: unknown, path: string, depth: number, stats: WireStats): 
   }
   if (typeof value === 'string') {
     stats.chars += value.length + 2;
-    if (stats.chars > LIMITS.maxJsonChars) throw new SchemaError(path, 'request too large');
+    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
     return value;
   }
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
@@ -268,15 +271,15 @@ function encode(value: unknown, path: string, depth: number, stats: WireStats): 
       if (v === undefined) continue;
       out[key] = encode(v, `${path}.${key}`, depth + 1, stats);
     }
-    if (stats.chars > LIMITS.maxJsonChars) throw new SchemaError(path, 'request too large');
+    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
     return out;
   }
   throw new SchemaError(path, `unsupported value (${typeof value})`);
 }
 
 /** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
-export function fromWire(value: unknown, path = 'params'): unknown {
-  return decode(value, path, 0, { chars: 0, binary: 0 });
+export function fromWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
+  return decode(value, path, 0, { chars: 0, binary: 0, maxChars });
 }
 
 function decode(value: unknown, path: string, depth: number, stats: WireStats): unknown {
@@ -288,7 +291,7 @@ function decode(value: unknown, path: string, depth: number, stats: WireStats): 
   }
   if (typeof value === 'string') {
     stats.chars += value.length + 2;
-    if (stats.chars > LIMITS.maxJsonChars) throw new SchemaError(path, 'request too large');
+    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
     return value;
   }
   if (Array.isArray(value)) {
@@ -314,7 +317,7 @@ function decode(value: unknown, path: string, depth: number, stats: WireStats): 
       stats.chars += key.length + 4;
       out[key] = decode(value[key], `${path}.${key}`, depth + 1, stats);
     }
-    if (stats.chars > LIMITS.maxJsonChars) throw new SchemaError(path, 'request too large');
+    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
     return out;
   }
   throw new SchemaError(path, `unsupported value (${typeof value})`);

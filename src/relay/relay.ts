@@ -81,7 +81,7 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
     for (let attempt = 1; ; attempt++) {
       try {
         const answer = (await withTimeout(port.send(message), deadline - Date.now())) as PageResponse | undefined;
-        if (answer && 'result' in answer) return { result: fromWire(answer.result, 'result') };
+        if (answer && 'result' in answer) return { result: fromWire(answer.result, 'result', LIMITS.maxResultJsonChars) };
         if (answer && 'error' in answer) return { error: asProviderError(answer.error) };
         return { error: { code: ErrorCode.internal, message: 'AT Keyring gave no answer' } };
       } catch (err) {

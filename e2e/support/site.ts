@@ -1,0 +1,65 @@
+import type { BrowserContext, Page } from 'playwright-core';
+
+export type RequestOutcome =
+  | { ok: true; result: any }
+  | { ok: false; error: { code: number; message: string; data?: any } };
+
+/** Records every window message a page receives (replies and events included), for leak checks. */
+export async function recordPageMessages(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const received: unknown[] = [];
+    (window as any).__received = received;
+    window.addEventListener('message', (e) => received.push(e.data));
+  });
+}
+
+/** Calls window.atproto.request in the page; binary results come back base64-encoded as { $b64 }. */
+export async function request(page: Page, method: string, params?: unknown): Promise<RequestOutcome> {
+  return page.evaluate(
+    async ({ method, params }) => {
+      const encode = (v: any): any => {
+        if (v instanceof Uint8Array) return { $b64: btoa(String.fromCharCode(...v)) };
+        if (Array.isArray(v)) return v.map(encode);
+        if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)]));
+        return v;
+      };
+      const decode = (v: any): any => {
+        if (v && typeof v === 'object' && typeof v.$u8 === 'string') return Uint8Array.from(atob(v.$u8), (c) => c.charCodeAt(0));
+        if (Array.isArray(v)) return v.map(decode);
+        if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+        return v;
+      };
+      try {
+        const result = await (window as any).atproto.request({ method, params: decode(params) });
+        return { ok: true as const, result: encode(result) };
+      } catch (e: any) {
+        return { ok: false as const, error: { code: e.code, message: e.message, data: e.data } };
+      }
+    },
+    { method, params },
+  );
+}
+
+/** Bytes to pass as a binary param through `request` (decoded to a Uint8Array in the page). */
+export function bytesParam(bytes: Uint8Array) {
+  return { $u8: Buffer.from(bytes).toString('base64') };
+}
+
+/** Everything the page has received, as one string (binary as base64) to search for secrets. */
+export async function receivedText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const encode = (v: any): any => {
+      if (v instanceof Uint8Array) return btoa(String.fromCharCode(...v));
+      if (v instanceof ArrayBuffer) return encode(new Uint8Array(v));
+      if (Array.isArray(v)) return v.map(encode);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)]));
+      return v;
+    };
+    return JSON.stringify(encode((window as any).__received));
+  });
+}
+
+/** Waits for the consent window the extension opens. */
+export function nextConsentWindow(context: BrowserContext): Promise<Page> {
+  return context.waitForEvent('page', { predicate: (p) => p.url().includes('/consent.html'), timeout: 15_000 });
+}

@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface TestSite {
+  /** http://127.0.0.1:<port> — the page origin. */
+  origin: string;
+  /** did:web:localhost%3A<port> — the same server as an ATProto service (for proxy tests). */
+  serviceDid: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A website for e2e tests: a blank page (tests drive `window.atproto` from
+ * Playwright), plus a tiny ATProto service — a did:web document and one XRPC
+ * method that echoes the service-auth JWT claims the PDS proxied to it.
+ */
+export async function startTestSite(): Promise<TestSite> {
+  let port = 0;
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/.well-known/did.json') {
+      const did = `did:web:localhost%3A${port}`;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          '@context': ['https://www.w3.org/ns/did/v1'],
+          id: did,
+          service: [{ id: '#test_svc', type: 'TestService', serviceEndpoint: `http://localhost:${port}` }],
+        }),
+      );
+      return;
+    }
+    if (url.pathname === '/xrpc/com.example.test.echo') {
+      const auth = req.headers.authorization ?? '';
+      const jwt = auth.replace(/^Bearer /, '');
+      let claims: unknown = null;
+      try {
+        claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString());
+      } catch {}
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ claims, query: url.search }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>test site</title><h1>test site</h1>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    serviceDid: `did:web:localhost%3A${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
