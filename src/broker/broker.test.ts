@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { BG_PAGE_REQUEST } from '../protocol/page';
+import { OriginRateLimiter } from './rate-limit';
+import { ALICE, BOB, createBrokerFixture, SITE } from './test-fixtures';
+
+const post = (text = 'hi') => ({
+  nsid: 'com.atproto.repo.createRecord',
+  body: { repo: ALICE, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text } },
+});
+
+describe('Broker: requests and validation', () => {
+  it('refuses non-web origins', async () => {
+    const { broker } = await createBrokerFixture();
+    for (const origin of ['null', 'chrome-extension://abc', 'file://', 'https://x.example/path']) {
+      expect(await broker.handle(origin, { kind: BG_PAGE_REQUEST, id: '1', method: 'atproto_accounts' })).toMatchObject({ error: { code: 4100 } });
+    }
+  });
+
+  it('answers malformed envelopes, unknown methods and bad params with codes', async () => {
+    const { broker, call } = await createBrokerFixture();
+    expect(await broker.handle(SITE, null)).toMatchObject({ error: { code: -32602 } });
+    expect(await broker.handle(SITE, { kind: BG_PAGE_REQUEST, id: 'x'.repeat(65), method: 'atproto_accounts' })).toMatchObject({ error: { code: -32602 } });
+    expect(await broker.handle(SITE, { kind: BG_PAGE_REQUEST, id: '1', method: 'atproto_accounts', origin: 'https://bank.example' })).toMatchObject({ error: { code: -32602 } });
+    expect(await call(SITE, 'atproto_signOut')).toMatchObject({ error: { code: 4200 } });
+    expect(await call(SITE, 'atproto_xrpc', { nsid: 'x' })).toMatchObject({ error: { code: -32602 } });
+    expect(await call(SITE, 'atproto_connect', { scope: 'identity:*' })).toMatchObject({ error: { code: -32602 } });
+  });
+
+  it('rate-limits one origin without affecting another', async () => {
+    const { call } = await createBrokerFixture({ limiter: new OriginRateLimiter(5, 0.0001) });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => call(SITE, 'atproto_accounts')));
+    expect(answers.filter((a) => 'error' in a && a.error.code === -32005)).toHaveLength(5);
+    expect(await call('https://other.example', 'atproto_accounts')).toEqual({ result: [] });
+  });
+});
+
+describe('Broker: connect and grants', () => {
+  it('asks the user, stores the grant, emits accountsChanged, and then answers without asking', async () => {
+    const { call, user, sent, events } = await createBrokerFixture();
+    await events.register({ tabId: 1, frameId: 0, origin: SITE });
+    await events.register({ tabId: 2, frameId: 0, origin: 'https://other.example' });
+    user.answers.push({ outcome: 'approve', did: ALICE });
+    const connected = await call(SITE, 'atproto_connect', { scope: 'repo:app.bsky.feed.post?action=create' });
+    expect(connected).toEqual({ result: { did: ALICE, handle: 'alice.test', pds: 'https://pds.example/', scope: 'atproto repo:app.bsky.feed.post?action=create' } });
+    expect(user.prompts[0].details).toEqual({ kind: 'connect', scope: ['atproto', 'repo:app.bsky.feed.post?action=create'] });
+    expect(sent).toEqual([{ frame: { tabId: 1, frameId: 0, origin: SITE }, event: { event: 'accountsChanged', data: [{ did: ALICE, handle: 'alice.test' }] } }]);
+    expect(await call(SITE, 'atproto_connect', { scope: 'atproto' })).toMatchObject({ result: { did: ALICE } });
+    expect(user.prompts).toHaveLength(1);
+    expect(await call(SITE, 'atproto_accounts')).toEqual({ result: [{ did: ALICE, handle: 'alice.test' }] });
+  });
+
+  it('rejects with 4001 when the user says no, and leaves no grant', async () => {
+    const { call, user } = await createBrokerFixture();
+    user.answers.push({ outcome: 'reject', reason: 'denied' });
+    expect(await call(SITE, 'atproto_connect')).toMatchObject({ error: { code: 4001 } });
+    expect(await call(SITE, 'atproto_accounts')).toEqual({ result: [] });
+  });
+
+  it('allows one prompt per origin at a time', async () => {
+    const { call, user, prompts } = await createBrokerFixture();
+    user.answers.push('pending');
+    const first = call(SITE, 'atproto_connect');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await call(SITE, 'atproto_connect')).toMatchObject({ error: { code: -32002 } });
+    // Another origin may still ask.
+    user.answers.push({ outcome: 'reject', reason: 'denied' });
+    expect(await call('https://other.example', 'atproto_connect')).toMatchObject({ error: { code: 4001 } });
+    await prompts.decide(user.prompts[0].id, { outcome: 'approve', did: BOB });
+    expect(await first).toMatchObject({ result: { did: BOB } });
+  });
+
+  it('disconnect removes the grant', async () => {
+    const { call, user } = await createBrokerFixture();
+    user.answers.push({ outcome: 'approve', did: ALICE });
+    await call(SITE, 'atproto_connect');
+    expect(await call(SITE, 'atproto_disconnect')).toEqual({ result: null });
+    expect(await call(SITE, 'atproto_xrpc', post())).toMatchObject({ error: { code: 4100 } });
+  });
+});
+
+describe('Broker: calls', () => {
+  async function connected(scope = 'repo:app.bsky.feed.post?action=create', xrpcTimeoutMs?: number) {
+    const fixture = await createBrokerFixture({ xrpcTimeoutMs });
+    fixture.user.answers.push({ outcome: 'approve', did: ALICE });
+    await fixture.call(SITE, 'atproto_connect', { scope });
+    fixture.user.prompts.length = 0;
+    return fixture;
+  }
+
+  it('makes calls within the grant through the session, with the right method, headers and body', async () => {
+    const { call, pds } = await connected();
+    const answer = await call(SITE, 'atproto_xrpc', post('hello'));
+    expect(answer).toEqual({ result: { status: 200, headers: { 'content-type': 'application/json' }, body: { ok: true } } });
+    expect(pds.calls[0]).toMatchObject({ path: '/xrpc/com.atproto.repo.createRecord', method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(JSON.parse(pds.calls[0].body as string).record.text).toBe('hello');
+  });
+
+  it('passes PDS errors back as results', async () => {
+    const { call, pds } = await connected();
+    pds.respond = () => new Response(JSON.stringify({ error: 'InvalidRequest', message: 'bad' }), { status: 400, headers: { 'content-type': 'application/json' } });
+    expect(await call(SITE, 'atproto_xrpc', post())).toMatchObject({ result: { status: 400, body: { error: 'InvalidRequest' } } });
+  });
+
+  it('refuses account management without prompting', async () => {
+    const { call, user, pds } = await connected('transition:generic');
+    expect(await call(SITE, 'atproto_xrpc', { nsid: 'com.atproto.server.deleteAccount', body: {} })).toMatchObject({ error: { code: 4100 } });
+    expect(user.prompts).toHaveLength(0);
+    expect(pds.calls).toHaveLength(0);
+  });
+
+  it('outside the grant: 4100 with noPrompt, 4001 on deny, once does not widen, always does', async () => {
+    const { call, user, pds } = await connected();
+    const like = { nsid: 'com.atproto.repo.createRecord', body: { repo: ALICE, collection: 'app.bsky.feed.like', record: {} } };
+    expect(await call(SITE, 'atproto_xrpc', { ...like, noPrompt: true })).toMatchObject({ error: { code: 4100 } });
+    user.answers.push({ outcome: 'reject', reason: 'denied' });
+    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ error: { code: 4001 } });
+    expect(user.prompts[0].details).toMatchObject({ kind: 'call', did: ALICE, scopes: ['repo:app.bsky.feed.like?action=create'] });
+    user.answers.push({ outcome: 'approve' });
+    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ result: { status: 200 } });
+    expect(await call(SITE, 'atproto_xrpc', { ...like, noPrompt: true })).toMatchObject({ error: { code: 4100 } });
+    user.answers.push({ outcome: 'approve', remember: true });
+    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ result: { status: 200 } });
+    expect(await call(SITE, 'atproto_xrpc', { ...like, noPrompt: true })).toMatchObject({ result: { status: 200 } });
+    expect(pds.calls).toHaveLength(3);
+  });
+
+  it('runs a re-sent data-changing request once and answers from the ledger', async () => {
+    const { call, pds } = await connected();
+    const first = await call(SITE, 'atproto_xrpc', post(), 'same-id');
+    const again = await call(SITE, 'atproto_xrpc', post(), 'same-id');
+    expect(again).toEqual(first);
+    expect(pds.calls).toHaveLength(1);
+  });
+
+  it('says so when the worker died during a data-changing call', async () => {
+    const { call, db, pds } = await connected();
+    await db.put('requests', { key: `${SITE} dead-id`, state: 'started', expiresAt: Date.now() + 60_000 });
+    expect(await call(SITE, 'atproto_xrpc', post(), 'dead-id')).toMatchObject({ error: { code: -32603, data: { reason: 'interrupted' } } });
+    expect(pds.calls).toHaveLength(0);
+  });
+
+  it('answers 4900 when the account session has ended', async () => {
+    const { call, db } = await connected();
+    const alice = (await db.get('accounts', ALICE))!;
+    await db.put('accounts', { ...alice, health: { state: 'reauth-required', reason: 'revoked', at: 1 } });
+    expect(await call(SITE, 'atproto_xrpc', post())).toMatchObject({ error: { code: 4900 } });
+  });
+
+  it('times out a PDS that does not answer', async () => {
+    const { call, pds } = await connected(undefined, 50);
+    pds.fetchHandler = (_path: string, init?: RequestInit) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const answer = await call(SITE, 'atproto_xrpc', { nsid: 'com.atproto.repo.listRecords', params: { repo: ALICE, collection: 'app.bsky.feed.post' } });
+    expect(answer).toMatchObject({ error: { code: -32603, data: { reason: 'timeout' } } });
+  });
+
+  it('keeps origins apart', async () => {
+    const { call } = await connected();
+    expect(await call('https://evil.example', 'atproto_xrpc', post())).toMatchObject({ error: { code: 4100 } });
+    expect(await call('https://evil.example', 'atproto_accounts')).toEqual({ result: [] });
+  });
+});
+
+describe('Broker: reactions', () => {
+  it('revoking a site emits disconnect and an empty account list to its frames', async () => {
+    const { call, user, broker, events, sent } = await createBrokerFixture();
+    user.answers.push({ outcome: 'approve', did: ALICE });
+    await call(SITE, 'atproto_connect');
+    await events.register({ tabId: 7, frameId: 0, origin: SITE });
+    sent.length = 0;
+    await broker.revokeSite(SITE);
+    expect(sent.map((s) => s.event)).toEqual([
+      { event: 'disconnect', data: { code: 4100, message: 'Access was revoked in AT Keyring' } },
+      { event: 'accountsChanged', data: [] },
+    ]);
+  });
+
+  it('sign-out removes the account from its sites and tells them', async () => {
+    const { call, user, broker, events, sent, db } = await createBrokerFixture();
+    user.answers.push({ outcome: 'approve', did: ALICE });
+    await call(SITE, 'atproto_connect');
+    await events.register({ tabId: 7, frameId: 0, origin: SITE });
+    sent.length = 0;
+    await db.delete('accounts', ALICE);
+    await broker.sessionEnded(ALICE, true);
+    expect(sent.map((s) => s.event.event)).toEqual(['disconnect', 'accountsChanged']);
+    expect(await call(SITE, 'atproto_accounts')).toEqual({ result: [] });
+  });
+
+  it('switching the active account switches the sites connected to it', async () => {
+    const { call, user, broker, events, sent } = await createBrokerFixture();
+    user.answers.push({ outcome: 'approve', did: ALICE }, { outcome: 'approve', did: BOB });
+    await call(SITE, 'atproto_connect');
+    await call(SITE, 'atproto_connect', { account: 'bob.test', scope: 'repo:app.bsky.feed.like' });
+    expect(await call(SITE, 'atproto_accounts')).toMatchObject({ result: [{ did: BOB }, { did: ALICE }] });
+    await events.register({ tabId: 7, frameId: 0, origin: SITE });
+    sent.length = 0;
+    await broker.activeAccountChanged(ALICE);
+    expect(await call(SITE, 'atproto_accounts')).toMatchObject({ result: [{ did: ALICE }, { did: BOB }] });
+    expect(sent).toHaveLength(1);
+  });
+});

@@ -1,0 +1,95 @@
+import { vi } from 'vitest';
+import { Keyring, type KeyringPlatform } from '../accounts/keyring';
+import { DEFAULT_SETTINGS } from '../oauth/settings';
+import { BG_PAGE_REQUEST, toWire, type PageEvent } from '../protocol/page';
+import { openKeyringDB, type AccountRecord, type KeyringDB, type PromptDecision, type PromptRecord } from '../storage/db';
+import { Broker } from './broker';
+import { GrantStore } from './grants';
+import { PromptManager } from './prompts';
+import { OriginRateLimiter } from './rate-limit';
+import { SiteEvents, type FrameRef } from './site-events';
+import type { FetchHandlerSession } from './xrpc';
+
+let dbCounter = 0;
+
+export const ALICE = 'did:plc:alice';
+export const BOB = 'did:plc:bob';
+export const SITE = 'https://site.example';
+
+export function account(did: string, handle: string): AccountRecord {
+  return {
+    did, handle, pds: 'https://pds.example/', issuer: 'https://pds.example', scope: 'atproto transition:generic',
+    signedInAt: 1, tokensUpdatedAt: 1, accessExpiresAt: null, sessionExpiresAt: Date.now() + 1e9, health: { state: 'ok' },
+  };
+}
+
+/** A scripted user: answers each prompt as told (or leaves it pending). */
+export class FakeUser {
+  answers: Array<PromptDecision | 'pending'> = [];
+  prompts: PromptRecord[] = [];
+  windows = new Map<number, string>();
+  nextWindow = 1;
+  manager?: PromptManager;
+  db?: KeyringDB;
+
+  async open(promptId: string): Promise<number> {
+    const id = this.nextWindow++;
+    this.windows.set(id, promptId);
+    const prompt = await this.db!.get('prompts', promptId);
+    this.prompts.push(prompt!);
+    const answer = this.answers.shift() ?? 'pending';
+    if (answer !== 'pending') setTimeout(() => void this.manager!.decide(promptId, answer), 0);
+    return id;
+  }
+  async close(windowId: number) {
+    this.windows.delete(windowId);
+  }
+}
+
+/** A fake PDS behind the session's fetch handler. */
+export class FakePds implements FetchHandlerSession {
+  calls: Array<{ path: string; method: string; headers: Record<string, string>; body?: unknown }> = [];
+  respond: (path: string, init: RequestInit) => Response = () =>
+    new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'content-type': 'application/json' } });
+  async fetchHandler(path: string, init: RequestInit = {}) {
+    this.calls.push({ path, method: init.method ?? 'GET', headers: (init.headers as Record<string, string>) ?? {}, body: init.body });
+    return this.respond(path, init);
+  }
+}
+
+export async function createBrokerFixture(options: { limiter?: OriginRateLimiter; xrpcTimeoutMs?: number } = {}) {
+  const db = await openKeyringDB(`broker-test-${++dbCounter}`);
+  const platform: KeyringPlatform = {
+    openAuthorizationPage: async () => {},
+    launchWebAuthFlow: async () => '',
+    redirectBase: () => 'https://x.chromiumapp.org/',
+    fetchClientMetadata: async () => { throw new Error('unused'); },
+    notify: () => {},
+  };
+  const keyring = new Keyring(db, platform, DEFAULT_SETTINGS);
+  await db.put('accounts', account(ALICE, 'alice.test'));
+  await db.put('accounts', account(BOB, 'bob.test'));
+  await db.put('meta', ALICE, 'activeDid');
+  const pds = new FakePds();
+  vi.spyOn(keyring, 'session').mockImplementation(async () => pds as never);
+
+  const user = new FakeUser();
+  user.db = db;
+  const prompts = new PromptManager(db, user);
+  user.manager = prompts;
+  const grants = new GrantStore(db);
+  const sent: Array<{ frame: FrameRef; event: PageEvent }> = [];
+  let frames: FrameRef[] = [];
+  const events = new SiteEvents(
+    { load: async () => frames, save: async (f) => void (frames = f) },
+    async (frame, message) => {
+      const { kind: _kind, ...event } = message;
+      sent.push({ frame, event: event as PageEvent });
+    },
+  );
+  const broker = new Broker({ db, keyring, grants, prompts, events, limiter: options.limiter ?? new OriginRateLimiter(), xrpcTimeoutMs: options.xrpcTimeoutMs });
+  let nextId = 0;
+  const call = (origin: string, method: string, params?: unknown, id = `r${++nextId}`) =>
+    broker.handle(origin, { kind: BG_PAGE_REQUEST, id, method, params: params === undefined ? undefined : toWire(params) });
+  return { db, keyring, broker, grants, prompts, events, user, pds, sent, call };
+}

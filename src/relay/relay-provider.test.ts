@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { createProvider, installProvider } from '../provider/provider';
+import { BG_PAGE_EVENT, BG_PAGE_REQUEST, toWire } from '../protocol/page';
+import { startRelay, type RelayPort } from './relay';
+
+/** A window stand-in: postMessage delivers a 'message' event with source = the window. */
+function fakeWindow(): Window {
+  const target = new EventTarget() as EventTarget & { postMessage: (data: unknown) => void };
+  target.postMessage = (data: unknown) => {
+    const copy = structuredClone(data);
+    setTimeout(() => {
+      const event = new Event('message') as Event & { data: unknown; source: unknown };
+      Object.defineProperty(event, 'data', { value: copy });
+      Object.defineProperty(event, 'source', { value: target });
+      target.dispatchEvent(event);
+    }, 0);
+  };
+  return target as unknown as Window;
+}
+
+function fakePort(answer: (message: any) => Promise<unknown>): RelayPort & { sent: any[]; push(m: unknown): void } {
+  const listeners: Array<(m: unknown) => void> = [];
+  const port = {
+    sent: [] as any[],
+    send: async (m: unknown) => {
+      port.sent.push(m);
+      return answer(m);
+    },
+    onMessage: (l: (m: unknown) => void) => void listeners.push(l),
+    push: (m: unknown) => listeners.forEach((l) => l(m)),
+  };
+  return port;
+}
+
+describe('provider ⇄ relay ⇄ background', () => {
+  it('carries a request and its result, binary included, in wire form to the background', async () => {
+    const win = fakeWindow();
+    const port = fakePort(async (m) => ({ result: toWire({ status: 200, body: new Uint8Array([7, 8]) }) }));
+    startRelay(win, port);
+    const provider = createProvider(win);
+    const result = (await provider.request({ method: 'atproto_xrpc', params: { nsid: 'a.b.c', body: new Uint8Array([1, 2, 3]) } })) as any;
+    expect(result.body).toEqual(new Uint8Array([7, 8]));
+    expect(port.sent[0]).toMatchObject({ kind: BG_PAGE_REQUEST, method: 'atproto_xrpc', params: { nsid: 'a.b.c', body: { $bytes: 'AQID' } } });
+    expect(port.sent[0].id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('rejects with the error code the background gave', async () => {
+    const win = fakeWindow();
+    startRelay(win, fakePort(async () => ({ error: { code: 4100, message: 'not connected' } })));
+    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: 4100, message: 'not connected' });
+  });
+
+  it('refuses oversized or unsendable params in the relay, before the background', async () => {
+    const win = fakeWindow();
+    const port = fakePort(async () => ({ result: null }));
+    startRelay(win, port);
+    const provider = createProvider(win);
+    let deep: any = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    await expect(provider.request({ method: 'atproto_xrpc', params: deep })).rejects.toMatchObject({ code: -32602 });
+    await expect(provider.request({ method: 'atproto_xrpc', params: { f: () => 1 } })).rejects.toMatchObject({ code: -32602 });
+    await expect(provider.request(null as any)).rejects.toMatchObject({ code: -32602 });
+    expect(port.sent).toHaveLength(0);
+  });
+
+  it('re-sends with the same id when the worker stopped mid-request', async () => {
+    const win = fakeWindow();
+    let attempts = 0;
+    const port = fakePort(async () => {
+      if (++attempts === 1) throw new Error('A listener indicated an asynchronous response by returning true, but the message channel closed before a response was received');
+      return { result: 'ok' };
+    });
+    startRelay(win, port);
+    expect(await createProvider(win).request({ method: 'atproto_accounts' })).toBe('ok');
+    expect(port.sent).toHaveLength(2);
+    expect(port.sent[0].id).toBe(port.sent[1].id);
+  });
+
+  it('settles with a timeout code when the background never answers', async () => {
+    const win = fakeWindow();
+    startRelay(win, fakePort(() => new Promise(() => {})), 30);
+    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: -32603, data: { reason: 'timeout' } });
+  });
+
+  it('delivers events to listeners, and says hello once when the page subscribes', async () => {
+    const win = fakeWindow();
+    const port = fakePort(async () => null);
+    startRelay(win, port);
+    const provider = createProvider(win);
+    const seen: unknown[] = [];
+    const listener = (a: unknown) => seen.push(a);
+    provider.on('accountsChanged', listener);
+    provider.on('disconnect', () => {});
+    await new Promise((r) => setTimeout(r, 10));
+    expect(port.sent).toEqual([{ kind: 'at-keyring:page-hello' }]);
+    port.push({ kind: BG_PAGE_EVENT, event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] });
+    port.push({ kind: BG_PAGE_EVENT, event: 'somethingElse', data: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([[{ did: 'did:plc:a', handle: 'a.test' }]]);
+    provider.removeListener('accountsChanged', listener);
+    port.push({ kind: BG_PAGE_EVENT, event: 'accountsChanged', data: [] });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toHaveLength(1);
+  });
+
+  it('announces itself on request and does not overwrite an existing window.atproto', () => {
+    const win = fakeWindow() as Window & { atproto?: unknown };
+    const infos: any[] = [];
+    win.addEventListener('atproto:announceProvider', (e) => infos.push((e as CustomEvent).detail));
+    const provider = installProvider(win);
+    win.dispatchEvent(new Event('atproto:requestProvider'));
+    expect(infos).toHaveLength(2);
+    expect(infos[0].provider).toBe(provider);
+    expect(Object.isFrozen(infos[0])).toBe(true);
+    expect(infos[0].info).toMatchObject({ name: 'AT Keyring', rdns: 'dev.atkeyring' });
+    expect(win.atproto).toBe(provider);
+
+    const other = fakeWindow() as Window & { atproto?: unknown };
+    other.atproto = 'taken';
+    installProvider(other);
+    expect(other.atproto).toBe('taken');
+  });
+});
