@@ -7,7 +7,7 @@ import { IdResolver } from '@atproto/identity';
 import { verifyJwt } from '@atproto/xrpc-server';
 import { launchWithExtension, type ExtensionBrowser } from './support/chromium';
 import { configureNetwork, readStoredSession, signIn } from './support/keyring';
-import { bytesParam, nextConsentWindow, receivedText, recordPageMessages, request } from './support/site';
+import { bytesParam, clickClosing, nextConsentWindow, receivedText, recordPageMessages, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 const pds = inject('pds');
@@ -79,7 +79,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(permissions).toContain('Create posts (app.bsky.feed.post)');
     expect(permissions).toContain('Upload image files');
     expect(await consent.getByTestId('consent-account').innerText()).toContain('@alice.test');
-    await consent.getByTestId('consent-approve').click();
+    await clickClosing(consent, { testId: 'consent-approve' });
     const connected = await connecting;
     expect(connected).toMatchObject({ ok: true, result: { did: alice.did, handle: 'alice.test', pds: `${pds.pdsUrl}/` } });
     expect(connected.ok && connected.result.scope.split(' ').sort()).toEqual(SCOPE.split(' ').sort());
@@ -151,7 +151,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(await consent.getByTestId('consent-permissions').innerText()).toContain('Delete posts (app.bsky.feed.post)');
     // A second prompting request from the same origin while one is open.
     expect(await request(pageA, 'atproto_xrpc', { ...deleteCall })).toMatchObject({ ok: false, error: { code: -32002 } });
-    await consent.getByTestId('consent-deny').click();
+    await clickClosing(consent, { testId: 'consent-deny' });
     expect(await pending).toMatchObject({ ok: false, error: { code: 4001 } });
 
     // Closing the window is a rejection too.
@@ -164,7 +164,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     consentPromise = nextConsentWindow(browser.context);
     pending = request(pageA, 'atproto_xrpc', deleteCall);
     consent = await consentPromise;
-    await consent.getByTestId('consent-once').click();
+    await clickClosing(consent, { testId: 'consent-once' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
     // "Once" did not widen the grant.
     expect(await request(pageA, 'atproto_xrpc', { ...deleteCall, noPrompt: true })).toMatchObject({ ok: false, error: { code: 4100 } });
@@ -176,7 +176,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     const pending = request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.putRecord', body: { repo: alice.did, collection: 'app.bsky.actor.profile', rkey: 'self', record: { $type: 'app.bsky.actor.profile', displayName: 'Alice' } } });
     const consent = await consentPromise;
     await browser.stopServiceWorkers();
-    await consent.getByTestId('consent-once').click();
+    await clickClosing(consent, { testId: 'consent-once' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
@@ -186,7 +186,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     const pending = request(pageA, 'atproto_xrpc', { nsid: 'com.example.test.echo', params: { q: 'hi' }, proxy });
     const consent = await consentPromise;
     expect(await consent.getByTestId('consent-permissions').innerText()).toContain(`Call com.example.test.echo as you at ${proxy}`);
-    await consent.getByTestId('consent-once').click();
+    await clickClosing(consent, { testId: 'consent-once' });
     const echoed = await pending;
     // The PDS forwarded the call with a service-auth JWT for the proxied service.
     expect(echoed).toMatchObject({ ok: true, result: { status: 200, body: { query: '?q=hi', claims: { iss: alice.did, aud: siteA.serviceDid, lxm: 'com.example.test.echo' } } } });
@@ -199,7 +199,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     });
     const consentPromise = nextConsentWindow(browser.context);
     const pending = request(pageA, 'atproto_xrpc', likeCall());
-    await (await consentPromise).getByTestId('consent-always').click();
+    await clickClosing(await consentPromise, { testId: 'consent-always' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
     expect(await request(pageA, 'atproto_xrpc', { ...likeCall(), noPrompt: true })).toMatchObject({ ok: true, result: { status: 200 } });
   });
@@ -208,7 +208,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     const aud = siteA.serviceDid;
     const consentPromise = nextConsentWindow(browser.context);
     const pending = request(pageA, 'atproto_serviceAuth', { aud, lxm: 'com.example.test.echo' });
-    await (await consentPromise).getByTestId('consent-once').click();
+    await clickClosing(await consentPromise, { testId: 'consent-once' });
     const outcome = await pending;
     expect(outcome.ok).toBe(true);
     const token = (outcome as any).result.token as string;

@@ -12,6 +12,8 @@ export interface ExtensionBrowser {
   openPopup(): Promise<Page>;
   /** Stops every service worker, as Chrome does to an idle extension. */
   stopServiceWorkers(): Promise<void>;
+  /** JS heap in use by the extension's service worker, in bytes (after a GC when asked). */
+  serviceWorkerHeap(opts?: { gc?: boolean }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,37 @@ export async function launchWithExtension(extensionPath: string, userDataDir: st
       await cdp.send('ServiceWorker.stopAllWorkers');
       await stopped;
       await cdp.detach();
+    },
+    async serviceWorkerHeap({ gc = true } = {}) {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      try {
+        const { targetInfos } = await cdp.send('Target.getTargets');
+        const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+        if (!target) throw new Error('The extension service worker is not running');
+        // Playwright's CDP sessions are not flat: talk to the worker through the target domain.
+        const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+        let nextId = 1;
+        const send = (method: string, params: object = {}) =>
+          new Promise<any>((resolve, reject) => {
+            const id = nextId++;
+            const onMessage = (event: { sessionId?: string; message: string }) => {
+              const reply = JSON.parse(event.message);
+              if (event.sessionId !== sessionId || reply.id !== id) return;
+              cdp.off('Target.receivedMessageFromTarget', onMessage);
+              if (reply.error) reject(new Error(reply.error.message));
+              else resolve(reply.result);
+            };
+            cdp.on('Target.receivedMessageFromTarget', onMessage);
+            void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
+          });
+        if (gc) await send('HeapProfiler.collectGarbage');
+        const { usedSize } = await send('Runtime.getHeapUsage');
+        await cdp.send('Target.detachFromTarget', { sessionId });
+        return usedSize as number;
+      } finally {
+        await cdp.detach();
+      }
     },
     close: () => context.close(),
   };

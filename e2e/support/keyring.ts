@@ -2,6 +2,7 @@ import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ExtensionBrowser } from './chromium';
 import type { PdsInfo } from './pds-process';
+import { clickClosing } from './site';
 
 type Account = PdsInfo['accounts']['alice'];
 
@@ -31,11 +32,7 @@ export async function signIn(
   await auth.getByPlaceholder('Password').fill(account.password);
   await auth.getByRole('button', { name: 'Sign in' }).click();
   const closed = auth.waitForEvent('close', { timeout: 20_000 });
-  if (decision === 'authorize') {
-    await auth.getByRole('button', { name: 'Authorize' }).click();
-  } else {
-    await auth.getByRole('button', { name: 'Deny access' }).click();
-  }
+  await clickClosing(auth, { role: 'button', name: decision === 'authorize' ? 'Authorize' : 'Deny access' });
   // The extension catches the redirect and closes the window itself.
   await closed;
 }

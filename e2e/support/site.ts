@@ -63,3 +63,14 @@ export async function receivedText(page: Page): Promise<string> {
 export function nextConsentWindow(context: BrowserContext): Promise<Page> {
   return context.waitForEvent('page', { predicate: (p) => p.url().includes('/consent.html'), timeout: 15_000 });
 }
+
+/**
+ * Clicks a button that makes its own window close (consent answers, the
+ * PDS's final Authorize): the window may be gone before the click returns.
+ */
+export async function clickClosing(page: Page, testIdOrRole: { testId: string } | { role: 'button'; name: string }) {
+  const locator = 'testId' in testIdOrRole ? page.getByTestId(testIdOrRole.testId) : page.getByRole('button', { name: testIdOrRole.name });
+  await locator.click({ noWaitAfter: true }).catch((err: Error) => {
+    if (!/has been closed|Target closed/.test(err.message)) throw err;
+  });
+}

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface TestSite {
+  /** Paths of the echo calls that reached the service (after any delay). */
+  hits: string[];
   /** http://127.0.0.1:<port> — the page origin. */
   origin: string;
   /** did:web:localhost%3A<port> — the same server as an ATProto service (for proxy tests). */
@@ -16,7 +18,8 @@ export interface TestSite {
  */
 export async function startTestSite(): Promise<TestSite> {
   let port = 0;
-  const server: Server = createServer((req, res) => {
+  const hits: string[] = [];
+  const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/.well-known/did.json') {
       const did = `did:web:localhost%3A${port}`;
@@ -29,7 +32,11 @@ export async function startTestSite(): Promise<TestSite> {
       );
       return;
     }
-    if (url.pathname === '/xrpc/com.example.test.echo') {
+    if (url.pathname === '/xrpc/com.example.test.echo' || url.pathname === '/xrpc/com.example.test.echoProcedure') {
+      // ?delay=<ms> makes it slow, for fault tests.
+      const delay = Math.min(Number(url.searchParams.get('delay') ?? 0), 60_000);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      hits.push(url.pathname + url.search);
       const auth = req.headers.authorization ?? '';
       const jwt = auth.replace(/^Bearer /, '');
       let claims: unknown = null;
@@ -44,8 +51,14 @@ export async function startTestSite(): Promise<TestSite> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   return {
+    hits,
     origin: `http://127.0.0.1:${port}`,
     serviceDid: `did:web:localhost%3A${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Browsers keep connections alive; don't wait for them.
+        server.closeAllConnections();
+      }),
   };
 }

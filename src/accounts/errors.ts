@@ -32,7 +32,8 @@ function causes(err: unknown): unknown[] {
   return chain;
 }
 
-function isNetworkFailure(err: unknown): boolean {
+/** True when the error (or one it wraps) is a failed network request. */
+export function isNetworkFailure(err: unknown): boolean {
   return causes(err).some(
     (e) =>
       (e instanceof TypeError && /fetch|network/i.test(e.message)) ||

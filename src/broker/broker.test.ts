@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BG_PAGE_REQUEST } from '../protocol/page';
 import { OriginRateLimiter } from './rate-limit';
 import { ALICE, BOB, createBrokerFixture, SITE } from './test-fixtures';
@@ -60,7 +60,7 @@ describe('Broker: connect and grants', () => {
     const { call, user, prompts } = await createBrokerFixture();
     user.answers.push('pending');
     const first = call(SITE, 'atproto_connect');
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(user.prompts).toHaveLength(1));
     expect(await call(SITE, 'atproto_connect')).toMatchObject({ error: { code: -32002 } });
     // Another origin may still ask.
     user.answers.push({ outcome: 'reject', reason: 'denied' });

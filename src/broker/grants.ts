@@ -1,4 +1,7 @@
-import type { GrantRecord, KeyringDB } from '../storage/db';
+import type { IDBPObjectStore } from 'idb';
+import type { GrantRecord, KeyringDB, KeyringSchema } from '../storage/db';
+
+type GrantObjectStore = IDBPObjectStore<KeyringSchema, ['grants'], 'grants', 'readwrite'>;
 import { joinScope } from '../permissions/scopes';
 
 /** Per-origin, per-account grants, persisted in IndexedDB. */
@@ -26,7 +29,7 @@ export class GrantStore {
   async extend(origin: string, did: string, tokens: string[]): Promise<GrantRecord> {
     const tx = this.db.transaction('grants', 'readwrite');
     const existing = await tx.store.get([origin, did]);
-    const now = this.now();
+    const now = await this.#nextStamp(tx.store, origin);
     const grant: GrantRecord = existing
       ? { ...existing, scope: joinScope([...existing.scope.split(' '), ...tokens]), selectedAt: now }
       : { origin, did, scope: joinScope(tokens), createdAt: now, selectedAt: now };
@@ -38,8 +41,14 @@ export class GrantStore {
   async select(origin: string, did: string): Promise<void> {
     const tx = this.db.transaction('grants', 'readwrite');
     const grant = await tx.store.get([origin, did]);
-    if (grant) await tx.store.put({ ...grant, selectedAt: this.now() });
+    if (grant) await tx.store.put({ ...grant, selectedAt: await this.#nextStamp(tx.store, origin) });
     await tx.done;
+  }
+
+  /** A selection time later than any of the origin's, so "most recent" is never a tie. */
+  async #nextStamp(store: GrantObjectStore, origin: string): Promise<number> {
+    const grants = await store.index('origin').getAll(origin);
+    return Math.max(this.now(), ...grants.map((g) => g.selectedAt + 1));
   }
 
   /** Removes every grant of an origin; returns how many there were. */

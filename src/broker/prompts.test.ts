@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openKeyringDB } from '../storage/db';
 import { PromptManager, type PromptWindows } from './prompts';
 
@@ -18,7 +18,8 @@ function windows(): PromptWindows & { opened: string[]; closed: number[] } {
   return w;
 }
 const details = { kind: 'connect' as const, scope: ['atproto'] };
-const tick = () => new Promise((r) => setTimeout(r, 10));
+/** Waits until the manager has opened `count` windows (no fixed sleeps: CI machines are slow). */
+const opened = (w: { opened: string[] }, count = 1) => vi.waitFor(() => expect(w.opened.length).toBeGreaterThanOrEqual(count));
 
 describe('PromptManager', () => {
   it('resolves with the decision and closes the window', async () => {
@@ -26,7 +27,7 @@ describe('PromptManager', () => {
     const w = windows();
     const prompts = new PromptManager(db, w);
     const asked = prompts.ask('https://a.example', 'r1', details);
-    await tick();
+    await opened(w);
     expect(await prompts.decide(w.opened[0], { outcome: 'approve', did: 'did:plc:a' })).toBe(true);
     expect(await asked).toEqual({ outcome: 'approve', did: 'did:plc:a' });
     expect(w.closed).toEqual([1]);
@@ -37,7 +38,7 @@ describe('PromptManager', () => {
     const db = await openKeyringDB(`prompts-${++n}`);
     const w = windows();
     void new PromptManager(db, w).ask('https://a.example', 'r1', details);
-    await tick();
+    await opened(w);
     // The worker dies; a new one starts with the same database.
     const restarted = new PromptManager(db, w);
     await restarted.decide(w.opened[0], { outcome: 'reject', reason: 'denied' });
@@ -49,10 +50,10 @@ describe('PromptManager', () => {
     const db = await openKeyringDB(`prompts-${++n}`);
     const w = windows();
     void new PromptManager(db, w).ask('https://a.example', 'r1', details);
-    await tick();
+    await opened(w);
     const restarted = new PromptManager(db, w);
     const again = restarted.ask('https://a.example', 'r1', details);
-    await tick();
+    // Whether the re-sent request attached before or after the decision, it gets it.
     await restarted.decide(w.opened[0], { outcome: 'approve' });
     expect(await again).toEqual({ outcome: 'approve' });
     expect(w.opened).toHaveLength(1);
@@ -60,20 +61,27 @@ describe('PromptManager', () => {
 
   it('refuses a second prompt for the same origin while one is open', async () => {
     const db = await openKeyringDB(`prompts-${++n}`);
-    const prompts = new PromptManager(db, windows());
+    const w = windows();
+    const prompts = new PromptManager(db, w);
     void prompts.ask('https://a.example', 'r1', details);
-    await tick();
+    await opened(w);
     await expect(prompts.ask('https://a.example', 'r2', details)).rejects.toMatchObject({ code: -32002 });
   });
 
-  it('treats a closed window as a rejection, and expires unanswered prompts', async () => {
+  it('treats a closed window as a rejection', async () => {
     const db = await openKeyringDB(`prompts-${++n}`);
     const w = windows();
-    const prompts = new PromptManager(db, w, Date.now, 50);
+    const prompts = new PromptManager(db, w);
     const closed = prompts.ask('https://a.example', 'r1', details);
-    await tick();
+    // The window id is recorded once the window exists.
+    await vi.waitFor(async () => expect((await db.getAll('prompts'))[0]?.windowId).toBe(1));
     await prompts.windowClosed(1);
     expect(await closed).toEqual({ outcome: 'reject', reason: 'closed' });
+  });
+
+  it('expires unanswered prompts', async () => {
+    const db = await openKeyringDB(`prompts-${++n}`);
+    const prompts = new PromptManager(db, windows(), Date.now, 50);
     expect(await prompts.ask('https://a.example', 'r2', details)).toEqual({ outcome: 'reject', reason: 'expired' });
   });
 
@@ -82,7 +90,7 @@ describe('PromptManager', () => {
     const w = windows();
     const prompts = new PromptManager(db, w);
     const asked = prompts.ask('https://a.example', 'r1', details);
-    await tick();
+    await opened(w);
     expect(await prompts.decide(w.opened[0], { outcome: 'reject', reason: 'denied' })).toBe(true);
     expect(await prompts.decide(w.opened[0], { outcome: 'approve' })).toBe(false);
     expect(await asked).toEqual({ outcome: 'reject', reason: 'denied' });

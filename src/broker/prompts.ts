@@ -56,8 +56,8 @@ export class PromptManager {
     return decision;
   }
 
-  #wait(prompt: PromptRecord): Promise<PromptDecision> {
-    return new Promise((resolve) => {
+  async #wait(prompt: PromptRecord): Promise<PromptDecision> {
+    const decided = new Promise<PromptDecision>((resolve) => {
       const waiters = this.#waiters.get(prompt.id) ?? new Set();
       this.#waiters.set(prompt.id, waiters);
       const timer = setTimeout(
@@ -69,6 +69,16 @@ export class PromptManager {
         resolve(decision);
       });
     });
+    // A decision may have landed between reading the prompt and registering.
+    const latest = await this.db.get('prompts', prompt.id);
+    if (latest?.decision) this.#wake(prompt.id, latest.decision);
+    return decided;
+  }
+
+  #wake(id: string, decision: PromptDecision) {
+    const waiters = this.#waiters.get(id);
+    this.#waiters.delete(id);
+    waiters?.forEach((wake) => wake(decision));
   }
 
   async get(id: string): Promise<PromptRecord | undefined> {
@@ -86,9 +96,7 @@ export class PromptManager {
     }
     await tx.store.put({ ...prompt, decision });
     await tx.done;
-    const waiters = this.#waiters.get(id);
-    this.#waiters.delete(id);
-    waiters?.forEach((wake) => wake(decision));
+    this.#wake(id, decision);
     if (prompt.windowId !== undefined && !(decision.outcome === 'reject' && decision.reason === 'closed')) {
       await this.windows.close(prompt.windowId).catch(() => {});
     }

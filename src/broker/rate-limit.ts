@@ -6,9 +6,9 @@ export class OriginRateLimiter {
   #buckets = new Map<string, { tokens: number; at: number; inFlight: number }>();
 
   constructor(
-    private readonly capacity = 100,
-    private readonly refillPerSecond = 20,
-    private readonly maxInFlight = 32,
+    private readonly capacity = 200,
+    private readonly refillPerSecond = 50,
+    private readonly maxInFlight = 128,
     private readonly now: () => number = Date.now,
     private readonly maxOrigins = 1000,
   ) {}

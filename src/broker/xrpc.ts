@@ -1,3 +1,4 @@
+import { isNetworkFailure } from '../accounts/errors';
 import { ErrorCode, LIMITS, ProviderRpcError, type XrpcParams, type XrpcResult } from '../protocol/page';
 
 /** The part of an OAuth session the broker uses: DPoP-bound fetch relative to the PDS. */
@@ -62,7 +63,8 @@ export async function executeXrpc(
     if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
       throw new ProviderRpcError(ErrorCode.internal, 'The PDS did not answer in time', { reason: 'timeout' });
     }
-    if (err instanceof TypeError) {
+    // fetch's TypeError, possibly wrapped by the OAuth client's fetch layer.
+    if (isNetworkFailure(err)) {
       throw new ProviderRpcError(ErrorCode.internal, "Couldn't reach the PDS", { reason: 'network' });
     }
     throw err;

@@ -31,6 +31,8 @@ export interface RelayPort {
 /** Longest the relay waits for the background (a consent prompt may be open). */
 export const RELAY_TIMEOUT_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 4;
+/** Requests one frame may have waiting; more are refused at once (the background limits too). */
+export const MAX_IN_FLIGHT = 128;
 
 /** Errors that mean the worker was stopped or restarting: the request may be re-sent. */
 function isTransient(err: unknown): boolean {
@@ -58,7 +60,7 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       return;
     }
     // Bound the relay's own memory: the background rate-limits too.
-    if (inFlight >= 64) {
+    if (inFlight >= MAX_IN_FLIGHT) {
       reply(id, { error: { code: ErrorCode.rateLimited, message: 'Too many requests in flight' } });
       return;
     }

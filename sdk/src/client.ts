@@ -1,0 +1,165 @@
+/**
+ * KeyringClient: a typed wrapper over one provider. It turns rejections into
+ * typed errors, checks the shape of results (the provider is another
+ * extension's code running in the page), and keeps track of the site's
+ * current account so adapters (see `./agent`) know which DID they act as.
+ */
+import { findProvider, type FindProviderOptions } from './discovery.js';
+import { fromProviderError, InternalError } from './errors.js';
+import type {
+  AccountSummary,
+  AtprotoProvider,
+  ConnectParams,
+  ConnectResult,
+  DisconnectEvent,
+  KeyringEvents,
+  ProviderEventName,
+  ProviderInfo,
+  ServiceAuthRequest,
+  ServiceAuthResult,
+  XrpcRequest,
+  XrpcResult,
+} from './types.js';
+
+export type KeyringEventName = keyof KeyringEvents;
+export type KeyringListener<E extends KeyringEventName> = (payload: KeyringEvents[E]) => void;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function asAccounts(value: unknown): AccountSummary[] {
+  if (!Array.isArray(value)) throw new InternalError('The provider returned malformed accounts');
+  return value.flatMap((a) => (isObject(a) && typeof a.did === 'string' && typeof a.handle === 'string' ? [{ did: a.did, handle: a.handle }] : []));
+}
+
+export class KeyringClient {
+  readonly provider: AtprotoProvider;
+  /** The announcement's info; absent when the provider came from `window.atproto`. */
+  readonly info?: ProviderInfo;
+
+  #account: AccountSummary | undefined;
+  readonly #listeners: { [E in KeyringEventName]: Set<KeyringListener<E>> } = {
+    accountsChanged: new Set(),
+    disconnect: new Set(),
+  };
+
+  constructor(provider: AtprotoProvider, info?: ProviderInfo) {
+    this.provider = provider;
+    if (info) this.info = info;
+    // Subscribe once, up front: this keeps `account` current and asks the
+    // extension to route events to this frame.
+    this.#subscribe('accountsChanged', (data) => {
+      const accounts = Array.isArray(data) ? asAccounts(data) : [];
+      this.#account = accounts[0];
+      this.#emit('accountsChanged', accounts);
+    });
+    this.#subscribe('disconnect', (data) => {
+      const d = isObject(data) ? data : {};
+      const event: DisconnectEvent = {
+        code: typeof d.code === 'number' ? d.code : 4900,
+        message: typeof d.message === 'string' ? d.message : 'Disconnected',
+        ...(d.data !== undefined ? { data: d.data } : {}),
+      };
+      this.#emit('disconnect', event);
+    });
+  }
+
+  /** Finds a provider (see {@link findProvider}) and wraps it. */
+  static async discover(options: FindProviderOptions = {}): Promise<KeyringClient> {
+    const { provider, info } = await findProvider(options);
+    return new KeyringClient(provider, info);
+  }
+
+  /**
+   * The site's current account as last seen (from connect, accounts or
+   * accountsChanged); the extension lists the current account first.
+   */
+  get account(): AccountSummary | undefined {
+    return this.#account;
+  }
+
+  /** Calls a provider method, mapping rejections to typed errors. */
+  async request(method: string, params?: unknown): Promise<unknown> {
+    try {
+      return await this.provider.request(params === undefined ? { method } : { method, params });
+    } catch (e) {
+      throw fromProviderError(e);
+    }
+  }
+
+  /** Asks the user to connect an account (no prompt if an existing grant covers the scope). */
+  async connect(params: ConnectParams = {}): Promise<ConnectResult> {
+    const r = await this.request('atproto_connect', stripUndefined({ scope: params.scope, account: params.account }));
+    if (!isObject(r) || typeof r.did !== 'string' || typeof r.handle !== 'string' || typeof r.pds !== 'string' || typeof r.scope !== 'string') {
+      throw new InternalError('The provider returned a malformed connect result');
+    }
+    const result: ConnectResult = { did: r.did, handle: r.handle, pds: r.pds, scope: r.scope };
+    this.#account = { did: result.did, handle: result.handle };
+    return result;
+  }
+
+  /** Accounts connected to this site, current first. Never prompts. */
+  async accounts(): Promise<AccountSummary[]> {
+    const accounts = asAccounts(await this.request('atproto_accounts'));
+    this.#account = accounts[0];
+    return accounts;
+  }
+
+  /** Removes this site's grant. */
+  async disconnect(): Promise<void> {
+    await this.request('atproto_disconnect');
+    this.#account = undefined;
+  }
+
+  /** Makes one XRPC call as the connected account. Non-2xx answers resolve; see {@link XrpcResult}. */
+  async xrpc<T = unknown>(call: XrpcRequest): Promise<XrpcResult<T>> {
+    const { nsid, method, params, body, encoding, proxy, noPrompt, did } = call;
+    const r = await this.request(
+      'atproto_xrpc',
+      stripUndefined({ nsid, method, params: params && stripUndefined(params), body, encoding, proxy, noPrompt, did }),
+    );
+    if (!isObject(r) || typeof r.status !== 'number') throw new InternalError('The provider returned a malformed XRPC result');
+    const headers = isObject(r.headers) && typeof r.headers['content-type'] === 'string' ? { 'content-type': r.headers['content-type'] } : {};
+    return { status: r.status, headers, body: (r.body ?? null) as T };
+  }
+
+  /** Gets a service-auth JWT for `aud`, signed with the account's atproto key. */
+  async serviceAuth(params: ServiceAuthRequest): Promise<ServiceAuthResult> {
+    const { aud, lxm, exp, noPrompt, did } = params;
+    const r = await this.request('atproto_serviceAuth', stripUndefined({ aud, lxm, exp, noPrompt, did }));
+    if (!isObject(r) || typeof r.token !== 'string') throw new InternalError('The provider returned a malformed service-auth result');
+    return { token: r.token };
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<E extends KeyringEventName>(event: E, listener: KeyringListener<E>): () => void {
+    this.#listeners[event].add(listener);
+    return () => this.off(event, listener);
+  }
+
+  off<E extends KeyringEventName>(event: E, listener: KeyringListener<E>): void {
+    this.#listeners[event].delete(listener);
+  }
+
+  #subscribe(event: ProviderEventName, handler: (data: unknown) => void): void {
+    this.provider.on(event, handler);
+  }
+
+  #emit<E extends KeyringEventName>(event: E, payload: KeyringEvents[E]): void {
+    for (const listener of [...this.#listeners[event]]) {
+      // One failing listener must not starve the others.
+      try {
+        listener(payload);
+      } catch (err) {
+        console.error(err);
+      }
+    }
+  }
+}
+
+/**
+ * Drops undefined fields so requests carry only what was set. (Fields are
+ * also picked explicitly above: the extension rejects unknown fields.)
+ */
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
