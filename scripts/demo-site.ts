@@ -2,11 +2,27 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
 
 const SITE_DIR = path.resolve(import.meta.dirname, '../demo-site');
 
-/** Serves demo-site/ on 127.0.0.1 (a web page, as a site using the extension sees it). */
+/** Bundles the demo's script (the SDK and @atproto/api included) for the browser. */
+export async function buildDemoSite(): Promise<void> {
+  await build({
+    entryPoints: [path.join(SITE_DIR, 'app.ts')],
+    outfile: path.join(SITE_DIR, 'dist/app.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+/** Builds and serves demo-site/ on 127.0.0.1 (a web page, as a site using the extension sees it). */
 export async function startDemoSite(port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  await buildDemoSite();
   const server = createServer(async (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
     const file = path.normalize(path.join(SITE_DIR, pathname === '/' ? 'index.html' : pathname));
@@ -16,7 +32,7 @@ export async function startDemoSite(port = 0): Promise<{ url: string; close(): P
     }
     try {
       const body = await readFile(file);
-      const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+      const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.map') ? 'application/json' : 'application/octet-stream';
       res.writeHead(200, { 'content-type': `${type}; charset=utf-8` }).end(body);
     } catch {
       res.writeHead(404).end('not found');

@@ -27,7 +27,10 @@ export async function startTestSite(): Promise<TestSite> {
         JSON.stringify({
           '@context': ['https://www.w3.org/ns/did/v1'],
           id: did,
-          service: [{ id: '#test_svc', type: 'TestService', serviceEndpoint: `http://localhost:${port}` }],
+          service: [
+            { id: '#test_svc', type: 'TestService', serviceEndpoint: `http://localhost:${port}` },
+            { id: '#bsky_appview', type: 'BskyAppView', serviceEndpoint: `http://localhost:${port}` },
+          ],
         }),
       );
       return;
@@ -44,6 +47,12 @@ export async function startTestSite(): Promise<TestSite> {
         claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString());
       } catch {}
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ claims, query: url.search }));
+      return;
+    }
+    if (url.pathname === '/xrpc/app.bsky.feed.getTimeline') {
+      // A stand-in AppView: an empty timeline, valid against the lexicon.
+      hits.push(url.pathname + url.search);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ feed: [], cursor: 'end' }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>test site</title><h1>test site</h1>');
