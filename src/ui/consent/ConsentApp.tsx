@@ -99,7 +99,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
         {prompt.kind === 'connect' ? (
           <>
             <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-reject">Cancel</button>
-            <button disabled={busy || !chosen || usable.length === 0} onClick={() => decide('approve', { did: chosen })} data-testid="consent-approve">
+            <button class="primary" disabled={busy || !chosen || usable.length === 0} onClick={() => decide('approve', { did: chosen })} data-testid="consent-approve">
               Connect
             </button>
           </>
@@ -107,7 +107,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
           <>
             <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-deny">Deny</button>
             <button class="secondary" disabled={busy} onClick={() => decide('approve')} data-testid="consent-once">Allow once</button>
-            <button disabled={busy || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)} onClick={() => decide('approve', { remember: true })} data-testid="consent-always">
+            <button class="primary" disabled={busy || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)} onClick={() => decide('approve', { remember: true })} data-testid="consent-always">
               Always allow
             </button>
           </>
