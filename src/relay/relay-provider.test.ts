@@ -76,6 +76,25 @@ describe('provider ⇄ relay ⇄ background', () => {
     expect(port.sent[0].id).toBe(port.sent[1].id);
   });
 
+  it('re-sends when Firefox resolves a send with no answer (event page suspended)', async () => {
+    const win = fakeWindow();
+    let attempts = 0;
+    const port = fakePort(async () => (++attempts < 3 ? undefined : { result: 'late but fine' }));
+    startRelay(win, port);
+    expect(await createProvider(win).request({ method: 'atproto_accounts' })).toBe('late but fine');
+    expect(new Set(port.sent.map((m) => m.id)).size).toBe(1);
+  });
+
+  it('gives up at once when the extension is gone', async () => {
+    const win = fakeWindow();
+    const port = fakePort(async () => {
+      throw new Error('Extension context invalidated.');
+    });
+    startRelay(win, port);
+    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: -32603, data: { reason: 'unavailable' } });
+    expect(port.sent).toHaveLength(1);
+  });
+
   it('settles with a timeout code when the background never answers', async () => {
     const win = fakeWindow();
     startRelay(win, fakePort(() => new Promise(() => {})), 30);

@@ -30,14 +30,18 @@ export interface RelayPort {
 
 /** Longest the relay waits for the background (a consent prompt may be open). */
 export const RELAY_TIMEOUT_MS = 10 * 60_000;
-const MAX_ATTEMPTS = 4;
+/** Longest pause between re-sends while the background restarts. */
+const MAX_BACKOFF_MS = 1000;
 /** Requests one frame may have waiting; more are refused at once (the background limits too). */
 export const MAX_IN_FLIGHT = 128;
 
-/** Errors that mean the worker was stopped or restarting: the request may be re-sent. */
+/**
+ * Errors that mean the worker was stopped or restarting: the request may be
+ * re-sent. ("Extension context invalidated" is not one: the extension is gone.)
+ */
 function isTransient(err: unknown): boolean {
   const message = String((err as Error)?.message ?? err);
-  return /message channel closed|Receiving end does not exist|Could not establish connection|message port closed|Extension context|disconnected/i.test(message);
+  return /message channel closed|Receiving end does not exist|Could not establish connection|message port closed/i.test(message);
 }
 
 export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): void {
@@ -47,8 +51,16 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
 
   win.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== win) return;
-    const data = event.data as { source?: unknown; id?: unknown; method?: unknown; params?: unknown; hello?: unknown };
-    if (data?.source !== WINDOW_REQUEST) return;
+    if ((event.data as { source?: unknown } | null)?.source !== WINDOW_REQUEST) return;
+    // Copy the page's value into this world first: in Firefox a content script
+    // sees page objects through wrappers whose prototypes are not its own, so
+    // they would fail the plain-object and binary checks.
+    let data: { source?: unknown; id?: unknown; method?: unknown; params?: unknown; hello?: unknown };
+    try {
+      data = structuredClone(event.data);
+    } catch {
+      return;
+    }
     if (data.hello === true) {
       void port.send({ kind: BG_PAGE_HELLO }).catch(() => {});
       return;
@@ -81,23 +93,24 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
   async function forward(message: unknown): Promise<{ result: unknown } | { error: ProviderErrorShape }> {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 1; ; attempt++) {
+      let answer: PageResponse | undefined;
       try {
-        const answer = (await withTimeout(port.send(message), deadline - Date.now())) as PageResponse | undefined;
-        if (answer && 'result' in answer) return { result: fromWire(answer.result, 'result', LIMITS.maxResultJsonChars) };
-        if (answer && 'error' in answer) return { error: asProviderError(answer.error) };
-        return { error: { code: ErrorCode.internal, message: 'AT Keyring gave no answer' } };
+        answer = (await withTimeout(port.send(message), deadline - Date.now())) as PageResponse | undefined;
       } catch (err) {
-        if (err instanceof TimeoutError) {
-          return { error: { code: ErrorCode.internal, message: 'AT Keyring did not answer in time', data: { reason: 'timeout' } } };
+        if (err instanceof TimeoutError) return timedOut();
+        if (!isTransient(err)) {
+          return { error: { code: ErrorCode.internal, message: 'AT Keyring is unavailable', data: { reason: 'unavailable' } } };
         }
-        // The worker stopped mid-request: send it again with the same id; the
-        // background answers a re-sent request from its records.
-        if (isTransient(err) && attempt < MAX_ATTEMPTS && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 100 * attempt));
-          continue;
-        }
-        return { error: { code: ErrorCode.internal, message: 'AT Keyring is unavailable', data: { reason: 'unavailable' } } };
+        // The background stopped mid-request: fall through and re-send.
       }
+      if (answer && 'result' in answer) return { result: fromWire(answer.result, 'result', LIMITS.maxResultJsonChars) };
+      if (answer && 'error' in answer) return { error: asProviderError(answer.error) };
+      // No answer (a rejected send above, or Firefox resolving with undefined
+      // when its event page was suspended): send again with the same id; the
+      // background answers a re-sent request from its records.
+      const pause = Math.min(100 * attempt, MAX_BACKOFF_MS);
+      if (Date.now() + pause >= deadline) return timedOut();
+      await new Promise((r) => setTimeout(r, pause));
     }
   }
 
@@ -110,6 +123,10 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
 }
 
 class TimeoutError extends Error {}
+
+function timedOut(): { error: ProviderErrorShape } {
+  return { error: { code: ErrorCode.internal, message: 'AT Keyring did not answer in time', data: { reason: 'timeout' } } };
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {

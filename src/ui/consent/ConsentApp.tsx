@@ -30,7 +30,14 @@ export function ConsentApp({ promptId }: { promptId: string }) {
 
   useEffect(() => {
     void load();
-    return onKeyringEvent((e) => e.event === 'accountsChanged' && void load());
+    // Re-reading the prompt every few seconds also keeps Firefox's event page
+    // awake while the user thinks (it suspends an idle one after 30 s).
+    const timer = setInterval(() => void load(), 5_000);
+    const off = onKeyringEvent((e) => e.event === 'accountsChanged' && void load());
+    return () => {
+      clearInterval(timer);
+      off();
+    };
   }, [load]);
 
   const decide = async (outcome: 'approve' | 'reject', extra: { did?: string; remember?: boolean } = {}) => {

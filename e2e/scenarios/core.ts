@@ -1,0 +1,142 @@
+/**
+ * The core user journey, written once and run in every browser: sign in
+ * through the PDS's own pages, keep the session across a background stop,
+ * connect a site, create and read a record through the extension, revoke the
+ * site, sign out (and see the token rejected by the PDS).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserDriver, UiPage } from '../support/driver';
+import { startTestSite, type TestSite } from '../support/test-site';
+
+type Outcome = { ok: true; result: any } | { ok: false; code: number; message: string };
+
+/** window.atproto.request in the page, settled into data. */
+function pageRequest(page: UiPage, method: string, params?: unknown): Promise<Outcome> {
+  return page.evaluate(
+    ({ method, params }) =>
+      (window as any).atproto.request({ method, params }).then(
+        (result: unknown) => ({ ok: true, result }),
+        (e: any) => ({ ok: false, code: e.code, message: e.message }),
+      ),
+    { method, params },
+  );
+}
+
+async function poll<T>(read: () => Promise<T>, accept: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await read();
+    if (accept(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriver>, browserName: string) {
+  const pds = inject('pds');
+  const { alice } = pds.accounts;
+  const account = `[data-testid=account][data-did="${alice.did}"]`;
+  let profileDir: string;
+  let driver: BrowserDriver;
+  let popup: UiPage;
+  let site: TestSite;
+  let page: UiPage;
+
+  async function checkSession() {
+    await popup.click(`${account} [data-testid=check-account]`);
+    await poll(() => popup.text(`${account} [data-testid=check-result]`), (t) => !!t?.includes('Session works'), 'a working session');
+  }
+
+  describe(`core journey in ${browserName} (local PDS)`, () => {
+    beforeAll(async () => {
+      site = await startTestSite();
+      profileDir = await mkdtemp(path.join(os.tmpdir(), `at-keyring-${browserName}-`));
+      driver = await launch(profileDir);
+      popup = await driver.openPopup();
+      const configured = await popup.evaluate(
+        (settings) => (globalThis as any).chrome.runtime.sendMessage({ op: 'settings.update', settings }),
+        { handleResolver: pds.pdsUrl, plcDirectoryUrl: pds.plcUrl, allowHttp: true, clientId: '' },
+      );
+      expect(configured).toMatchObject({ ok: true });
+    });
+    afterAll(async () => {
+      await driver?.close();
+      await site?.close();
+      await rm(profileDir, { recursive: true, force: true });
+    });
+
+    it('signs in through the PDS sign-in and consent pages', async () => {
+      await popup.fill('[data-testid=login-input]', alice.handle);
+      const authWindow = driver.nextWindow((url) => url.startsWith(`${pds.pdsUrl}/oauth/authorize`));
+      await popup.click('[data-testid=login-submit]');
+      const auth = await authWindow;
+      await auth.fill('input[placeholder=Password]', alice.password);
+      await auth.clickButton('Sign in');
+      // The extension catches the redirect and closes the window itself.
+      await auth.clickAndClose({ button: 'Authorize' });
+      expect(await poll(() => popup.text(`${account} [data-testid=account-handle]`), (t) => t === '@alice.test', 'the account')).toBe('@alice.test');
+      await checkSession();
+    });
+
+    it('keeps the session when the background is stopped', async () => {
+      const bg = await driver.background();
+      await bg.evaluate(() => ((globalThis as any).__beforeStop = true), undefined);
+      await driver.stopBackground();
+      await checkSession();
+      expect(await (await driver.background()).evaluate(() => (globalThis as any).__beforeStop, undefined)).toBeUndefined();
+    });
+
+    let rkey: string;
+    it('connects a site after consent, then creates and reads a record through the extension', async () => {
+      page = await driver.openPage(site.origin);
+      const consentWindow = driver.nextWindow((url) => url.includes('/consent.html'));
+      const connecting = pageRequest(page, 'atproto_connect', { scope: 'atproto repo:app.bsky.feed.post?action=create' });
+      const consent = await consentWindow;
+      expect(await consent.text('[data-testid=consent-origin]')).toBe(site.origin);
+      await consent.clickAndClose({ selector: '[data-testid=consent-approve]' });
+      expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did, handle: 'alice.test' } });
+
+      const created = await pageRequest(page, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.createRecord',
+        body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: `hello from ${browserName}`, createdAt: new Date().toISOString() } },
+      });
+      expect(created).toMatchObject({ ok: true, result: { status: 200 } });
+      rkey = (created as any).result.body.uri.split('/').pop();
+      const read = await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.getRecord', params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey } });
+      expect(read).toMatchObject({ ok: true, result: { status: 200, body: { value: { text: `hello from ${browserName}` } } } });
+      // Outside the grant, without a prompt: refused.
+      expect(await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.deleteRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey }, noPrompt: true })).toMatchObject({ ok: false, code: 4100 });
+    });
+
+    it('revokes the site from the popup: the page is refused afterwards', async () => {
+      await popup.reload();
+      const siteCard = `[data-testid=site][data-origin="${site.origin}"]`;
+      await poll(() => popup.count(siteCard), (n) => n === 1, 'the connected site');
+      await popup.click(`${siteCard} [data-testid=revoke-site]`);
+      await poll(() => popup.count(siteCard), (n) => n === 0, 'the site to disappear');
+      expect(await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.getRecord', params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey } })).toMatchObject({ ok: false, code: 4100 });
+      expect(await pageRequest(page, 'atproto_accounts')).toEqual({ ok: true, result: [] });
+    });
+
+    it('signs out and forgets the session and its DPoP key', async () => {
+      await popup.click(`${account} [data-testid=sign-out]`);
+      await poll(() => popup.count(account), (n) => n === 0, 'the account to disappear');
+      const left = await (await driver.background()).evaluate(
+        (did) =>
+          new Promise((resolve) => {
+            const open = indexedDB.open('at-keyring');
+            open.onsuccess = () => {
+              const get = open.result.transaction('oauthSession').objectStore('oauthSession').get(did);
+              get.onsuccess = () => resolve(get.result ?? null);
+            };
+          }),
+        alice.did,
+      );
+      expect(left).toBeNull();
+    });
+  });
+}

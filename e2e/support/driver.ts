@@ -1,0 +1,136 @@
+/**
+ * One small driver interface over Playwright (Chromium) and puppeteer over
+ * WebDriver BiDi (Firefox), so the same scenario files run in both browsers.
+ * Selectors are CSS; buttons of third-party pages (the PDS) are found by text.
+ */
+import type { Page as PlaywrightPage } from 'playwright-core';
+import type { Page as PuppeteerPage } from 'puppeteer-core';
+import { launchWithExtension } from './chromium';
+import { launchFirefoxWithExtension } from './firefox';
+
+export interface UiPage {
+  fill(selector: string, value: string): Promise<void>;
+  click(selector: string): Promise<void>;
+  /** Clicks the enabled button with this exact text. */
+  clickButton(text: string): Promise<void>;
+  /** Clicks something that closes this page, and waits for it to close. */
+  clickAndClose(selectorOrButtonText: { selector: string } | { button: string }): Promise<void>;
+  text(selector: string): Promise<string | null>;
+  count(selector: string): Promise<number>;
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  reload(): Promise<void>;
+}
+
+export interface Background {
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+}
+
+export interface BrowserDriver {
+  name: 'chromium' | 'firefox';
+  openPopup(): Promise<UiPage>;
+  openPage(url: string): Promise<UiPage>;
+  /** Resolves with the next window or tab whose URL matches; call it before the action that opens it. */
+  nextWindow(match: (url: string) => boolean): Promise<UiPage>;
+  background(): Promise<Background>;
+  /** Stops the background (service worker / event page) as the browser does when idle. */
+  stopBackground(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const isClosedError = (err: Error) => /has been closed|Target closed|detached|No target|no such frame|Session closed/i.test(err.message);
+
+function playwrightPage(page: PlaywrightPage): UiPage {
+  return {
+    fill: (selector, value) => page.locator(selector).fill(value),
+    click: (selector) => page.locator(selector).click(),
+    clickButton: (text) => page.getByRole('button', { name: text, exact: true }).click(),
+    async clickAndClose(target) {
+      const closed = page.waitForEvent('close', { timeout: 20_000 });
+      const locator = 'selector' in target ? page.locator(target.selector) : page.getByRole('button', { name: target.button, exact: true });
+      await locator.click({ noWaitAfter: true }).catch((err: Error) => {
+        if (!isClosedError(err)) throw err;
+      });
+      await closed;
+    },
+    text: (selector) => page.locator(selector).first().textContent({ timeout: 15_000 }),
+    count: (selector) => page.locator(selector).count(),
+    evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
+    reload: async () => void (await page.reload()),
+  };
+}
+
+function puppeteerPage(page: PuppeteerPage, reload: () => Promise<void>): UiPage {
+  const buttonHandle = (text: string) =>
+    page.waitForFunction(
+      (text) => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text && !b.disabled),
+      { timeout: 20_000 },
+      text,
+    );
+  return {
+    async fill(selector, value) {
+      const input = await page.waitForSelector(selector, { timeout: 15_000 });
+      await input!.evaluate((el) => ((el as HTMLInputElement).value = ''));
+      await input!.type(value);
+    },
+    async click(selector) {
+      await (await page.waitForSelector(selector, { timeout: 15_000 }))!.click();
+    },
+    async clickButton(text) {
+      await ((await buttonHandle(text)).asElement() as any).click();
+    },
+    async clickAndClose(target) {
+      const closed = new Promise<void>((resolve) => page.once('close', () => resolve()));
+      const element = 'selector' in target ? await page.waitForSelector(target.selector) : (await buttonHandle(target.button)).asElement();
+      await (element as any).click().catch((err: Error) => {
+        if (!isClosedError(err)) throw err;
+      });
+      await closed;
+    },
+    text: async (selector) => {
+      await page.waitForSelector(selector, { timeout: 15_000 });
+      return page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
+    },
+    count: (selector) => page.evaluate((s) => document.querySelectorAll(s).length, selector),
+    evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
+    reload,
+  };
+}
+
+export async function launchChromiumDriver(extensionPath: string, profileDir: string): Promise<BrowserDriver> {
+  const browser = await launchWithExtension(extensionPath, profileDir);
+  return {
+    name: 'chromium',
+    openPopup: async () => playwrightPage(await browser.openPopup()),
+    async openPage(url) {
+      const page = await browser.context.newPage();
+      await page.goto(url);
+      return playwrightPage(page);
+    },
+    async nextWindow(match) {
+      return playwrightPage(await browser.context.waitForEvent('page', { predicate: (p) => match(p.url()), timeout: 20_000 }));
+    },
+    background: async () => {
+      const worker = await browser.serviceWorker();
+      return { evaluate: (fn, arg) => worker.evaluate(fn as never, arg) as never };
+    },
+    stopBackground: () => browser.stopServiceWorkers(),
+    close: () => browser.close(),
+  };
+}
+
+export async function launchFirefoxDriver(extensionPath: string, profileDir: string): Promise<BrowserDriver> {
+  const fx = await launchFirefoxWithExtension(extensionPath, profileDir);
+  const wrap = (page: PuppeteerPage) => puppeteerPage(page, () => fx.reloadPage(page));
+  return {
+    name: 'firefox',
+    openPopup: async () => wrap(await fx.openPopup()),
+    openPage: async (url) => wrap(await fx.newPage(url)),
+    nextWindow: async (match) => wrap(await fx.waitForPage(match, { timeout: 20_000 })),
+    background: async () => {
+      const bg = await fx.background();
+      return { evaluate: (fn, arg) => bg.evaluate(fn as never, arg) as never };
+    },
+    stopBackground: () => fx.stopBackground(),
+    close: () => fx.close(),
+  };
+}
