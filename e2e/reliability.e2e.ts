@@ -211,6 +211,8 @@ describe('reliability and security (Chromium, local PDS)', () => {
       return keys.length;
     });
     expect(replaced).toBeGreaterThan(0);
+    // Rebuild the background's OAuth client so it starts from what is stored (its caches are in memory too).
+    await configureNetwork(popup, pds);
     expect(await request(pages.main, 'atproto_xrpc', { nsid: 'com.atproto.repo.createRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: 'after nonce rotation', createdAt: new Date().toISOString() } } })).toMatchObject({ ok: true, result: { status: 200 } });
   });
 

@@ -58,6 +58,8 @@ export interface AccountList {
  */
 export class Keyring {
   #oauth?: Promise<{ client: OAuthClient; identity: ClientIdentity }>;
+  /** Live sessions by DID; each reads its tokens from the store on every call, so refreshes show. */
+  #sessions = new Map<string, OAuthSession>();
   #signingOut = new Set<string>();
   #completedStates = new Set<string>();
 
@@ -84,6 +86,7 @@ export class Keyring {
     }
     await this.db.put('meta', settings, 'settings');
     this.#oauth = undefined; // rebuilt with the new settings on next use
+    this.#sessions.clear();
     return settings;
   }
 
@@ -189,6 +192,7 @@ export class Keyring {
 
   async #recordAccount(session: OAuthSession): Promise<AccountRecord> {
     const { client } = await this.oauth();
+    this.#sessions.set(session.did, session); // a new sign-in may bring a new DPoP key
     const info = await session.getTokenInfo(false);
     const identity = await client.identityResolver.resolve(session.did).catch(() => null);
     const now = this.now();
@@ -241,6 +245,7 @@ export class Keyring {
     await this.getAccount(did);
     const { client } = await this.oauth();
     this.#signingOut.add(did);
+    this.#sessions.delete(did);
     let revokedAtServer = true;
     try {
       await client.revoke(did);
@@ -264,15 +269,22 @@ export class Keyring {
 
   // ---- sessions -------------------------------------------------------------
 
-  /** The live OAuth session of an account (refreshed if due). */
-  async session(did: string): Promise<OAuthSession> {
-    const account = await this.getAccount(did);
+  /**
+   * The live OAuth session of an account (refreshed when due, by its fetch
+   * handler). Pass the account record when the caller already has it.
+   */
+  async session(did: string, known?: AccountRecord): Promise<OAuthSession> {
+    const account = known?.did === did ? known : await this.getAccount(did);
     if (account.health.state === 'reauth-required') {
       throw new KeyringError('session-expired', `The session of ${account.handle} has ended. Sign in again.`);
     }
+    const cached = this.#sessions.get(did);
+    if (cached) return cached;
     const { client } = await this.oauth();
     try {
-      return await client.restore(did, 'auto');
+      const session = await client.restore(did, 'auto');
+      this.#sessions.set(did, session);
+      return session;
     } catch (err) {
       if (isSessionGone(err)) {
         await this.#markReauth(did, describeSessionEnd(err));
@@ -319,6 +331,7 @@ export class Keyring {
   }
 
   async #onSessionDeleted(did: string, cause: unknown) {
+    this.#sessions.delete(did);
     if (this.#signingOut.has(did)) return;
     await this.#markReauth(did, describeSessionEnd(cause));
   }

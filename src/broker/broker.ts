@@ -206,7 +206,7 @@ export class Broker {
 
   private async session(account: AccountRecord) {
     try {
-      return await this.deps.keyring.session(account.did);
+      return await this.deps.keyring.session(account.did, account);
     } catch (err) {
       if (err instanceof KeyringError && err.code === 'session-expired') {
         throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');

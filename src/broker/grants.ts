@@ -4,8 +4,14 @@ import type { GrantRecord, KeyringDB, KeyringSchema } from '../storage/db';
 type GrantObjectStore = IDBPObjectStore<KeyringSchema, ['grants'], 'grants', 'readwrite'>;
 import { joinScope } from '../permissions/scopes';
 
-/** Per-origin, per-account grants, persisted in IndexedDB. */
+/**
+ * Per-origin, per-account grants, persisted in IndexedDB. Every write goes
+ * through this class, so it also keeps each origin's grants in memory: the
+ * check before a brokered call reads no storage.
+ */
 export class GrantStore {
+  #byOrigin = new Map<string, GrantRecord[]>();
+
   constructor(
     private readonly db: KeyringDB,
     private readonly now: () => number = Date.now,
@@ -13,8 +19,13 @@ export class GrantStore {
 
   /** This origin's grants, its current account first. */
   async forOrigin(origin: string): Promise<GrantRecord[]> {
-    const grants = await this.db.getAllFromIndex('grants', 'origin', origin);
-    return grants.sort((a, b) => b.selectedAt - a.selectedAt);
+    let grants = this.#byOrigin.get(origin);
+    if (!grants) {
+      grants = (await this.db.getAllFromIndex('grants', 'origin', origin)).sort((a, b) => b.selectedAt - a.selectedAt);
+      if (this.#byOrigin.size >= 1000) this.#byOrigin.clear();
+      this.#byOrigin.set(origin, grants);
+    }
+    return [...grants];
   }
 
   async get(origin: string, did: string): Promise<GrantRecord | undefined> {
@@ -35,6 +46,7 @@ export class GrantStore {
       : { origin, did, scope: joinScope(tokens), createdAt: now, selectedAt: now };
     await tx.store.put(grant);
     await tx.done;
+    this.#byOrigin.delete(origin);
     return grant;
   }
 
@@ -43,6 +55,7 @@ export class GrantStore {
     const grant = await tx.store.get([origin, did]);
     if (grant) await tx.store.put({ ...grant, selectedAt: await this.#nextStamp(tx.store, origin) });
     await tx.done;
+    this.#byOrigin.delete(origin);
   }
 
   /** A selection time later than any of the origin's, so "most recent" is never a tie. */
@@ -57,6 +70,7 @@ export class GrantStore {
     const keys = await tx.store.index('origin').getAllKeys(origin);
     for (const key of keys) await tx.store.delete(key);
     await tx.done;
+    this.#byOrigin.delete(origin);
     return keys.length;
   }
 
@@ -66,6 +80,7 @@ export class GrantStore {
     const grants = await tx.store.index('did').getAll(did);
     for (const g of grants) await tx.store.delete([g.origin, g.did]);
     await tx.done;
+    for (const g of grants) this.#byOrigin.delete(g.origin);
     return grants.map((g) => g.origin);
   }
 

@@ -1,3 +1,6 @@
+/** Per-origin defaults: a burst of 200, then 50 requests/s, at most 128 in flight. */
+export const RATE_LIMIT = { capacity: 200, refillPerSecond: 50, maxInFlight: 128 } as const;
+
 /**
  * A token bucket per origin plus a cap on requests in flight, so one page
  * cannot starve the others or grow the background's memory without bound.
@@ -6,9 +9,9 @@ export class OriginRateLimiter {
   #buckets = new Map<string, { tokens: number; at: number; inFlight: number }>();
 
   constructor(
-    private readonly capacity = 200,
-    private readonly refillPerSecond = 50,
-    private readonly maxInFlight = 128,
+    private readonly capacity: number = RATE_LIMIT.capacity,
+    private readonly refillPerSecond: number = RATE_LIMIT.refillPerSecond,
+    private readonly maxInFlight: number = RATE_LIMIT.maxInFlight,
     private readonly now: () => number = Date.now,
     private readonly maxOrigins = 1000,
   ) {}

@@ -32,6 +32,13 @@ const DPOP_NONCE_TTL_MS = 10 * 60_000;
 
 type WithKey<T extends { dpopKey: Key }> = Omit<T, 'dpopKey'> & { dpopKey: StoredKey };
 
+/**
+ * The background is the only writer of these stores, so they also keep
+ * decoded values in memory: a brokered call then reads no IndexedDB and
+ * re-imports no key. IndexedDB stays the source of truth across restarts.
+ */
+const HOT = { maxEntries: 256 };
+
 /** Every store and cache the OAuth client needs, all persisted in IndexedDB. */
 export function createOAuthStores(db: KeyringDB, now: () => number = Date.now) {
   return {
@@ -49,11 +56,12 @@ export function createOAuthStores(db: KeyringDB, now: () => number = Date.now) {
       encode: ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: encodeKey(dpopKey) }),
       decode: async ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: await decodeKey(dpopKey) }),
       now,
+      memory: HOT,
     }),
-    dpopNonceCache: plainStore<string>(db, 'dpopNonce', DPOP_NONCE_TTL_MS, now),
-    didCache: plainStore<any>(db, 'didCache', IDENTITY_CACHE_TTL_MS, now),
-    handleCache: plainStore<any>(db, 'handleCache', IDENTITY_CACHE_TTL_MS, now),
-    authorizationServerMetadataCache: plainStore<any>(db, 'authServerMetadata', METADATA_CACHE_TTL_MS, now),
-    protectedResourceMetadataCache: plainStore<any>(db, 'resourceMetadata', METADATA_CACHE_TTL_MS, now),
+    dpopNonceCache: plainStore<string>(db, 'dpopNonce', DPOP_NONCE_TTL_MS, now, HOT),
+    didCache: plainStore<any>(db, 'didCache', IDENTITY_CACHE_TTL_MS, now, HOT),
+    handleCache: plainStore<any>(db, 'handleCache', IDENTITY_CACHE_TTL_MS, now, HOT),
+    authorizationServerMetadataCache: plainStore<any>(db, 'authServerMetadata', METADATA_CACHE_TTL_MS, now, HOT),
+    protectedResourceMetadataCache: plainStore<any>(db, 'resourceMetadata', METADATA_CACHE_TTL_MS, now, HOT),
   };
 }

@@ -14,6 +14,11 @@ export interface ExpiringStoreOptions<V, E> {
   encode: (value: V) => E | Promise<E>;
   decode: (encoded: E) => V | Promise<V>;
   now?: () => number;
+  /**
+   * Keep decoded values in memory too (write-through), so hot reads skip
+   * IndexedDB and decoding. Only for stores this context alone writes.
+   */
+  memory?: { maxEntries: number };
 }
 
 /**
@@ -27,24 +32,40 @@ export function createExpiringStore<V extends NonNullable<unknown> | null, E = V
   options: ExpiringStoreOptions<V, E>,
 ): SimpleStore<string, V> {
   const now = options.now ?? Date.now;
+  const memory = options.memory ? new Map<string, { value: V; expiresAt: number | null }>() : null;
+  const remember = (key: string, value: V, expiresAt: number | null) => {
+    if (!memory) return;
+    memory.delete(key); // re-insert: Map order is our eviction order
+    memory.set(key, { value, expiresAt });
+    if (memory.size > options.memory!.maxEntries) memory.delete(memory.keys().next().value!);
+  };
   return {
     async get(key) {
+      const cached = memory?.get(key);
+      if (cached && (cached.expiresAt == null || cached.expiresAt > now())) return cached.value;
+      memory?.delete(key);
       const row = await db.get(name, key);
       if (!row) return undefined;
       if (row.expiresAt != null && row.expiresAt <= now()) {
         await db.delete(name, key);
         return undefined;
       }
-      return options.decode(row.value as E);
+      const value = await options.decode(row.value as E);
+      remember(key, value, row.expiresAt);
+      return value;
     },
     async set(key, value) {
       const encoded = await options.encode(value);
-      await db.put(name, { value: encoded, expiresAt: options.expiresAt(value, now()) }, key);
+      const expiresAt = options.expiresAt(value, now());
+      await db.put(name, { value: encoded, expiresAt }, key);
+      remember(key, value, expiresAt);
     },
     async del(key) {
+      memory?.delete(key);
       await db.delete(name, key);
     },
     async clear() {
+      memory?.clear();
       await db.clear(name);
     },
   };
@@ -56,11 +77,13 @@ export function plainStore<V extends NonNullable<unknown> | null>(
   name: ExpiringStoreName,
   ttlMs: number,
   now?: () => number,
+  memory?: { maxEntries: number },
 ): SimpleStore<string, V> {
   return createExpiringStore<V, V>(db, name, {
     expiresAt: (_value, t) => t + ttlMs,
     encode: (v) => v,
     decode: (v) => v,
     now,
+    memory,
   });
 }

@@ -1,0 +1,113 @@
+import type { BrowserContext, CDPSession } from 'playwright-core';
+
+export interface ServiceWorkerSession {
+  /** How the session was obtained (reported in the results). */
+  via: string;
+  targetId: string;
+  send<T = any>(method: string, params?: Record<string, unknown>): Promise<T>;
+  on(event: string, listener: (params: any) => void): void;
+  detach(): Promise<void>;
+}
+
+export interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+  embedderHeapUsedSize?: number;
+  backingStorageSize?: number;
+}
+
+/**
+ * A CDP session on the extension's service worker. Playwright's
+ * newCDPSession only takes pages and frames, so this attaches to the
+ * worker's target from a browser-level CDP session (falling back to a page
+ * session) in non-flat mode, and talks to it with Target.sendMessageToTarget /
+ * Target.receivedMessageFromTarget.
+ */
+export async function attachServiceWorker(context: BrowserContext, extensionId: string): Promise<ServiceWorkerSession> {
+  const attempts: { via: string; open: () => Promise<CDPSession> }[] = [];
+  const browser = context.browser();
+  if (browser) attempts.push({ via: 'browser CDP session (newBrowserCDPSession)', open: () => browser.newBrowserCDPSession() });
+  attempts.push({
+    via: 'page CDP session (context.newCDPSession)',
+    open: async () => context.newCDPSession(context.pages()[0] ?? (await context.newPage())),
+  });
+  const failures: string[] = [];
+  for (const { via, open } of attempts) {
+    let cdp: CDPSession | undefined;
+    try {
+      cdp = await open();
+      return await attachWith(cdp, via, extensionId);
+    } catch (err) {
+      failures.push(`${via}: ${(err as Error).message}`);
+      await cdp?.detach().catch(() => {});
+    }
+  }
+  throw new Error(`Could not attach to the extension's service worker:\n  ${failures.join('\n  ')}`);
+}
+
+async function attachWith(cdp: CDPSession, via: string, extensionId: string): Promise<ServiceWorkerSession> {
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+  if (!target) throw new Error('the extension service worker is not running');
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+  let nextId = 0;
+  const pending = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
+  const listeners = new Map<string, ((params: any) => void)[]>();
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message);
+    if (typeof message.id === 'number') {
+      const entry = pending.get(message.id);
+      if (!entry) return;
+      pending.delete(message.id);
+      if (message.error) entry.reject(new Error(`${message.error.message} (${message.error.code})`));
+      else entry.resolve(message.result);
+    } else if (message.method) {
+      for (const listener of listeners.get(message.method) ?? []) listener(message.params);
+    }
+  });
+  cdp.on('Target.detachedFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    for (const entry of pending.values()) entry.reject(new Error('service worker session detached'));
+    pending.clear();
+  });
+  return {
+    via,
+    targetId: target.targetId,
+    send(method, params = {}) {
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`${method}: no answer from the service worker`));
+        }, 30_000);
+        pending.set(id, {
+          resolve: (v) => (clearTimeout(timer), resolve(v)),
+          reject: (e) => (clearTimeout(timer), reject(e)),
+        });
+        cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch((err) => {
+          pending.delete(id);
+          clearTimeout(timer);
+          reject(err);
+        });
+      });
+    },
+    on(event, listener) {
+      listeners.set(event, [...(listeners.get(event) ?? []), listener]);
+    },
+    async detach() {
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+      await cdp.detach().catch(() => {});
+    },
+  };
+}
+
+/** JS heap of the worker after a forced garbage collection (or as is, with gc: false). */
+export async function heapUsage(sw: ServiceWorkerSession, gc: boolean): Promise<HeapUsage> {
+  if (gc) {
+    // Twice: the first pass may leave objects that only a second one frees (weak callbacks).
+    await sw.send('HeapProfiler.collectGarbage');
+    await sw.send('HeapProfiler.collectGarbage');
+  }
+  return sw.send<HeapUsage>('Runtime.getHeapUsage');
+}
