@@ -213,7 +213,13 @@ function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
     : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 
+// Native base64 (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64) where
+// the browser has it: megabyte blobs cross the wire many times faster.
+type Base64Native = { toBase64?: () => string };
+type Base64NativeCtor = { fromBase64?: (text: string) => Uint8Array };
+
 function toBase64(bytes: Uint8Array): string {
+  if (typeof (bytes as Base64Native).toBase64 === 'function') return (bytes as Base64Native).toBase64!();
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -222,6 +228,8 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 function fromBase64(text: string): Uint8Array {
+  const native = (Uint8Array as unknown as Base64NativeCtor).fromBase64;
+  if (typeof native === 'function') return native(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -234,55 +242,16 @@ function fromBase64(text: string): Uint8Array {
  * for nesting deeper than LIMITS.maxDepth and for sizes over the limits.
  */
 export function toWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
-  return encode(value, path, 0, { chars: 0, binary: 0, maxChars });
-}
-
-function encode(value: unknown, path: string, depth: number, stats: WireStats): unknown {
-  if (depth > LIMITS.maxDepth) throw new SchemaError(path, `nested deeper than ${LIMITS.maxDepth}`);
-  if (value === null || typeof value === 'boolean') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new SchemaError(path, 'numbers must be finite');
-    return value;
-  }
-  if (typeof value === 'string') {
-    stats.chars += value.length + 2;
-    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
-    return value;
-  }
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-    const bytes = bytesOf(value as ArrayBuffer | ArrayBufferView);
-    stats.binary += bytes.byteLength;
-    if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
-    return { $bytes: toBase64(bytes) };
-  }
-  if (Array.isArray(value)) {
-    if (value.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many items');
-    stats.chars += value.length + 2;
-    return value.map((v, i) => encode(v, `${path}[${i}]`, depth + 1, stats));
-  }
-  if (isPlainObject(value)) {
-    const keys = Object.keys(value);
-    if (keys.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many keys');
-    const out: Record<string, unknown> = {};
-    for (const key of keys) {
-      if (key === '$bytes') throw new SchemaError(`${path}.${key}`, 'reserved key');
-      stats.chars += key.length + 4;
-      const v = value[key];
-      if (v === undefined) continue;
-      out[key] = encode(v, `${path}.${key}`, depth + 1, stats);
-    }
-    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
-    return out;
-  }
-  throw new SchemaError(path, `unsupported value (${typeof value})`);
+  return copy(value, path, 0, { chars: 0, binary: 0, maxChars }, 'encode');
 }
 
 /** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
 export function fromWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
-  return decode(value, path, 0, { chars: 0, binary: 0, maxChars });
+  return copy(value, path, 0, { chars: 0, binary: 0, maxChars }, 'decode');
 }
 
-function decode(value: unknown, path: string, depth: number, stats: WireStats): unknown {
+/** One bounded walk for both directions; only binary values are handled differently. */
+function copy(value: unknown, path: string, depth: number, stats: WireStats, direction: 'encode' | 'decode'): unknown {
   if (depth > LIMITS.maxDepth) throw new SchemaError(path, `nested deeper than ${LIMITS.maxDepth}`);
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
@@ -294,33 +263,42 @@ function decode(value: unknown, path: string, depth: number, stats: WireStats): 
     if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
     return value;
   }
+  if (direction === 'encode' && (value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
+    return { $bytes: toBase64(countBinary(bytesOf(value as ArrayBuffer | ArrayBufferView), path, stats)) };
+  }
   if (Array.isArray(value)) {
     if (value.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many items');
     stats.chars += value.length + 2;
-    return value.map((v, i) => decode(v, `${path}[${i}]`, depth + 1, stats));
+    return value.map((v, i) => copy(v, `${path}[${i}]`, depth + 1, stats, direction));
   }
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === '$bytes') {
+    if (direction === 'decode' && keys.length === 1 && keys[0] === '$bytes') {
       const text = value.$bytes;
       if (typeof text !== 'string' || text.length > Math.ceil(LIMITS.maxBinaryBytes / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
         throw new SchemaError(path, 'invalid binary');
       }
-      const bytes = fromBase64(text);
-      stats.binary += bytes.byteLength;
-      if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
-      return bytes;
+      return countBinary(fromBase64(text), path, stats);
     }
     if (keys.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many keys');
     const out: Record<string, unknown> = {};
     for (const key of keys) {
+      if (direction === 'encode' && key === '$bytes') throw new SchemaError(`${path}.${key}`, 'reserved key');
       stats.chars += key.length + 4;
-      out[key] = decode(value[key], `${path}.${key}`, depth + 1, stats);
+      const v = value[key];
+      if (v === undefined) continue;
+      out[key] = copy(v, `${path}.${key}`, depth + 1, stats, direction);
     }
     if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
     return out;
   }
   throw new SchemaError(path, `unsupported value (${typeof value})`);
+}
+
+function countBinary(bytes: Uint8Array, path: string, stats: WireStats): Uint8Array {
+  stats.binary += bytes.byteLength;
+  if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
+  return bytes;
 }
 
 /** A ProviderErrorShape from anything (used where errors cross a boundary). */
