@@ -4,6 +4,7 @@ import { handlePopupRequest, isExtensionPage } from '@/src/background/popup-rout
 import { createBackgroundServices } from '@/src/background/services';
 import { LOOPBACK_REDIRECT_URI } from '@/src/oauth/client-identity';
 import { buildTimeSettings } from '@/src/oauth/settings';
+import { ErrorCode } from '@/src/protocol/page';
 
 // Wiring only: the logic lives in src/. Listeners are registered synchronously
 // at start-up so that a stopped service worker is woken by them.
@@ -15,12 +16,18 @@ export default defineBackground(() => {
     if (isExtensionPage(sender, browser.runtime.id, extensionOrigin)) {
       // The privileged channel: popup and consent window only.
       if (typeof message === 'object' && message && 'channel' in message) return false; // our own broadcasts
-      ready.then((s) => handlePopupRequest(s, message)).then(sendResponse);
+      ready
+        .then((s) => handlePopupRequest(s, message))
+        .catch(() => ({ ok: false, error: { code: 'internal', message: 'AT Keyring could not start.' } }))
+        .then(sendResponse);
       return true;
     }
     if (sender.tab && isPageMessage(message)) {
       // The page channel: content scripts relaying website requests.
-      ready.then((s) => handlePageMessage(s, message, sender)).then(sendResponse);
+      ready
+        .then((s) => handlePageMessage(s, message, sender))
+        .catch(() => ({ error: { code: ErrorCode.internal, message: 'AT Keyring could not start' } }))
+        .then(sendResponse);
       return true;
     }
     return false;

@@ -136,7 +136,9 @@ export class Keyring {
     } else {
       // The popup may close meanwhile: the background keeps waiting.
       void this.platform.launchWebAuthFlow(url.href).then(
-        (redirect) => this.completeLoginFromUrl(redirect),
+        async (redirect) =>
+          (await this.completeLoginFromUrl(redirect)) ??
+          this.#failLogin(attempt.id, new KeyringError('login-failed', 'The server sent the browser back to an unexpected address.')),
         (err) => this.#failLogin(attempt.id, new KeyringError('access-denied', `Sign-in window closed: ${(err as Error).message ?? err}`)),
       );
     }
@@ -160,6 +162,8 @@ export class Keyring {
   async completeLogin(params: URLSearchParams): Promise<LoginAttempt | null> {
     const state = params.get('state');
     if (!state || this.#completedStates.has(state)) return null;
+    // The same redirect is seen by several navigation events: handle it once.
+    if (this.#completedStates.size > 100) this.#completedStates.clear();
     this.#completedStates.add(state);
     const { client, identity } = await this.oauth();
     let session: OAuthSession;

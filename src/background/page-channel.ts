@@ -41,6 +41,7 @@ export async function handlePageMessage(
   // Remember where this origin's frames are, for events (once per worker life).
   const frameKey = `${tabId}/${sender.frameId ?? 0}/${origin}`;
   if (!registered.has(frameKey)) {
+    if (registered.size > 5000) registered.clear();
     registered.add(frameKey);
     await services.events.register({ tabId, frameId: sender.frameId ?? 0, origin });
   }

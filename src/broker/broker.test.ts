@@ -69,6 +69,15 @@ describe('Broker: connect and grants', () => {
     expect(await first).toMatchObject({ result: { did: BOB } });
   });
 
+  it('asks the user when the site names an account the keyring lacks, even if another is granted', async () => {
+    const { call, user } = await createBrokerFixture();
+    user.answers.push({ outcome: 'approve', did: ALICE });
+    await call(SITE, 'atproto_connect');
+    user.answers.push({ outcome: 'reject', reason: 'denied' });
+    expect(await call(SITE, 'atproto_connect', { account: 'carol.test' })).toMatchObject({ error: { code: 4001 } });
+    expect(user.prompts.at(-1)?.details).toMatchObject({ kind: 'connect', account: 'carol.test' });
+  });
+
   it('disconnect removes the grant', async () => {
     const { call, user } = await createBrokerFixture();
     user.answers.push({ outcome: 'approve', did: ALICE });

@@ -98,7 +98,8 @@ export class Broker {
 
     // An existing grant that already covers the request answers without a prompt.
     const grants = await this.deps.grants.forOrigin(origin);
-    const candidates = wanted ? grants.filter((g) => g.did === wanted.did) : grants;
+    // An account the site named but the keyring lacks is for the user to settle.
+    const candidates = params.account ? grants.filter((g) => g.did === wanted?.did) : grants;
     for (const grant of candidates) {
       const account = accounts.find((a) => a.did === grant.did);
       if (account?.health.state === 'ok' && scopeCovers(grant.scope, tokens)) {
