@@ -82,6 +82,27 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       await checkSession();
     });
 
+    it('keeps the DPoP private key non-extractable in IndexedDB', async () => {
+      const key = await (await driver.background()).evaluate(
+        (did) =>
+          new Promise<{ extractable: boolean; exported: string }>((resolve) => {
+            const open = indexedDB.open('at-keyring');
+            open.onsuccess = () => {
+              const get = open.result.transaction('oauthSession').objectStore('oauthSession').get(did);
+              get.onsuccess = () => {
+                const { privateKey } = get.result.value.dpopKey.keyPair as CryptoKeyPair;
+                crypto.subtle.exportKey('jwk', privateKey).then(
+                  () => resolve({ extractable: privateKey.extractable, exported: 'yes' }),
+                  (e: Error) => resolve({ extractable: privateKey.extractable, exported: e.name }),
+                );
+              };
+            };
+          }),
+        alice.did,
+      );
+      expect(key).toEqual({ extractable: false, exported: 'InvalidAccessError' });
+    });
+
     it('keeps the session when the background is stopped', async () => {
       const bg = await driver.background();
       await bg.evaluate(() => ((globalThis as any).__beforeStop = true), undefined);
