@@ -111,6 +111,14 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       expect(await (await driver.background()).evaluate(() => (globalThis as any).__beforeStop, undefined)).toBeUndefined();
     });
 
+    it('keeps the session across a browser restart', async () => {
+      await driver.close();
+      driver = await launch(profileDir);
+      popup = await driver.openPopup();
+      await poll(() => popup.count(account), (n) => n === 1, 'the account after the restart');
+      await checkSession();
+    });
+
     let rkey: string;
     it('connects a site after consent, then creates and reads a record through the extension', async () => {
       page = await driver.openPage(site.origin);
