@@ -70,7 +70,9 @@ describe('the demo site: SDK and @atproto/api Agent through the extension (Chrom
     const consentPromise = nextConsentWindow(browser.context);
     const timeline = page.evaluate(async (serviceDid) => {
       const { agent } = (window as any).demo;
-      const res = await agent.withProxy('bsky_appview', serviceDid).getTimeline({ limit: 5 });
+      const proxied = agent.withProxy('bsky_appview', serviceDid);
+      proxied.configureLabelers(['did:plc:ar7c4by46qjdydhdevvrndac']);
+      const res = await proxied.getTimeline({ limit: 5 });
       return res.data;
     }, appview.serviceDid);
     const consent = await consentPromise;
@@ -78,6 +80,8 @@ describe('the demo site: SDK and @atproto/api Agent through the extension (Chrom
     await clickClosing(consent, { testId: 'consent-once' });
     expect(await timeline).toEqual({ feed: [], cursor: 'end' });
     expect(appview.hits).toContain('/xrpc/app.bsky.feed.getTimeline?limit=5');
+    // The Agent's labeler preference reached the AppView through extension and PDS.
+    expect(appview.labelerHeaders.at(-1)).toContain('did:plc:ar7c4by46qjdydhdevvrndac');
   });
 
   it('turns a refusal into a typed error the Agent surfaces', async () => {

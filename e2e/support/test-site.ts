@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface TestSite {
   /** Paths of the echo calls that reached the service (after any delay). */
   hits: string[];
+  /** The atproto-accept-labelers header of each getTimeline call. */
+  labelerHeaders: string[];
   /** http://127.0.0.1:<port> — the page origin. */
   origin: string;
   /** did:web:localhost%3A<port> — the same server as an ATProto service (for proxy tests). */
@@ -19,6 +21,7 @@ export interface TestSite {
 export async function startTestSite(): Promise<TestSite> {
   let port = 0;
   const hits: string[] = [];
+  const labelerHeaders: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/.well-known/did.json') {
@@ -52,6 +55,7 @@ export async function startTestSite(): Promise<TestSite> {
     if (url.pathname === '/xrpc/app.bsky.feed.getTimeline') {
       // A stand-in AppView: an empty timeline, valid against the lexicon.
       hits.push(url.pathname + url.search);
+      labelerHeaders.push(String(req.headers['atproto-accept-labelers'] ?? ''));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ feed: [], cursor: 'end' }));
       return;
     }
@@ -61,6 +65,7 @@ export async function startTestSite(): Promise<TestSite> {
   port = (server.address() as AddressInfo).port;
   return {
     hits,
+    labelerHeaders,
     origin: `http://127.0.0.1:${port}`,
     serviceDid: `did:web:localhost%3A${port}`,
     close: () =>

@@ -108,10 +108,13 @@ export async function toXrpcRequest(url: string, init: RequestInit = {}): Promis
   const headers = new Headers(init.headers);
   const encoding = headers.get('content-type') ?? undefined;
   const proxy = headers.get('atproto-proxy') ?? undefined;
+  // Agent always sends this header, often empty: pass it on only when it says something.
+  const labelers = headers.get('atproto-accept-labelers')?.trim() || undefined;
 
   const call: XrpcRequest = { nsid, method };
   if (Object.keys(params).length > 0) call.params = params;
   if (proxy) call.proxy = proxy;
+  if (labelers) call.labelers = labelers;
   const raw = await readBody(init.body);
   if (raw !== undefined) {
     call.body = decodeBody(raw, encoding);

@@ -112,10 +112,10 @@ export class KeyringClient {
 
   /** Makes one XRPC call as the connected account. Non-2xx answers resolve; see {@link XrpcResult}. */
   async xrpc<T = unknown>(call: XrpcRequest): Promise<XrpcResult<T>> {
-    const { nsid, method, params, body, encoding, proxy, noPrompt, did } = call;
+    const { nsid, method, params, body, encoding, proxy, noPrompt, did, labelers } = call;
     const r = await this.request(
       'atproto_xrpc',
-      stripUndefined({ nsid, method, params: params && stripUndefined(params), body, encoding, proxy, noPrompt, did }),
+      stripUndefined({ nsid, method, params: params && stripUndefined(params), body, encoding, proxy, noPrompt, did, labelers }),
     );
     if (!isObject(r) || typeof r.status !== 'number') throw new InternalError('The provider returned a malformed XRPC result');
     const headers = isObject(r.headers) && typeof r.headers['content-type'] === 'string' ? { 'content-type': r.headers['content-type'] } : {};

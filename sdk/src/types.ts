@@ -71,6 +71,8 @@ export interface XrpcRequest {
   noPrompt?: boolean;
   /** Act as this connected account instead of the site's current one. */
   did?: string;
+  /** The `atproto-accept-labelers` header value (e.g. `did:plc:abc;redact, did:plc:def`). */
+  labelers?: string;
 }
 
 /**

@@ -75,6 +75,8 @@ describe('Agent over the extension', () => {
         collection: 'app.bsky.feed.post',
         record: { $type: 'app.bsky.feed.post', text: 'hello from the SDK', createdAt: expect.any(String) },
       },
+      // Agent's default app labeler (Bluesky moderation), passed on as the header value.
+      labelers: expect.stringContaining(';redact'),
     });
   });
 
@@ -108,6 +110,7 @@ describe('Agent over the extension', () => {
       params: { limit: '10' },
       proxy: `${APPVIEW}#bsky_appview`,
       did: ALICE.did,
+      labelers: expect.stringContaining(';redact'),
     });
     // The original agent is unchanged.
     await agent.app.bsky.actor.getPreferences();
@@ -177,12 +180,20 @@ describe('Agent over the extension', () => {
 });
 
 describe('toXrpcRequest', () => {
-  it('reads the NSID, repeated query params, proxy and encoding; drops other headers', async () => {
+  it('reads the NSID, repeated query params, proxy, labelers and encoding; drops other headers', async () => {
     const call = await toXrpcRequest('/xrpc/app.bsky.feed.getPosts?uris=a&uris=b&limit=3&q=a+b%26c', {
       method: 'get',
       headers: { 'atproto-proxy': `${APPVIEW}#bsky_appview`, 'atproto-accept-labelers': 'did:plc:x;redact', authorization: 'nope' },
     });
-    expect(call).toEqual({ nsid: 'app.bsky.feed.getPosts', method: 'GET', params: { uris: ['a', 'b'], limit: '3', q: 'a b&c' }, proxy: `${APPVIEW}#bsky_appview` });
+    expect(call).toEqual({
+      nsid: 'app.bsky.feed.getPosts',
+      method: 'GET',
+      params: { uris: ['a', 'b'], limit: '3', q: 'a b&c' },
+      proxy: `${APPVIEW}#bsky_appview`,
+      labelers: 'did:plc:x;redact',
+    });
+    // Agent sends the header empty when no labeler is configured: nothing to pass on.
+    expect(await toXrpcRequest('/xrpc/a.b.c', { headers: { 'atproto-accept-labelers': '' } })).toEqual({ nsid: 'a.b.c', method: 'GET' });
   });
 
   it('reads ReadableStream, string and URLSearchParams bodies', async () => {

@@ -38,6 +38,7 @@ describe('KeyringClient requests', () => {
       proxy: 'did:web:api.bsky.app#bsky_appview',
       noPrompt: true,
       did: ALICE.did,
+      labelers: 'did:plc:x;redact',
     });
     expect(provider.lastXrpc()).toEqual({
       nsid: 'com.atproto.repo.listRecords',
@@ -46,6 +47,7 @@ describe('KeyringClient requests', () => {
       proxy: 'did:web:api.bsky.app#bsky_appview',
       noPrompt: true,
       did: ALICE.did,
+      labelers: 'did:plc:x;redact',
     });
     expect(result).toEqual({ status: 200, headers: { 'content-type': 'application/json' }, body: { ok: 1 } });
     expect(result.body.ok).toBe(1);

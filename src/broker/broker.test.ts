@@ -104,6 +104,12 @@ describe('Broker: calls', () => {
     expect(JSON.parse(pds.calls[0].body as string).record.text).toBe('hello');
   });
 
+  it('passes the accept-labelers header through', async () => {
+    const { call, pds } = await connected('rpc:app.bsky.feed.getTimeline?aud=*');
+    await call(SITE, 'atproto_xrpc', { nsid: 'app.bsky.feed.getTimeline', proxy: 'did:web:api.bsky.app#bsky_appview', labelers: 'did:plc:x;redact' });
+    expect(pds.calls[0].headers).toEqual({ 'atproto-proxy': 'did:web:api.bsky.app#bsky_appview', 'atproto-accept-labelers': 'did:plc:x;redact' });
+  });
+
   it('passes PDS errors back as results', async () => {
     const { call, pds } = await connected();
     pds.respond = () => new Response(JSON.stringify({ error: 'InvalidRequest', message: 'bad' }), { status: 400, headers: { 'content-type': 'application/json' } });

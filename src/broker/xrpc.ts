@@ -50,6 +50,7 @@ export async function executeXrpc(
   const headers: Record<string, string> = {};
   if (contentType) headers['content-type'] = contentType;
   if (call.proxy) headers['atproto-proxy'] = call.proxy;
+  if (call.labelers) headers['atproto-accept-labelers'] = call.labelers;
 
   let response: Response;
   try {

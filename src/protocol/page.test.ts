@@ -65,6 +65,7 @@ describe('method params', () => {
         method: 'GET',
         params: { limit: 10, tags: ['a', 'b'], reverse: true },
         proxy: 'did:web:api.bsky.app#bsky_appview',
+        labelers: 'did:plc:ar7c4by46qjdydhdevvrndac;redact, did:plc:abc',
       }),
     ).toMatchObject({ nsid: 'app.bsky.feed.getTimeline', params: { limit: 10 } });
   });
@@ -78,6 +79,7 @@ describe('method params', () => {
     [{ nsid: 'a.b.c', params: { 'bad key': 1 } }, 'params.bad key'],
     [{ nsid: 'a.b.c', params: { k: { nested: 1 } } }, 'params.k'],
     [{ nsid: 'a.b.c', origin: 'https://evil.example' }, 'origin'],
+    [{ nsid: 'a.b.c', labelers: 'did:plc:x\r\nx-evil: 1' }, 'labelers'],
   ])('rejects %j at %s', (input, path) => {
     expect(() => xrpcParams(input, 'params')).toThrow(SchemaError);
     try {

@@ -112,6 +112,9 @@ export const mimeType = string({ max: 255, pattern: /^[a-zA-Z0-9!#$&^_.+-]+\/[a-
 /** A DID, optionally with a `#service` fragment (service-auth audiences). */
 export const audience = string({ max: 2048, pattern: /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-](#[a-zA-Z0-9._~-]+)?$/ });
 
+/** `did:…[;redact], …` as in the atproto-accept-labelers header. */
+export const acceptLabelers = string({ max: 4096, pattern: /^(did:[a-z]+:[a-zA-Z0-9._:%-]+(;\s*redact)?(,\s*)?)*$/ });
+
 type QueryValue = string | number | boolean;
 const queryScalar: Parser<QueryValue> = (input, path = '') => {
   if (typeof input === 'string') return string({ max: 8192 })(input, path);
@@ -154,6 +157,8 @@ export const xrpcParams = object({
   noPrompt: optional(boolean),
   /** Extension: which connected account to act as (default: the site's current one). */
   did: optional(did),
+  /** Extension: the `atproto-accept-labelers` header (which labelers' labels the AppView should apply). */
+  labelers: optional(acceptLabelers),
 });
 export const serviceAuthParams = object({
   aud: audience,
