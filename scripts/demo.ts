@@ -4,21 +4,19 @@
  * local network. Headed where a display exists; otherwise headless, printing
  * what to open. Runs until Ctrl-C.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { buildExtension, EXTENSION_PATHS } from '../e2e/support/build';
 import { launchWithExtension } from '../e2e/support/chromium';
 import { startPdsProcess } from '../e2e/support/pds-process';
 import { configureNetwork } from '../e2e/support/keyring';
 import { startDemoSite } from './demo-site';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-
 async function main() {
   console.log('Building the extension…');
-  execFileSync(path.join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', 'chrome'], { cwd: ROOT, stdio: 'ignore' });
-  const extensionPath = path.join(ROOT, '.output/chrome-mv3');
+  buildExtension(['chrome']);
+  const extensionPath = EXTENSION_PATHS.chrome;
 
   console.log('Starting the local PDS…');
   const pds = await startPdsProcess();

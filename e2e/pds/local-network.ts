@@ -3,8 +3,10 @@
  * directory plus a PDS with its built-in OAuth authorization server, started
  * with `TestNetworkNoAppView` from `@atproto/dev-env`.
  *
- * Facts worth knowing (checked against @atproto/dev-env 0.3.215 /
- * @atproto/pds 0.4.217):
+ * Both targets use it: the pinned dev-env 0.3.215 (PDS 0.4.217) and the
+ * current 0.6.x (PDS 0.5.x), each loaded from its own tree by the caller.
+ *
+ * Facts worth knowing (checked against both):
  * - The PDS runs without PDS_HOSTNAME, so its public URL, OAuth issuer and
  *   protected-resource URL are all exactly `http://localhost:<pdsPort>` (no
  *   trailing slash). Clients must use `localhost`, not 127.0.0.1, or the
@@ -22,7 +24,22 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import type { TestNetworkNoAppView } from '@atproto/dev-env'
+
+/** What this module uses of `@atproto/dev-env`: the same in 0.3.x and 0.6.x. */
+export interface DevEnvModule {
+  TestNetworkNoAppView: {
+    create(params: {
+      plc: { port: number }
+      pds: { port: number; dataDirectory: string; blobstoreDiskLocation: string }
+    }): Promise<DevEnvNetwork>
+  }
+}
+
+export interface DevEnvNetwork {
+  pds: { url: string; ctx: { cfg: { identity: { serviceHandleDomains: string[] } } } }
+  plc: { url: string }
+  close(): Promise<void>
+}
 
 export interface Account {
   did: string
@@ -36,6 +53,8 @@ export interface LocalNetwork {
   pdsUrl: string
   /** `http://localhost:<port>`: serves DID documents at `${plcUrl}/<did>`. */
   plcUrl: string
+  /** What the PDS's own health endpoint reports, e.g. "0.4.217". */
+  pdsVersion: string
   accounts: { alice: Account; bob: Account }
   /** Creates `<handleShort>.test`, password `<handleShort>-password`. */
   createAccount(handleShort: string): Promise<Account>
@@ -44,10 +63,12 @@ export interface LocalNetwork {
   /** This network's databases and blobs; deleted by close(). */
   dataDir: string
   /** Escape hatch: the underlying dev-env network (ctx, admin auth, ...). */
-  network: TestNetworkNoAppView
+  network: DevEnvNetwork
 }
 
 export interface StartLocalNetworkOptions {
+  /** Imports `@atproto/dev-env` from the caller's tree (each target has its own). */
+  loadDevEnv: () => Promise<DevEnvModule>
   /** Default: a free port on 127.0.0.1. */
   pdsPort?: number
   /** Default: a free port on 127.0.0.1. */
@@ -65,7 +86,7 @@ export interface StartLocalNetworkOptions {
 const LOOPBACK_HOST = '127.0.0.1'
 
 export async function startLocalNetwork(
-  opts: StartLocalNetworkOptions = {},
+  opts: StartLocalNetworkOptions,
 ): Promise<LocalNetwork> {
   const parent = opts.dataDir ?? os.tmpdir()
   await mkdir(parent, { recursive: true })
@@ -81,7 +102,7 @@ export async function startLocalNetwork(
   const pdsDataDir = path.join(dataDir, 'pds')
   await mkdir(pdsDataDir) // sqlite does not create parent directories
 
-  let network: TestNetworkNoAppView
+  let network: DevEnvNetwork
   try {
     // Ports are picked here, on 127.0.0.1, instead of by dev-env's get-port,
     // which probes every interface including 0.0.0.0. Given ports are probed
@@ -114,7 +135,7 @@ export async function startLocalNetwork(
 
     network = await withEnv(startupEnv, async () => {
       // Imported lazily so the env above applies when the loggers are created.
-      const { TestNetworkNoAppView } = await import('@atproto/dev-env')
+      const { TestNetworkNoAppView } = await opts.loadDevEnv()
       // dev-env has no bind-address option (the PDS and PLC call
       // `app.listen(port)`, i.e. all interfaces), so force loopback here.
       return withLoopbackListen((servers) =>
@@ -178,15 +199,23 @@ export async function startLocalNetwork(
     })())
 
   try {
-    const [alice, bob] = await Promise.all([
+    const [alice, bob, pdsVersion] = await Promise.all([
       createAccount('alice'),
       createAccount('bob'),
+      readPdsVersion(pdsUrl),
     ])
-    return { pdsUrl, plcUrl, accounts: { alice, bob }, createAccount, close, dataDir, network }
+    return { pdsUrl, plcUrl, pdsVersion, accounts: { alice, bob }, createAccount, close, dataDir, network }
   } catch (err) {
     await close()
     throw err
   }
+}
+
+async function readPdsVersion(pdsUrl: string): Promise<string> {
+  const res = await fetch(`${pdsUrl}/xrpc/_health`)
+  const { version } = (await res.json()) as { version?: unknown }
+  if (!res.ok || typeof version !== 'string') throw new Error(`The PDS health check failed: ${res.status}`)
+  return version
 }
 
 /**

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserDriver, UiPage } from '../support/driver';
+import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from '../support/pds-pages';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 type Outcome = { ok: true; result: any } | { ok: false; code: number; message: string };
@@ -74,10 +75,10 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       const authWindow = driver.nextWindow((url) => url.startsWith(`${pds.pdsUrl}/oauth/authorize`));
       await popup.click('[data-testid=login-submit]');
       const auth = await authWindow;
-      await auth.fill('input[placeholder=Password]', alice.password);
-      await auth.clickButton('Sign in');
+      await auth.fill(PDS_PASSWORD_INPUT, alice.password);
+      await auth.clickButton(PDS_BUTTONS.signIn);
       // The extension catches the redirect and closes the window itself.
-      await auth.clickAndClose({ button: 'Authorize' });
+      await auth.clickAndClose({ button: PDS_BUTTONS.authorize });
       expect(await poll(() => popup.text(`${account} [data-testid=account-handle]`), (t) => t === '@alice.test', 'the account')).toBe('@alice.test');
       await checkSession();
     });

@@ -1,35 +1,29 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startPdsProcess, type PdsInfo } from './pds-process';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { buildExtension, EXTENSION_PATHS } from './build';
+import { pdsTargetFromEnv, startPdsProcess, type PdsInfo, type PdsTarget } from './pds-process';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pds: PdsInfo;
+    pdsTarget: PdsTarget;
     chromeExtensionPath: string;
     firefoxExtensionPath: string;
   }
 }
 
-/** Builds the extension as shipped and starts one local PDS for all e2e files. */
+/**
+ * Builds the extension as shipped (unless E2E_SKIP_BUILD=1: the test runner
+ * builds once for both PDS targets) and starts one local PDS of the target
+ * E2E_PDS names for all e2e files.
+ */
 export default async function setup(project: TestProject) {
-  if (process.env.E2E_SKIP_BUILD !== '1') {
-    for (const browser of ['chrome', 'firefox']) {
-      // Quiet unless it fails: the bundler's warnings about duplicated @atproto/did copies are noise here.
-      try {
-        execFileSync(path.join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', browser], { cwd: ROOT, stdio: 'pipe' });
-      } catch (err) {
-        const { stdout, stderr } = err as { stdout?: Buffer; stderr?: Buffer };
-        console.error(`${stdout ?? ''}${stderr ?? ''}`);
-        throw err;
-      }
-    }
-  }
-  const pds = await startPdsProcess();
+  if (process.env.E2E_SKIP_BUILD !== '1') buildExtension();
+  const target = pdsTargetFromEnv();
+  const pds = await startPdsProcess(target);
+  console.error(`[e2e] PDS target "${target}": PDS ${pds.info.pdsVersion}`);
   project.provide('pds', pds.info);
-  project.provide('chromeExtensionPath', path.join(ROOT, '.output/chrome-mv3'));
-  project.provide('firefoxExtensionPath', path.join(ROOT, '.output/firefox-mv3'));
+  project.provide('pdsTarget', target);
+  project.provide('chromeExtensionPath', EXTENSION_PATHS.chrome);
+  project.provide('firefoxExtensionPath', EXTENSION_PATHS.firefox);
   return () => pds.stop();
 }

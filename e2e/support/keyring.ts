@@ -2,6 +2,7 @@ import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ExtensionBrowser } from './chromium';
 import type { PdsInfo } from './pds-process';
+import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from './pds-pages';
 import { clickClosing } from './site';
 
 type Account = PdsInfo['accounts']['alice'];
@@ -29,10 +30,10 @@ export async function signIn(
   const authPagePromise = browser.context.waitForEvent('page');
   await popup.getByTestId('login-submit').click();
   const auth = await authPagePromise;
-  await auth.getByPlaceholder('Password').fill(account.password);
-  await auth.getByRole('button', { name: 'Sign in' }).click();
+  await auth.locator(PDS_PASSWORD_INPUT).fill(account.password);
+  await auth.getByRole('button', { name: PDS_BUTTONS.signIn }).click();
   const closed = auth.waitForEvent('close', { timeout: 20_000 });
-  await clickClosing(auth, { role: 'button', name: decision === 'authorize' ? 'Authorize' : 'Deny access' });
+  await clickClosing(auth, { role: 'button', name: decision === 'authorize' ? PDS_BUTTONS.authorize : PDS_BUTTONS.deny });
   // The extension catches the redirect and closes the window itself.
   await closed;
 }

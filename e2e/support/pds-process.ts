@@ -1,21 +1,50 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CURRENT_PDS_DIR, NODE24_BIN } from '../../scripts/toolchain';
 
 export interface PdsInfo {
   pdsUrl: string;
   plcUrl: string;
+  /** The PDS's own version, e.g. "0.4.217" (pinned target) or "0.5.35" (current). */
+  pdsVersion: string;
   accounts: Record<'alice' | 'bob', { did: string; handle: string; password: string; email: string }>;
 }
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
- * Starts the local PLC + PDS (e2e/pds/start-pds.ts) as a child process and
- * resolves with its URLs and accounts once it prints its ready line.
+ * The two PDS versions the e2e suites run against:
+ * - pinned: `@atproto/dev-env` 0.3.215 (PDS 0.4.x) on the machine's Node, from the project's tree;
+ * - current: `@atproto/dev-env` 0.6.x (PDS 0.5.x, what production servers run) on the pinned
+ *   Node 24, from e2e/pds-current's own tree (installed by scripts/toolchain.ts).
  */
-export async function startPdsProcess(): Promise<{ info: PdsInfo; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/vite-node'), ['e2e/pds/start-pds.ts'], {
+export type PdsTarget = 'pinned' | 'current';
+export const PDS_TARGETS: readonly PdsTarget[] = ['pinned', 'current'];
+
+/** The target named by E2E_PDS (default: pinned). */
+export function pdsTargetFromEnv(): PdsTarget {
+  const value = process.env.E2E_PDS ?? 'pinned';
+  if (!(PDS_TARGETS as readonly string[]).includes(value)) throw new Error(`E2E_PDS must be one of ${PDS_TARGETS.join(', ')}, not "${value}"`);
+  return value as PdsTarget;
+}
+
+function launchCommand(target: PdsTarget): [string, string[]] {
+  if (target === 'pinned') return [path.join(ROOT, 'node_modules/.bin/vite-node'), ['e2e/pds/start-pds.ts']];
+  if (!existsSync(NODE24_BIN) || !existsSync(path.join(CURRENT_PDS_DIR, 'node_modules/@atproto/dev-env'))) {
+    throw new Error('The current-PDS target is not installed: run `npm run setup:current-pds`');
+  }
+  return [NODE24_BIN, ['e2e/pds-current/start-pds.ts']];
+}
+
+/**
+ * Starts the local PLC + PDS of a target as a child process and resolves
+ * with its URLs and accounts once it prints its ready line.
+ */
+export async function startPdsProcess(target: PdsTarget = pdsTargetFromEnv()): Promise<{ info: PdsInfo; stop(): Promise<void> }> {
+  const [command, args] = launchCommand(target);
+  const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TMPDIR: process.env.TMPDIR ?? path.join(ROOT, '.tmp') },
