@@ -25,6 +25,7 @@ import type { GrantStore } from './grants';
 import type { PromptManager } from './prompts';
 import type { OriginRateLimiter } from './rate-limit';
 import type { SiteEvents } from './site-events';
+import { canonicalDigest } from './digest';
 import { executeXrpc, httpMethodOf, XRPC_TIMEOUT_MS } from './xrpc';
 
 /** How long the outcome of a data-changing call is kept to answer a re-sent request. */
@@ -110,15 +111,18 @@ export class Broker {
       }
     }
 
-    const decision = await this.deps.prompts.ask(origin, requestId, {
-      kind: 'connect',
-      scope: tokens,
-      account: wanted?.did ?? params.account,
-    });
+    const { decision, details } = await this.deps.prompts.ask(
+      origin,
+      requestId,
+      { kind: 'connect', scope: tokens, account: wanted?.did ?? params.account },
+      { digest: await canonicalDigest({ method: 'atproto_connect', params }) },
+    );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
+    if (details.kind !== 'connect') throw new ProviderRpcError(ErrorCode.internal, 'Prompt mismatch');
     const account = accounts.find((a) => a.did === decision.did) ?? (decision.did ? await this.deps.keyring.getAccount(decision.did).catch(() => undefined) : undefined);
     if (!account) throw new ProviderRpcError(ErrorCode.userRejected, 'No account was chosen');
-    const grant = await this.deps.grants.extend(origin, account.did, tokens);
+    // The grant gets exactly what the consent window displayed.
+    const grant = await this.deps.grants.extend(origin, account.did, details.scope);
     await this.emitAccounts(origin);
     return connectResult(account, grant);
   }
@@ -139,7 +143,8 @@ export class Broker {
 
   private async xrpc(origin: string, requestId: string, call: XrpcParams): Promise<XrpcResult> {
     const { grant, account } = await this.currentGrant(origin, call.did);
-    await this.authorize(origin, requestId, grant, account, policyForXrpc(call, grant.scope), call.noPrompt, call.nsid);
+    const digest = await canonicalDigest({ method: 'atproto_xrpc', params: call });
+    await this.authorize(origin, requestId, digest, grant, account, policyForXrpc(call, grant.scope), call.noPrompt, call.nsid);
     const run = async () => executeXrpc(await this.session(account), call, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
     const result = httpMethodOf(call) === 'POST' ? await this.once(origin, requestId, run) : await run();
     if (result.status === 401) await this.assertSessionAlive(account);
@@ -148,7 +153,8 @@ export class Broker {
 
   private async serviceAuth(origin: string, requestId: string, params: ReturnType<typeof serviceAuthParams>) {
     const { grant, account } = await this.currentGrant(origin, params.did);
-    await this.authorize(origin, requestId, grant, account, policyForServiceAuth(params), params.noPrompt, 'com.atproto.server.getServiceAuth');
+    const digest = await canonicalDigest({ method: 'atproto_serviceAuth', params });
+    await this.authorize(origin, requestId, digest, grant, account, policyForServiceAuth(params), params.noPrompt, 'com.atproto.server.getServiceAuth');
     const query: Record<string, string | number> = { aud: params.aud };
     if (params.lxm) query.lxm = params.lxm;
     if (params.exp) query.exp = params.exp;
@@ -180,6 +186,7 @@ export class Broker {
   private async authorize(
     origin: string,
     requestId: string,
+    digest: string,
     grant: GrantRecord,
     account: AccountRecord,
     policy: CallPolicy,
@@ -192,16 +199,16 @@ export class Broker {
     if (policy.kind === 'public' || isAllowed(grant.scope, policy.requirements)) return;
     if (noPrompt) throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is outside this site's permissions`);
     const scopes = scopesFor(policy.requirements).filter((s) => isAtprotoOauthScope(s));
-    const decision = await this.deps.prompts.ask(origin, requestId, {
-      kind: 'call',
-      did: account.did,
-      method,
-      summary: policy.requirements.map(describeRequirement),
-      scopes,
-    });
+    const { decision, details } = await this.deps.prompts.ask(
+      origin,
+      requestId,
+      { kind: 'call', did: account.did, method, summary: policy.requirements.map(describeRequirement), scopes },
+      { digest },
+    );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
-    if (decision.remember && scopes.length === policy.requirements.length) {
-      await this.deps.grants.extend(origin, account.did, scopes);
+    // "Always" adds exactly the scopes the consent window displayed.
+    if (decision.remember && details.kind === 'call' && details.scopes.length === policy.requirements.length) {
+      await this.deps.grants.extend(origin, account.did, details.scopes);
     }
   }
 

@@ -9,11 +9,25 @@ export interface PromptWindows {
   close(windowId: number): Promise<void>;
 }
 
+/** What binds a prompt to the one request it was opened for. */
+export interface PromptBinding {
+  /** Digest of the request's canonical intent (see broker/intent.ts). */
+  digest: string;
+}
+
+/** The user's decision, with the details the consent window displayed (what a grant may be built from). */
+export interface PromptAnswer {
+  decision: PromptDecision;
+  details: PromptDetails;
+}
+
 /**
  * Questions to the user, one per origin at a time. Prompts live in IndexedDB,
  * so a service-worker restart loses none: a re-sent page request (same
  * origin and request id) waits on the same prompt, and a decision taken while
- * no one was waiting is kept for it.
+ * no one was waiting is kept for it. A prompt belongs to one request: a
+ * request that re-uses its id with different content is refused, so an
+ * approval never goes to something the window did not show.
  */
 export class PromptManager {
   #waiters = new Map<string, Set<(d: PromptDecision) => void>>();
@@ -26,11 +40,14 @@ export class PromptManager {
   ) {}
 
   /** Asks the user and resolves with their decision (never rejects for a "no"). */
-  async ask(origin: string, requestId: string, details: PromptDetails): Promise<PromptDecision> {
+  async ask(origin: string, requestId: string, details: PromptDetails, binding: PromptBinding): Promise<PromptAnswer> {
     const pending = (await this.db.getAllFromIndex('prompts', 'origin', origin)).filter(
       (p) => p.expiresAt > this.now() || p.decision,
     );
     let prompt = pending.find((p) => p.requestId === requestId);
+    if (prompt && prompt.digest !== binding.digest) {
+      throw new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', { reason: 'id-reused' });
+    }
     if (!prompt) {
       if (pending.some((p) => !p.decision)) {
         throw new ProviderRpcError(ErrorCode.promptPending, 'A request from this site is already waiting for the user');
@@ -42,6 +59,7 @@ export class PromptManager {
         kind: details.kind,
         createdAt: this.now(),
         expiresAt: this.now() + this.ttlMs,
+        digest: binding.digest,
         details,
       };
       await this.db.put('prompts', prompt);
@@ -53,7 +71,7 @@ export class PromptManager {
     }
     const decision = prompt.decision ?? (await this.#wait(prompt));
     await this.db.delete('prompts', prompt.id);
-    return decision;
+    return { decision, details: prompt.details };
   }
 
   async #wait(prompt: PromptRecord): Promise<PromptDecision> {

@@ -71,6 +71,8 @@ export interface PromptRecord {
   createdAt: number;
   expiresAt: number;
   windowId?: number;
+  /** Digest of the canonical intent this prompt was opened for; a re-sent request must match it. */
+  digest: string;
   details: PromptDetails;
   decision?: PromptDecision;
 }
