@@ -22,7 +22,7 @@ import { SchemaError } from '../protocol/schema';
 import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
 import type { AccountRecord, GrantRecord, KeyringDB } from '../storage/db';
 import type { GrantStore } from './grants';
-import type { PromptManager } from './prompts';
+import type { PromptBinding, PromptManager } from './prompts';
 import type { OriginRateLimiter } from './rate-limit';
 import type { SiteEvents } from './site-events';
 import { canonicalDigest } from './digest';
@@ -30,6 +30,14 @@ import { executeXrpc, httpMethodOf, XRPC_TIMEOUT_MS } from './xrpc';
 
 /** How long the outcome of a data-changing call is kept to answer a re-sent request. */
 const LEDGER_TTL_MS = 5 * 60_000;
+
+/** What the browser says about where a request comes from (never the page's message). */
+export interface RequestContext {
+  tabId?: number;
+  frameId?: number;
+  /** The origin of the tab's top-level document, when the request comes from a frame of another origin. */
+  topOrigin?: string;
+}
 
 export interface BrokerDeps {
   db: KeyringDB;
@@ -54,7 +62,7 @@ export class Broker {
     this.now = deps.now ?? Date.now;
   }
 
-  async handle(origin: string, raw: unknown): Promise<PageResponse> {
+  async handle(origin: string, raw: unknown, context: RequestContext = {}): Promise<PageResponse> {
     let release: (() => void) | null = null;
     try {
       if (!isWebOrigin(origin)) throw new ProviderRpcError(ErrorCode.unauthorized, 'Only http(s) pages can use AT Keyring');
@@ -67,15 +75,15 @@ export class Broker {
       const params = envelope.params === undefined ? {} : fromWire(envelope.params);
       switch (envelope.method) {
         case 'atproto_connect':
-          return { result: await this.connect(origin, envelope.id, connectParams(params, 'params')) };
+          return { result: await this.connect(origin, envelope.id, connectParams(params, 'params'), context) };
         case 'atproto_accounts':
           return { result: await this.accountsFor(origin) };
         case 'atproto_disconnect':
           return { result: await this.disconnect(origin) };
         case 'atproto_xrpc':
-          return { result: await this.xrpc(origin, envelope.id, xrpcParams(params, 'params')) };
+          return { result: await this.xrpc(origin, envelope.id, xrpcParams(params, 'params'), context) };
         case 'atproto_serviceAuth':
-          return { result: await this.serviceAuth(origin, envelope.id, serviceAuthParams(params, 'params')) };
+          return { result: await this.serviceAuth(origin, envelope.id, serviceAuthParams(params, 'params'), context) };
       }
       throw new ProviderRpcError(ErrorCode.unsupportedMethod, 'Unknown method');
     } catch (err) {
@@ -87,7 +95,7 @@ export class Broker {
 
   // ---- methods -------------------------------------------------------------
 
-  private async connect(origin: string, requestId: string, params: ReturnType<typeof connectParams>): Promise<ConnectResult> {
+  private async connect(origin: string, requestId: string, params: ReturnType<typeof connectParams>, context: RequestContext): Promise<ConnectResult> {
     let tokens: string[];
     try {
       tokens = parseRequestedScope(params.scope);
@@ -115,7 +123,7 @@ export class Broker {
       origin,
       requestId,
       { kind: 'connect', scope: tokens, account: wanted?.did ?? params.account },
-      { digest: await canonicalDigest({ method: 'atproto_connect', params }) },
+      { digest: await canonicalDigest({ method: 'atproto_connect', params }), tabId: context.tabId, topOrigin: context.topOrigin },
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
     if (details.kind !== 'connect') throw new ProviderRpcError(ErrorCode.internal, 'Prompt mismatch');
@@ -141,20 +149,20 @@ export class Broker {
     return null;
   }
 
-  private async xrpc(origin: string, requestId: string, call: XrpcParams): Promise<XrpcResult> {
+  private async xrpc(origin: string, requestId: string, call: XrpcParams, context: RequestContext): Promise<XrpcResult> {
     const { grant, account } = await this.currentGrant(origin, call.did);
     const digest = await canonicalDigest({ method: 'atproto_xrpc', params: call });
-    await this.authorize(origin, requestId, digest, grant, account, policyForXrpc(call, grant.scope), call.noPrompt, call.nsid);
+    await this.authorize(origin, requestId, { digest, ...context }, grant, account, policyForXrpc(call, grant.scope), call.noPrompt, call.nsid);
     const run = async () => executeXrpc(await this.session(account), call, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
     const result = httpMethodOf(call) === 'POST' ? await this.once(origin, requestId, run) : await run();
     if (result.status === 401) await this.assertSessionAlive(account);
     return result;
   }
 
-  private async serviceAuth(origin: string, requestId: string, params: ReturnType<typeof serviceAuthParams>) {
+  private async serviceAuth(origin: string, requestId: string, params: ReturnType<typeof serviceAuthParams>, context: RequestContext) {
     const { grant, account } = await this.currentGrant(origin, params.did);
     const digest = await canonicalDigest({ method: 'atproto_serviceAuth', params });
-    await this.authorize(origin, requestId, digest, grant, account, policyForServiceAuth(params), params.noPrompt, 'com.atproto.server.getServiceAuth');
+    await this.authorize(origin, requestId, { digest, ...context }, grant, account, policyForServiceAuth(params), params.noPrompt, 'com.atproto.server.getServiceAuth');
     const query: Record<string, string | number> = { aud: params.aud };
     if (params.lxm) query.lxm = params.lxm;
     if (params.exp) query.exp = params.exp;
@@ -186,7 +194,7 @@ export class Broker {
   private async authorize(
     origin: string,
     requestId: string,
-    digest: string,
+    binding: PromptBinding,
     grant: GrantRecord,
     account: AccountRecord,
     policy: CallPolicy,
@@ -203,7 +211,7 @@ export class Broker {
       origin,
       requestId,
       { kind: 'call', did: account.did, method, summary: policy.requirements.map(describeRequirement), scopes },
-      { digest },
+      binding,
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
     // "Always" adds exactly the scopes the consent window displayed.

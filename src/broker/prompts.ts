@@ -13,6 +13,10 @@ export interface PromptWindows {
 export interface PromptBinding {
   /** Digest of the request's canonical intent (see broker/intent.ts). */
   digest: string;
+  /** The tab the request came from (at most one consent window per tab). */
+  tabId?: number;
+  /** The tab's top-level origin when the request comes from a frame of another origin. */
+  topOrigin?: string;
 }
 
 /** The user's decision, with the details the consent window displayed (what a grant may be built from). */
