@@ -149,7 +149,9 @@ describe('Broker: calls', () => {
 
   it('says so when the worker died during a data-changing call', async () => {
     const { call, db, pds } = await connected();
-    await db.put('requests', { key: `${SITE} dead-id`, state: 'started', expiresAt: Date.now() + 60_000 });
+    const { parseXrpcIntent, intentDigest } = await import('./intent');
+    const digest = await intentDigest('atproto_xrpc', ALICE, parseXrpcIntent(post()));
+    await db.put('requests', { key: `${SITE} dead-id`, digest, state: 'started', expiresAt: Date.now() + 60_000 });
     expect(await call(SITE, 'atproto_xrpc', post(), 'dead-id')).toMatchObject({ error: { code: -32603, data: { reason: 'interrupted' } } });
     expect(pds.calls).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import type { Keyring } from '../accounts/keyring';
 import { KeyringError } from '../accounts/errors';
 import { describeRequirement } from '../permissions/describe';
-import { isAllowed, policyForServiceAuth, policyForXrpc, scopesFor, type CallPolicy } from '../permissions/requirements';
+import { isAllowed, policyForIntent, policyForServiceAuth, scopesFor, type CallPolicy } from '../permissions/requirements';
 import { parseRequestedScope, ScopeRequestError, scopeCovers } from '../permissions/scopes';
 import {
   connectParams,
@@ -25,11 +25,13 @@ import type { GrantStore } from './grants';
 import type { PromptBinding, PromptManager } from './prompts';
 import type { OriginRateLimiter } from './rate-limit';
 import type { SiteEvents } from './site-events';
-import { canonicalDigest } from './digest';
-import { executeXrpc, httpMethodOf, XRPC_TIMEOUT_MS } from './xrpc';
+import { displayedIntent, intentDigest, parseXrpcIntent, serviceAuthIntent, type XrpcIntent } from './intent';
+import { executeXrpc, XRPC_TIMEOUT_MS } from './xrpc';
 
 /** How long the outcome of a data-changing call is kept to answer a re-sent request. */
 const LEDGER_TTL_MS = 5 * 60_000;
+/** The largest answer kept for replay (a record write's answer is a few hundred bytes). */
+export const LEDGER_MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** What the browser says about where a request comes from (never the page's message). */
 export interface RequestContext {
@@ -123,7 +125,7 @@ export class Broker {
       origin,
       requestId,
       { kind: 'connect', scope: tokens, account: wanted?.did ?? params.account },
-      { digest: await canonicalDigest({ method: 'atproto_connect', params }), tabId: context.tabId, topOrigin: context.topOrigin },
+      { digest: await intentDigest('atproto_connect', '', { scope: tokens, account: params.account }), tabId: context.tabId, topOrigin: context.topOrigin },
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
     if (details.kind !== 'connect') throw new ProviderRpcError(ErrorCode.internal, 'Prompt mismatch');
@@ -150,23 +152,23 @@ export class Broker {
   }
 
   private async xrpc(origin: string, requestId: string, call: XrpcParams, context: RequestContext): Promise<XrpcResult> {
+    // Parsed once: the policy judges, the window shows and the PDS receives this one value.
+    const intent = parseXrpcIntent(call);
     const { grant, account } = await this.currentGrant(origin, call.did);
-    const digest = await canonicalDigest({ method: 'atproto_xrpc', params: call });
-    await this.authorize(origin, requestId, { digest, ...context }, grant, account, policyForXrpc(call, grant.scope), call.noPrompt, call.nsid);
-    const run = async () => executeXrpc(await this.session(account), call, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
-    const result = httpMethodOf(call) === 'POST' ? await this.once(origin, requestId, run) : await run();
+    const digest = await intentDigest('atproto_xrpc', account.did, intent);
+    await this.authorize(origin, requestId, { digest, ...context }, intent, grant, account, policyForIntent(intent, grant.scope), call.noPrompt);
+    const run = async () => executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
+    const result = intent.httpMethod === 'POST' ? await this.once(origin, requestId, digest, run) : await run();
     if (result.status === 401) await this.assertSessionAlive(account);
     return result;
   }
 
   private async serviceAuth(origin: string, requestId: string, params: ReturnType<typeof serviceAuthParams>, context: RequestContext) {
+    const intent = serviceAuthIntent(params);
     const { grant, account } = await this.currentGrant(origin, params.did);
-    const digest = await canonicalDigest({ method: 'atproto_serviceAuth', params });
-    await this.authorize(origin, requestId, { digest, ...context }, grant, account, policyForServiceAuth(params), params.noPrompt, 'com.atproto.server.getServiceAuth');
-    const query: Record<string, string | number> = { aud: params.aud };
-    if (params.lxm) query.lxm = params.lxm;
-    if (params.exp) query.exp = params.exp;
-    const result = await executeXrpc(await this.session(account), { nsid: 'com.atproto.server.getServiceAuth', params: query });
+    const digest = await intentDigest('atproto_serviceAuth', account.did, intent);
+    await this.authorize(origin, requestId, { digest, ...context }, intent, grant, account, policyForServiceAuth(params), params.noPrompt);
+    const result = await executeXrpc(await this.session(account), intent);
     const body = result.body as { token?: unknown; error?: string; message?: string } | null;
     if (result.status === 200 && typeof body?.token === 'string') return { token: body.token };
     if (result.status === 401) await this.assertSessionAlive(account);
@@ -195,12 +197,13 @@ export class Broker {
     origin: string,
     requestId: string,
     binding: PromptBinding,
+    intent: XrpcIntent,
     grant: GrantRecord,
     account: AccountRecord,
     policy: CallPolicy,
     noPrompt: boolean | undefined,
-    method: string,
   ): Promise<void> {
+    const method = intent.nsid;
     if (policy.kind === 'forbidden') {
       throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is not available to websites (${policy.reason})`);
     }
@@ -210,7 +213,14 @@ export class Broker {
     const { decision, details } = await this.deps.prompts.ask(
       origin,
       requestId,
-      { kind: 'call', did: account.did, method, summary: policy.requirements.map(describeRequirement), scopes },
+      {
+        kind: 'call',
+        did: account.did,
+        method,
+        summary: policy.requirements.map(describeRequirement),
+        scopes,
+        intent: await displayedIntent(intent),
+      },
       binding,
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
@@ -244,20 +254,30 @@ export class Broker {
    * re-sent after a worker restart gets the recorded outcome, or, if the
    * worker died mid-call, an error saying the outcome is unknown.
    */
-  private async once(origin: string, requestId: string, run: () => Promise<XrpcResult>): Promise<XrpcResult> {
+  private async once(origin: string, requestId: string, digest: string, run: () => Promise<XrpcResult>): Promise<XrpcResult> {
     const key = `${origin} ${requestId}`;
     const { db } = this.deps;
     const previous = await db.get('requests', key);
-    if (previous?.state === 'done') return previous.response as XrpcResult;
+    if (previous && previous.digest !== digest) {
+      throw new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', { reason: 'id-reused' });
+    }
+    if (previous?.state === 'done') {
+      if (previous.response !== undefined) return previous.response as XrpcResult;
+      throw new ProviderRpcError(ErrorCode.internal, 'This call was applied; its answer was too large to keep for a re-sent request', {
+        reason: 'replay-unavailable',
+      });
+    }
     if (previous?.state === 'started') {
       throw new ProviderRpcError(ErrorCode.internal, 'AT Keyring restarted during this call; it may or may not have been applied', {
         reason: 'interrupted',
       });
     }
-    await db.put('requests', { key, state: 'started', expiresAt: this.now() + LEDGER_TTL_MS });
+    await db.put('requests', { key, digest, state: 'started', expiresAt: this.now() + LEDGER_TTL_MS });
     try {
       const response = await run();
-      await db.put('requests', { key, state: 'done', response, expiresAt: this.now() + LEDGER_TTL_MS });
+      // Replay needs the answer; a large one (a proxied service's) is not worth keeping in storage.
+      const kept = approximateSize(response) <= LEDGER_MAX_RESPONSE_BYTES ? response : undefined;
+      await db.put('requests', { key, digest, state: 'done', response: kept, expiresAt: this.now() + LEDGER_TTL_MS });
       return response;
     } catch (err) {
       await db.delete('requests', key);
@@ -296,6 +316,18 @@ export class Broker {
     await this.deps.grants.revokeOrigin(origin);
     await this.deps.events.emit(origin, { event: 'disconnect', data: { code: ErrorCode.unauthorized, message: 'Access was revoked in AT Keyring' } });
     await this.emitAccounts(origin);
+  }
+}
+
+/** Roughly how many bytes a result takes in storage. */
+function approximateSize(result: XrpcResult): number {
+  const { body } = result;
+  if (body instanceof Uint8Array) return body.byteLength;
+  if (typeof body === 'string') return body.length * 2;
+  try {
+    return JSON.stringify(body ?? null).length * 2;
+  } catch {
+    return Infinity;
   }
 }
 

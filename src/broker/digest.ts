@@ -10,7 +10,7 @@ export async function canonicalDigest(value: unknown): Promise<string> {
   return sha256Hex(new TextEncoder().encode(`${text}\n${blobHashes.join(',')}`));
 }
 
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   let hex = '';
   for (const byte of hash) hex += byte.toString(16).padStart(2, '0');

@@ -1,5 +1,6 @@
 import { isNetworkFailure } from '../accounts/errors';
-import { ErrorCode, LIMITS, ProviderRpcError, type XrpcParams, type XrpcResult } from '../protocol/page';
+import { ErrorCode, LIMITS, ProviderRpcError, type XrpcResult } from '../protocol/page';
+import { toHttpRequest, type XrpcIntent } from './intent';
 
 /** The part of an OAuth session the broker uses: DPoP-bound fetch relative to the PDS. */
 export interface FetchHandlerSession {
@@ -8,53 +9,21 @@ export interface FetchHandlerSession {
 
 export const XRPC_TIMEOUT_MS = 30_000;
 
-export function httpMethodOf(call: Pick<XrpcParams, 'method' | 'body'>): 'GET' | 'POST' {
-  return call.method ?? (call.body === undefined ? 'GET' : 'POST');
-}
-
-export function xrpcPath(nsid: string, params: XrpcParams['params']): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params ?? {})) {
-    for (const v of Array.isArray(value) ? value : [value]) query.append(key, String(v));
-  }
-  const qs = query.toString();
-  return `/xrpc/${nsid}${qs ? `?${qs}` : ''}`;
-}
-
-function requestBody(call: XrpcParams): { body?: BodyInit; contentType?: string } {
-  if (call.body === undefined) return {};
-  if (call.body instanceof Uint8Array) {
-    return { body: call.body as Uint8Array<ArrayBuffer>, contentType: call.encoding ?? 'application/octet-stream' };
-  }
-  if (typeof call.body === 'string' && call.encoding && !call.encoding.startsWith('application/json')) {
-    return { body: call.body, contentType: call.encoding };
-  }
-  return { body: JSON.stringify(call.body), contentType: call.encoding ?? 'application/json' };
-}
-
 /**
- * Makes one XRPC call through the session's DPoP-bound fetch handler and
- * returns the PDS's answer as data: non-2xx statuses are results, not errors.
- * Only the content type is passed back among the response headers.
+ * Makes one XRPC call through the session's DPoP-bound fetch handler, sending
+ * exactly the intent's serialisation, and returns the PDS's answer as data:
+ * non-2xx statuses are results, not errors. Only the content type is passed
+ * back among the response headers.
  */
 export async function executeXrpc(
   session: FetchHandlerSession,
-  call: XrpcParams,
+  intent: XrpcIntent,
   timeoutMs = XRPC_TIMEOUT_MS,
 ): Promise<XrpcResult> {
-  const method = httpMethodOf(call);
-  if (method === 'GET' && call.body !== undefined) {
-    throw new ProviderRpcError(ErrorCode.invalidParams, 'A GET call cannot have a body');
-  }
-  const { body, contentType } = requestBody(call);
-  const headers: Record<string, string> = {};
-  if (contentType) headers['content-type'] = contentType;
-  if (call.proxy) headers['atproto-proxy'] = call.proxy;
-  if (call.labelers) headers['atproto-accept-labelers'] = call.labelers;
-
+  const { path, method, headers, body } = toHttpRequest(intent);
   let response: Response;
   try {
-    response = await session.fetchHandler(xrpcPath(call.nsid, call.params), {
+    response = await session.fetchHandler(path, {
       method,
       headers,
       body,

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeRequirement, describeScope } from './describe';
-import { isAllowed, policyForServiceAuth, policyForXrpc, scopesFor } from './requirements';
+import { parseXrpcIntent } from '../broker/intent';
+import type { XrpcParams } from '../protocol/page';
+import { isAllowed, policyForIntent, policyForServiceAuth, scopesFor } from './requirements';
 import { parseRequestedScope, scopeCovers } from './scopes';
 
 const did = 'did:plc:alice';
+const policyForXrpc = (call: XrpcParams, grant: string) => policyForIntent(parseXrpcIntent(call), grant);
 
 describe('requested scopes', () => {
   it('always includes atproto and normalises', () => {
@@ -55,9 +58,8 @@ describe('call policy', () => {
     expect(isAllowed(`${grant} repo:app.bsky.graph.follow?action=delete`, writes.requirements)).toBe(true);
   });
 
-  it('treats a write without a recognisable collection as needing everything', () => {
-    const p = policyForXrpc({ nsid: 'com.atproto.repo.createRecord', body: { record: {} } }, grant) as any;
-    expect(isAllowed(grant, p.requirements)).toBe(false);
+  it('refuses a write without a collection it can read', () => {
+    expect(() => policyForXrpc({ nsid: 'com.atproto.repo.createRecord', body: { record: {} } }, grant)).toThrow(/collection/);
   });
 
   it('checks blob uploads by MIME type', () => {

@@ -1,5 +1,7 @@
 import { BlobPermission, RepoPermission, RpcPermission, type RepoAction } from '@atproto/oauth-scopes';
-import type { ServiceAuthParams, XrpcParams } from '../protocol/page';
+import { REPO_WRITES, WRITE_TYPES, type XrpcIntent } from '../broker/intent';
+import type { ServiceAuthParams } from '../protocol/page';
+import { methodKey } from './routing';
 import { permissionsOf } from './scopes';
 
 /** What one call needs from the site's grant. */
@@ -15,7 +17,7 @@ export type CallPolicy =
   | { kind: 'public' }
   | { kind: 'needs'; requirements: Requirement[] };
 
-/** Unauthenticated reads that reveal nothing private. */
+/** Unauthenticated reads that reveal nothing private (canonical spellings: variants are refused before). */
 const PUBLIC_READS = new Set([
   'com.atproto.repo.getRecord',
   'com.atproto.repo.listRecords',
@@ -29,70 +31,68 @@ const PUBLIC_READS = new Set([
   'com.atproto.server.describeServer',
 ]);
 
-const WRITE_ACTIONS: Record<string, RepoAction> = {
-  'com.atproto.repo.applyWrites#create': 'create',
-  'com.atproto.repo.applyWrites#update': 'update',
-  'com.atproto.repo.applyWrites#delete': 'delete',
-};
+/**
+ * Methods no website may call or get a service token for, whatever its grant
+ * says, judged on the case-folded name: administration, identity changes,
+ * the account itself (sign-in, passwords, email, deletion, migration).
+ */
+export function forbiddenMethod(key: string, httpMethod: 'GET' | 'POST'): string | null {
+  if (key.startsWith('com.atproto.admin.')) return 'administration methods';
+  if (key.startsWith('com.atproto.identity.') && httpMethod === 'POST') return 'identity changes';
+  if (key === 'com.atproto.repo.importrepo') return 'replacing the whole repository';
+  return null;
+}
 
-function collectionOf(body: unknown): string | null {
-  const c = (body as { collection?: unknown } | null)?.collection;
-  return typeof c === 'string' ? c : null;
+/** Service tokens for these methods would let their holder act on the account itself. */
+export function forbiddenServiceMethod(lxm: string): string | null {
+  const key = methodKey(lxm);
+  if (key.startsWith('com.atproto.admin.')) return 'administration methods';
+  if (key.startsWith('com.atproto.identity.')) return 'identity changes';
+  if (key.startsWith('com.atproto.server.')) return 'account management';
+  if (key === 'com.atproto.repo.importrepo') return 'replacing the whole repository';
+  return null;
 }
 
 /**
- * Decides what an `atproto_xrpc` call needs. Account management is refused
- * outright; repo writes need repo permissions for each collection and action;
- * blob uploads need a blob permission for their MIME type; anything else is an
- * RPC permission on the method for its audience (`*` without a proxy).
+ * Decides what a call needs, judging the canonical intent (where the PDS runs
+ * it, its parsed body). Account management is refused outright; repo writes
+ * need repo permissions for each collection and action; blob uploads need a
+ * blob permission for their MIME type; anything else is an RPC permission on
+ * the method for its audience (`*` without a proxy).
  */
-export function policyForXrpc(call: XrpcParams, grantedScope: string): CallPolicy {
-  const { nsid } = call;
-  const method = call.method ?? (call.body === undefined ? 'GET' : 'POST');
-  if (nsid.startsWith('com.atproto.admin.')) return { kind: 'forbidden', reason: 'administration methods' };
-  if (nsid.startsWith('com.atproto.identity.') && method === 'POST') {
-    return { kind: 'forbidden', reason: 'identity changes' };
-  }
-  if (nsid.startsWith('com.atproto.server.') && !PUBLIC_READS.has(nsid) && !explicitlyGranted(grantedScope, nsid)) {
+export function policyForIntent(intent: XrpcIntent, grantedScope: string): CallPolicy {
+  const { nsid, key, httpMethod } = intent;
+  const forbidden = forbiddenMethod(key, httpMethod);
+  if (forbidden) return { kind: 'forbidden', reason: forbidden };
+  if (key.startsWith('com.atproto.server.') && !PUBLIC_READS.has(nsid) && !explicitlyGranted(grantedScope, nsid)) {
     return { kind: 'forbidden', reason: 'account management' };
   }
-  if (method === 'GET' && !call.proxy && PUBLIC_READS.has(nsid)) return { kind: 'public' };
+  if (httpMethod === 'GET' && !intent.proxy && PUBLIC_READS.has(nsid)) return { kind: 'public' };
 
-  switch (nsid) {
-    case 'com.atproto.repo.createRecord':
-    case 'com.atproto.repo.putRecord':
-    case 'com.atproto.repo.deleteRecord': {
-      const collection = collectionOf(call.body);
-      if (!collection) return { kind: 'needs', requirements: [{ kind: 'repo', collection: '*', action: 'create' }] };
-      const action: RepoAction = nsid.endsWith('createRecord') ? 'create' : nsid.endsWith('putRecord') ? 'update' : 'delete';
-      return { kind: 'needs', requirements: [{ kind: 'repo', collection, action }] };
+  if (REPO_WRITES.has(nsid) && intent.body.kind === 'json') {
+    // parseXrpcIntent checked the body: an object with collections (and write types) spelled out.
+    const value = intent.body.value as { collection: string; writes?: Array<{ $type: keyof typeof WRITE_TYPES; collection: string }> };
+    if (nsid === 'com.atproto.repo.applyWrites') {
+      return { kind: 'needs', requirements: value.writes!.map((w) => ({ kind: 'repo', collection: w.collection, action: WRITE_TYPES[w.$type] })) };
     }
-    case 'com.atproto.repo.applyWrites': {
-      const writes = (call.body as { writes?: unknown } | null)?.writes;
-      if (!Array.isArray(writes) || writes.length === 0) {
-        return { kind: 'needs', requirements: [{ kind: 'repo', collection: '*', action: 'create' }] };
-      }
-      const requirements: Requirement[] = writes.map((w) => {
-        const type = (w as { $type?: unknown })?.$type;
-        const action = typeof type === 'string' ? WRITE_ACTIONS[type] : undefined;
-        const collection = collectionOf(w);
-        // An unrecognised write can only be allowed by a full wildcard.
-        return { kind: 'repo', collection: collection ?? '*', action: action ?? 'delete' };
-      });
-      return { kind: 'needs', requirements };
-    }
-    case 'com.atproto.repo.uploadBlob':
-      return { kind: 'needs', requirements: [{ kind: 'blob', mime: (call.encoding ?? 'application/octet-stream').split(';')[0].trim() }] };
-    default:
-      return { kind: 'needs', requirements: [{ kind: 'rpc', lxm: nsid, aud: call.proxy ?? '*' }] };
+    const action: RepoAction = nsid.endsWith('createRecord') ? 'create' : nsid.endsWith('putRecord') ? 'update' : 'delete';
+    return { kind: 'needs', requirements: [{ kind: 'repo', collection: value.collection, action }] };
   }
+  if (nsid === 'com.atproto.repo.uploadBlob') {
+    const encoding = intent.body.kind === 'none' ? 'application/octet-stream' : intent.body.encoding;
+    return { kind: 'needs', requirements: [{ kind: 'blob', mime: encoding.split(';')[0].trim() }] };
+  }
+  return { kind: 'needs', requirements: [{ kind: 'rpc', lxm: nsid, aud: intent.proxy ?? '*' }] };
 }
 
-/** `atproto_serviceAuth` is an RPC permission on `lxm` (or any method) at `aud`. */
+/** `atproto_serviceAuth` is an RPC permission on `lxm` at `aud`; account methods are never available. */
 export function policyForServiceAuth(call: ServiceAuthParams): CallPolicy {
+  if (!call.lxm) return { kind: 'forbidden', reason: 'a token for any method' };
+  const forbidden = forbiddenServiceMethod(call.lxm);
+  if (forbidden) return { kind: 'forbidden', reason: forbidden };
   return {
     kind: 'needs',
-    requirements: [{ kind: 'rpc', lxm: call.lxm ?? '*', aud: call.aud.includes('#') ? call.aud : '*' }],
+    requirements: [{ kind: 'rpc', lxm: call.lxm, aud: call.aud.includes('#') ? call.aud : '*' }],
   };
 }
 

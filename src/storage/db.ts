@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DisplayedIntent } from '../broker/intent';
 
 /**
  * One IndexedDB database holds everything the background owns. Values are
@@ -79,7 +80,7 @@ export interface PromptRecord {
 
 export type PromptDetails =
   | { kind: 'connect'; scope: string[]; account?: string }
-  | { kind: 'call'; did: string; method: string; summary: string[]; scopes: string[] };
+  | { kind: 'call'; did: string; method: string; summary: string[]; scopes: string[]; intent: DisplayedIntent };
 
 export type PromptDecision =
   | { outcome: 'approve'; did?: string; remember?: boolean }
@@ -88,7 +89,10 @@ export type PromptDecision =
 /** Outcome of a page request that changes data, kept briefly to answer a re-sent request. */
 export interface RequestLedgerRecord {
   key: string;
+  /** Digest of the request's canonical intent: a re-sent request must match it. */
+  digest: string;
   state: 'started' | 'done';
+  /** The answer to replay; absent when it was larger than the ledger keeps. */
   response?: unknown;
   expiresAt: number;
 }
