@@ -23,7 +23,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { type DevEnvModule, type LocalNetwork, startLocalNetwork } from './local-network.ts'
+import { type DevEnvModule, type ExpressRouterProto, type LocalNetwork, startLocalNetwork } from './local-network.ts'
 
 /**
  * Runs the launcher with this tree's `@atproto/dev-env` (imported by the
@@ -68,6 +68,7 @@ export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>, entryUrl
       dataDir: values['data-dir'],
       verbose: values.verbose,
       loadDevEnv,
+      expressRouter: expressRouterOf(entryUrl),
     })
     const network = await networkPromise
     if (stopping) return // stop() is closing it
@@ -77,6 +78,7 @@ export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>, entryUrl
         plcUrl: network.plcUrl,
         pdsVersion: installedVersion(entryUrl, '@atproto/pds'),
         accounts: network.accounts,
+      servedMethods: network.servedMethods,
       }) + '\n',
     )
     console.error(
@@ -106,4 +108,10 @@ function installedVersion(entryUrl: string, name: string): string {
     if (found === name && version) return version
   }
   throw new Error(`Cannot find the version of ${name}`)
+}
+
+/** The express Router the PDS's XRPC server was built with, resolved from the caller's tree. */
+function expressRouterOf(entryUrl: string): ExpressRouterProto {
+  const fromXrpcServer = createRequire(createRequire(createRequire(entryUrl).resolve('@atproto/pds')).resolve('@atproto/xrpc-server'))
+  return (fromXrpcServer('express') as { Router: ExpressRouterProto }).Router
 }

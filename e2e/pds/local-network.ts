@@ -54,6 +54,8 @@ export interface LocalNetwork {
   /** `http://localhost:<port>`: serves DID documents at `${plcUrl}/<did>`. */
   plcUrl: string
   accounts: { alice: Account; bob: Account }
+  /** Every XRPC method the PDS registers a route for (it runs them itself; others go to its proxy catch-all). */
+  servedMethods: string[]
   /** Creates `<handleShort>.test`, password `<handleShort>-password`. */
   createAccount(handleShort: string): Promise<Account>
   /** Stops all servers, then deletes `dataDir`. Safe to call more than once. */
@@ -67,6 +69,8 @@ export interface LocalNetwork {
 export interface StartLocalNetworkOptions {
   /** Imports `@atproto/dev-env` from the caller's tree (each target has its own). */
   loadDevEnv: () => Promise<DevEnvModule>
+  /** The express Router prototype the PDS's XRPC server uses: its routes are recorded as `servedMethods`. */
+  expressRouter: ExpressRouterProto
   /** Default: a free port on 127.0.0.1. */
   pdsPort?: number
   /** Default: a free port on 127.0.0.1. */
@@ -101,6 +105,7 @@ export async function startLocalNetwork(
   await mkdir(pdsDataDir) // sqlite does not create parent directories
 
   let network: DevEnvNetwork
+  const servedMethods: string[] = []
   try {
     // Ports are picked here, on 127.0.0.1, instead of by dev-env's get-port,
     // which probes every interface including 0.0.0.0. Given ports are probed
@@ -136,7 +141,7 @@ export async function startLocalNetwork(
       const { TestNetworkNoAppView } = await opts.loadDevEnv()
       // dev-env has no bind-address option (the PDS and PLC call
       // `app.listen(port)`, i.e. all interfaces), so force loopback here.
-      return withLoopbackListen((servers) =>
+      return withRouteRecorder(opts.expressRouter, servedMethods, () => withLoopbackListen((servers) =>
         TestNetworkNoAppView.create({
           plc: { port: plcPort },
           pds: {
@@ -152,7 +157,7 @@ export async function startLocalNetwork(
           for (const server of servers) server.close()
           throw err
         }),
-      )
+      ))
     })
   } catch (err) {
     await cleanUp()
@@ -201,10 +206,32 @@ export async function startLocalNetwork(
       createAccount('alice'),
       createAccount('bob'),
     ])
-    return { pdsUrl, plcUrl, accounts: { alice, bob }, createAccount, close, dataDir, network }
+    return { pdsUrl, plcUrl, accounts: { alice, bob }, servedMethods: [...new Set(servedMethods)].sort(), createAccount, close, dataDir, network }
   } catch (err) {
     await close()
     throw err
+  }
+}
+
+export interface ExpressRouterProto {
+  route(path: unknown): unknown
+}
+
+/**
+ * Runs `fn` while every express route whose path starts with /xrpc/ is
+ * recorded into `methods`: the XRPC methods the PDS serves itself. (Its
+ * express app gives no way back to a mounted sub-app's routes afterwards.)
+ */
+async function withRouteRecorder<T>(router: ExpressRouterProto, methods: string[], fn: () => Promise<T>): Promise<T> {
+  const original = router.route
+  router.route = function (this: unknown, routePath: unknown) {
+    if (typeof routePath === 'string' && routePath.startsWith('/xrpc/')) methods.push(routePath.slice('/xrpc/'.length))
+    return original.call(this, routePath)
+  }
+  try {
+    return await fn()
+  } finally {
+    router.route = original
   }
 }
 

@@ -9,6 +9,8 @@ export interface PdsInfo {
   plcUrl: string;
   /** The PDS's own version, e.g. "0.4.217" (pinned target) or "0.5.35" (current). */
   pdsVersion: string;
+  /** Every XRPC method the PDS registers a route for. */
+  servedMethods: string[];
   accounts: Record<'alice' | 'bob', { did: string; handle: string; password: string; email: string }>;
 }
 

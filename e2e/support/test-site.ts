@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface TestSite {
   /** Paths of the echo calls that reached the service (after any delay). */
   hits: string[];
+  /** Every XRPC path (with query) that reached the service, whatever the method. */
+  xrpcHits: string[];
   /** The atproto-accept-labelers header of each getTimeline call. */
   labelerHeaders: string[];
   /** http://127.0.0.1:<port> — the page origin. */
@@ -21,9 +23,11 @@ export interface TestSite {
 export async function startTestSite(): Promise<TestSite> {
   let port = 0;
   const hits: string[] = [];
+  const xrpcHits: string[] = [];
   const labelerHeaders: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/xrpc/')) xrpcHits.push(url.pathname + url.search);
     if (url.pathname === '/.well-known/did.json') {
       const did = `did:web:localhost%3A${port}`;
       res.writeHead(200, { 'content-type': 'application/json' }).end(
@@ -59,12 +63,17 @@ export async function startTestSite(): Promise<TestSite> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ feed: [], cursor: 'end' }));
       return;
     }
+    if (url.pathname.startsWith('/xrpc/')) {
+      res.writeHead(501, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'MethodNotImplemented' }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>test site</title><h1>test site</h1>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   return {
     hits,
+    xrpcHits,
     labelerHeaders,
     origin: `http://127.0.0.1:${port}`,
     serviceDid: `did:web:localhost%3A${port}`,

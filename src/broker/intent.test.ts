@@ -76,6 +76,16 @@ describe('method names: letter case and proxies', () => {
     expect(pds.calls).toHaveLength(0);
   });
 
+  it.each([
+    ['com.atproto.repo.createRecord', 'GET'],
+    ['com.atproto.repo.listRecords', 'POST'],
+    ['app.bsky.actor.putPreferences', 'GET'],
+  ] as const)('refuses %s with the other HTTP method (the PDS would forward it)', async (nsid, method) => {
+    const { call, pds } = await connectedWith('atproto transition:generic');
+    expect(await call(SITE, 'atproto_xrpc', { nsid, method })).toMatchObject({ error: { code: -32602, data: { reason: 'http-method' } } });
+    expect(pds.calls).toHaveLength(0);
+  });
+
   it('keeps unknown methods as spelled but judges the deny list case-folded', async () => {
     const { call, pds } = await connectedWith('atproto transition:generic');
     for (const nsid of ['Com.Atproto.Server.newAccountThing', 'com.atproto.ADMIN.somethingNew', 'COM.atproto.identity.changeAll']) {

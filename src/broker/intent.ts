@@ -53,12 +53,16 @@ const invalid = (message: string, reason: string) => new ProviderRpcError(ErrorC
 
 /** Parses validated `atproto_xrpc` params into the canonical intent, or refuses them (-32602). */
 export function parseXrpcIntent(call: XrpcParams): XrpcIntent {
-  const { route, canonical } = routeOf(call.nsid);
+  const { route, canonical, httpMethod: expected } = routeOf(call.nsid);
   if (canonical && canonical !== call.nsid) {
     // The PDS would run `canonical` anyway: a variant only serves to dodge checks.
     throw invalid(`Method names are case-sensitive: use ${canonical}`, 'method-case');
   }
-  const httpMethod = call.method ?? (call.body === undefined ? 'GET' : 'POST');
+  const httpMethod = call.method ?? expected ?? (call.body === undefined ? 'GET' : 'POST');
+  if (expected && httpMethod !== expected) {
+    // The PDS would pass it on to a proxy instead of running it: not what anyone judged.
+    throw invalid(`${call.nsid} is called with ${expected}`, 'http-method');
+  }
   if (httpMethod === 'GET' && call.body !== undefined) throw invalid('A GET call cannot have a body', 'get-body');
   const body = parseBody(call);
   if (REPO_WRITES.has(call.nsid)) checkRepoWrite(call.nsid, body);

@@ -40,16 +40,55 @@ export const PDS_METHODS: readonly string[] = [
 
 /**
  * Methods the PDS implements by passing them on to the `atproto-proxy`
- * target (or its default AppView): judged as calls to that service. (The
- * preferences methods are answered locally only for the PDS's own default
- * AppView, and the PDS then checks the same rpc permission.)
+ * target (or its default AppView): judged as calls to that service.
+ * (getPreferences is answered locally for the PDS's own default AppView,
+ * after the PDS checks the same rpc permission.)
  */
-export const FORWARDED_METHODS: readonly string[] = [
+export const FORWARDED_TO_PROXY: readonly string[] = [
   'com.atproto.moderation.createReport',
-  ...names('app.bsky.actor', ['getPreferences', 'getProfile', 'getProfiles', 'putPreferences']),
-  ...names('app.bsky.feed', ['getActorLikes', 'getAuthorFeed', 'getFeed', 'getPostThread', 'getTimeline']),
+  ...names('app.bsky.actor', ['getPreferences', 'getProfile', 'getProfiles']),
+  ...names('app.bsky.feed', ['getActorLikes', 'getAuthorFeed', 'getPostThread', 'getTimeline']),
+];
+
+/**
+ * Methods the PDS implements by calling a service other than the proxy
+ * target (the feed's generator, the push service named in the body) or by
+ * answering itself for its default AppView (putPreferences). Judged like the
+ * forwarded ones: an rpc permission on the method at the proxy's audience,
+ * `*` without one.
+ */
+export const FORWARDED_ELSEWHERE: readonly string[] = [
+  'app.bsky.actor.putPreferences',
+  'app.bsky.feed.getFeed',
   ...names('app.bsky.notification', ['registerPush', 'unregisterPush']),
 ];
+
+export const FORWARDED_METHODS: readonly string[] = [...FORWARDED_TO_PROXY, ...FORWARDED_ELSEWHERE];
+
+/**
+ * The known methods that are procedures (POST); the others are queries
+ * (GET). The PDS serves a method only under its own HTTP method: called
+ * with the other one, it falls through to the proxy catch-all (seen on PDS
+ * 0.4), so a call with the wrong HTTP method is refused.
+ */
+export const PROCEDURES: ReadonlySet<string> = new Set([
+  'app.bsky.actor.putPreferences',
+  'app.bsky.notification.registerPush',
+  'app.bsky.notification.unregisterPush',
+  'com.atproto.moderation.createReport',
+  ...names('com.atproto.admin', [
+    'deleteAccount', 'disableAccountInvites', 'disableInviteCodes', 'enableAccountInvites', 'sendEmail',
+    'updateAccountEmail', 'updateAccountHandle', 'updateAccountPassword', 'updateSubjectStatus',
+  ]),
+  ...names('com.atproto.identity', ['requestPlcOperationSignature', 'signPlcOperation', 'submitPlcOperation', 'updateHandle']),
+  ...names('com.atproto.repo', ['applyWrites', 'createRecord', 'deleteRecord', 'importRepo', 'putRecord', 'uploadBlob']),
+  ...names('com.atproto.server', [
+    'activateAccount', 'confirmEmail', 'createAccount', 'createAppPassword', 'createInviteCode', 'createInviteCodes',
+    'createSession', 'deactivateAccount', 'deleteAccount', 'deleteSession', 'refreshSession', 'requestAccountDelete',
+    'requestEmailConfirmation', 'requestEmailUpdate', 'requestPasswordReset', 'reserveSigningKey', 'resetPassword',
+    'revokeAppPassword', 'updateEmail',
+  ]),
+]);
 
 function names(prefix: string, methods: string[]): string[] {
   return methods.map((m) => `${prefix}.${m}`);
@@ -70,10 +109,11 @@ export type Route =
   | 'forwarded';
 
 /**
- * The route of a method, and its canonical spelling when the extension knows
- * it. Unknown methods are forwarded by the PDS's catch-all.
+ * The route of a method, and its canonical spelling and HTTP method when the
+ * extension knows it. Unknown methods are forwarded by the PDS's catch-all.
  */
-export function routeOf(nsid: string): { route: Route; canonical?: string } {
+export function routeOf(nsid: string): { route: Route; canonical?: string; httpMethod?: 'GET' | 'POST' } {
   const known = CANONICAL.get(methodKey(nsid));
-  return known ? { route: known.route, canonical: known.nsid } : { route: 'forwarded' };
+  if (!known) return { route: 'forwarded' };
+  return { route: known.route, canonical: known.nsid, httpMethod: PROCEDURES.has(known.nsid) ? 'POST' : 'GET' };
 }
