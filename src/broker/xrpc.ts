@@ -63,12 +63,7 @@ export async function executeXrpc(
   } catch (err) {
     throw transportError(err);
   }
-  try {
-    return await readResponse(response);
-  } catch (err) {
-    // The timeout also covers the body; a connection can drop half-way through it.
-    throw transportError(err);
-  }
+  return readResponse(response);
 }
 
 /** A fetch failure as the page sees it (other errors pass through unchanged). */
@@ -120,14 +115,21 @@ async function readBounded(response: Response, limit: number): Promise<Uint8Arra
   return bytes;
 }
 
-async function readResponse(response: Response): Promise<XrpcResult> {
+/** The PDS's answer as data for the page: at most LIMITS.maxBinaryBytes of body, decoded by content type. */
+export async function readResponse(response: Response): Promise<XrpcResult> {
   const type = response.headers.get('content-type') ?? undefined;
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > LIMITS.maxBinaryBytes) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge();
   }
-  const bytes = await readBounded(response, LIMITS.maxBinaryBytes);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBounded(response, LIMITS.maxBinaryBytes);
+  } catch (err) {
+    // The timeout also covers the body, and a connection can drop half-way through it.
+    throw transportError(err);
+  }
   let body: unknown = bytes;
   if (bytes.byteLength === 0) body = null;
   else if (type?.includes('json')) {
