@@ -7,4 +7,4 @@
  */
 import { runPdsLauncher } from '../pds/launcher.ts'
 
-runPdsLauncher(() => import('@atproto/dev-env'))
+runPdsLauncher(() => import('@atproto/dev-env'), import.meta.url)

@@ -19,11 +19,18 @@
  * be /dev/stderr: opening it fails with ENXIO when stderr is a socket, as
  * with Node's child_process pipes.)
  */
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { type DevEnvModule, type LocalNetwork, startLocalNetwork } from './local-network.ts'
 
-/** Runs the launcher with this tree's `@atproto/dev-env` (imported by the caller, so it resolves from the caller's node_modules). */
-export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>): void {
+/**
+ * Runs the launcher with this tree's `@atproto/dev-env` (imported by the
+ * caller, so it resolves from the caller's node_modules); `entryUrl` is the
+ * caller's `import.meta.url`, where the PDS package's version is looked up.
+ */
+export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>, entryUrl: string): void {
   const { values } = parseArgs({
     options: {
       'pds-port': { type: 'string' },
@@ -68,7 +75,7 @@ export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>): void {
       JSON.stringify({
         pdsUrl: network.pdsUrl,
         plcUrl: network.plcUrl,
-        pdsVersion: network.pdsVersion,
+        pdsVersion: installedVersion(entryUrl, '@atproto/pds'),
         accounts: network.accounts,
       }) + '\n',
     )
@@ -87,4 +94,16 @@ export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>): void {
     console.error('[start-pds] failed to start', err)
     process.exit(1)
   })
+}
+
+/** The version of a package as the caller's tree resolves it (the PDS's health endpoint only reports a configured one). */
+function installedVersion(entryUrl: string, name: string): string {
+  let dir = path.dirname(createRequire(entryUrl).resolve(name))
+  for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json')
+    if (!existsSync(manifest)) continue
+    const { name: found, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string }
+    if (found === name && version) return version
+  }
+  throw new Error(`Cannot find the version of ${name}`)
 }

@@ -53,8 +53,6 @@ export interface LocalNetwork {
   pdsUrl: string
   /** `http://localhost:<port>`: serves DID documents at `${plcUrl}/<did>`. */
   plcUrl: string
-  /** What the PDS's own health endpoint reports, e.g. "0.4.217". */
-  pdsVersion: string
   accounts: { alice: Account; bob: Account }
   /** Creates `<handleShort>.test`, password `<handleShort>-password`. */
   createAccount(handleShort: string): Promise<Account>
@@ -199,23 +197,15 @@ export async function startLocalNetwork(
     })())
 
   try {
-    const [alice, bob, pdsVersion] = await Promise.all([
+    const [alice, bob] = await Promise.all([
       createAccount('alice'),
       createAccount('bob'),
-      readPdsVersion(pdsUrl),
     ])
-    return { pdsUrl, plcUrl, pdsVersion, accounts: { alice, bob }, createAccount, close, dataDir, network }
+    return { pdsUrl, plcUrl, accounts: { alice, bob }, createAccount, close, dataDir, network }
   } catch (err) {
     await close()
     throw err
   }
-}
-
-async function readPdsVersion(pdsUrl: string): Promise<string> {
-  const res = await fetch(`${pdsUrl}/xrpc/_health`)
-  const { version } = (await res.json()) as { version?: unknown }
-  if (!res.ok || typeof version !== 'string') throw new Error(`The PDS health check failed: ${res.status}`)
-  return version
 }
 
 /**

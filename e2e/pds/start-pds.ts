@@ -5,4 +5,4 @@
  */
 import { runPdsLauncher } from './launcher.ts'
 
-runPdsLauncher(() => import('@atproto/dev-env'))
+runPdsLauncher(() => import('@atproto/dev-env'), import.meta.url)
