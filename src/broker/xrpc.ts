@@ -30,28 +30,74 @@ export async function executeXrpc(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
-    if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-      throw new ProviderRpcError(ErrorCode.internal, 'The PDS did not answer in time', { reason: 'timeout' });
-    }
-    // fetch's TypeError, possibly wrapped by the OAuth client's fetch layer.
-    if (isNetworkFailure(err)) {
-      throw new ProviderRpcError(ErrorCode.internal, "Couldn't reach the PDS", { reason: 'network' });
-    }
-    throw err;
+    throw transportError(err);
   }
   return readResponse(response);
 }
 
-async function readResponse(response: Response): Promise<XrpcResult> {
+/** A fetch failure as the page sees it (other errors pass through unchanged). */
+function transportError(err: unknown): unknown {
+  if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return new ProviderRpcError(ErrorCode.internal, 'The PDS did not answer in time', { reason: 'timeout' });
+  }
+  // fetch's TypeError, possibly wrapped by the OAuth client's fetch layer.
+  if (isNetworkFailure(err)) {
+    return new ProviderRpcError(ErrorCode.internal, "Couldn't reach the PDS", { reason: 'network' });
+  }
+  return err;
+}
+
+const tooLarge = () =>
+  new ProviderRpcError(ErrorCode.internal, 'The response is too large to pass to the page', { reason: 'too-large' });
+
+/**
+ * The body's bytes, at most `limit` of them: read as a stream and counted as
+ * chunks arrive, so an oversized answer (with or without a content-length)
+ * is cancelled the moment it passes the limit instead of being buffered whole.
+ */
+async function readBounded(response: Response, limit: number): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The PDS's answer as data for the page: at most LIMITS.maxBinaryBytes of body, decoded by content type. */
+export async function readResponse(response: Response): Promise<XrpcResult> {
   const type = response.headers.get('content-type') ?? undefined;
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > LIMITS.maxBinaryBytes) {
-    await response.body?.cancel();
-    throw new ProviderRpcError(ErrorCode.internal, 'The response is too large to pass to the page', { reason: 'too-large' });
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength > LIMITS.maxBinaryBytes) {
-    throw new ProviderRpcError(ErrorCode.internal, 'The response is too large to pass to the page', { reason: 'too-large' });
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBounded(response, LIMITS.maxBinaryBytes);
+  } catch (err) {
+    // The timeout also covers the body, and a connection can drop half-way through it.
+    throw transportError(err);
   }
   let body: unknown = bytes;
   if (bytes.byteLength === 0) body = null;

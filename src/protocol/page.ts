@@ -8,10 +8,12 @@
  * Binary values cross the relay↔background hop as `{ $bytes: base64 }`,
  * because Chrome serialises extension messages as JSON.
  */
+import { validateNsid } from '@atproto/syntax';
 import {
   boolean,
   did,
   integer,
+  isDid,
   isPlainObject,
   literal,
   object,
@@ -104,16 +106,118 @@ export const PAGE_METHODS = [
 export type PageMethod = (typeof PAGE_METHODS)[number];
 export const isPageMethod = (m: string): m is PageMethod => (PAGE_METHODS as readonly string[]).includes(m);
 
-const NSID = /^[a-zA-Z]([a-zA-Z0-9-]{0,62})?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,62})?)+\.[a-zA-Z]([a-zA-Z0-9]{0,62})?$/;
-export const nsid = string({ max: 317, pattern: NSID });
+// ---- patterned fields --------------------------------------------------------
+//
+// Every field below is page data, so it is validated in linear time: the
+// length bound first, then @atproto/syntax's hand-written validators or a
+// small scanner here. The only regexes are anchored single character classes
+// (`^[…]+$`), which cannot backtrack more than once per character. A nested
+// quantifier once let a 200-character `labelers` value freeze the background.
+
+/** `^[…]+$` over RFC 3986 unreserved characters: a DID URL fragment / service id. */
+const FRAGMENT = /^[a-zA-Z0-9._~-]+$/;
+
+/** RFC 9110 `token` characters, as far as media types here use them. */
+const TOKEN_CHARS = charTable('!#$&^_.+-');
+/** Visible ASCII inside a quoted-string, except `"` and `\`, plus SP and HTAB. */
+const QDTEXT = (c: number): boolean => c === 0x09 || (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c);
+
+/** A lookup for ASCII letters, digits and `extra`. */
+function charTable(extra: string): (c: number) => boolean {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || extra.includes(ch)) table[c] = 1;
+  }
+  return (c) => c < 128 && table[c] === 1;
+}
+
+/** Index of the first character at or after `i` that is not SP or HTAB. */
+function skipOws(s: string, i: number): number {
+  while (i < s.length && (s.charCodeAt(i) === 0x20 || s.charCodeAt(i) === 0x09)) i++;
+  return i;
+}
+
+/** Index after the run of token characters starting at `i` (=== i when there is none). */
+function skipToken(s: string, i: number): number {
+  while (i < s.length && TOKEN_CHARS(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** An NSID, by @atproto/syntax's hand-written (split and compare) validator. */
+function isNsid(s: string): boolean {
+  return validateNsid(s).success;
+}
+
+/** `did:…#fragment`; the fragment is optional unless `fragmentRequired`. */
+function isDidUrl(s: string, fragmentRequired: boolean): boolean {
+  const hash = s.indexOf('#');
+  if (hash === -1) return !fragmentRequired && isDid(s);
+  return isDid(s.slice(0, hash)) && FRAGMENT.test(s.slice(hash + 1));
+}
+
+/**
+ * `type/subtype` followed by any number of `;name=value` parameters, where the
+ * value is a token or a quoted-string (no escapes). SP/HTAB may surround `;`
+ * (only there). One left-to-right pass, no backtracking.
+ */
+function isMimeType(s: string): boolean {
+  let i = skipToken(s, 0);
+  if (i === 0 || s.charCodeAt(i) !== 0x2f /* / */) return false;
+  const subtype = i + 1;
+  i = skipToken(s, subtype);
+  if (i === subtype) return false;
+  while (i < s.length) {
+    i = skipOws(s, i);
+    if (s.charCodeAt(i) !== 0x3b /* ; */) return false;
+    const name = skipOws(s, i + 1);
+    i = skipToken(s, name);
+    if (i === name || s.charCodeAt(i) !== 0x3d /* = */) return false;
+    i++;
+    if (s.charCodeAt(i) === 0x22 /* " */) {
+      i++;
+      while (i < s.length && QDTEXT(s.charCodeAt(i))) i++;
+      if (s.charCodeAt(i) !== 0x22) return false;
+      i++;
+    } else {
+      const value = i;
+      i = skipToken(s, value);
+      if (i === value) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The atproto-accept-labelers header: `did[;redact]` entries separated by `,`,
+ * SP/HTAB allowed after `,` and after `;`. The empty string (no labelers, no
+ * header sent) is allowed; empty entries are not. Split, then one DID check per entry.
+ */
+function isAcceptLabelers(s: string): boolean {
+  if (s === '') return true;
+  const entries = s.split(',');
+  for (let n = 0; n < entries.length; n++) {
+    const entry = entries[n];
+    const start = n === 0 ? 0 : skipOws(entry, 0);
+    const semi = entry.indexOf(';', start);
+    if (!isDid(semi === -1 ? entry.slice(start) : entry.slice(start, semi))) return false;
+    if (semi !== -1 && entry.slice(skipOws(entry, semi + 1)) !== 'redact') return false;
+  }
+  return true;
+}
+
+export const nsid = string({ max: 317, check: isNsid });
 /** `did:…#service_id`, the value of an atproto-proxy header. */
-export const proxyRef = string({ max: 2048, pattern: /^did:[a-z]+:[a-zA-Z0-9._:%-]+#[a-zA-Z0-9._~-]+$/ });
-export const mimeType = string({ max: 255, pattern: /^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+(\s*;\s*[a-zA-Z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[a-zA-Z0-9!#$&^_.+-]+))*$/ });
+export const proxyRef = string({ max: 2048, check: (s) => isDidUrl(s, true) });
+export const mimeType = string({ max: 255, check: isMimeType });
 /** A DID, optionally with a `#service` fragment (service-auth audiences). */
-export const audience = string({ max: 2048, pattern: /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-](#[a-zA-Z0-9._~-]+)?$/ });
+export const audience = string({ max: 2048, check: (s) => isDidUrl(s, false) });
 
 /** `did:…[;redact], …` as in the atproto-accept-labelers header. */
-export const acceptLabelers = string({ max: 4096, pattern: /^(did:[a-z]+:[a-zA-Z0-9._:%-]+(;\s*redact)?(,\s*)?)*$/ });
+export const acceptLabelers = string({ max: 4096, check: isAcceptLabelers });
+
+/** `^[…]+$`: query parameter names. */
+const queryKey = string({ max: 256, pattern: /^[a-zA-Z0-9_.-]+$/ });
 
 type QueryValue = string | number | boolean;
 const queryScalar: Parser<QueryValue> = (input, path = '') => {
@@ -128,7 +232,9 @@ export const queryParams: Parser<Record<string, QueryValue | QueryValue[]>> = (i
   if (entries.length > 100) throw new SchemaError(path, 'more than 100 parameters');
   const out: Record<string, QueryValue | QueryValue[]> = {};
   for (const [key, value] of entries) {
-    string({ max: 256, pattern: /^[a-zA-Z0-9_.-]+$/ })(key, `${path}.${key}`);
+    queryKey(key, `${path}.${key}`);
+    // `out.__proto__ = […]` would set the prototype, not add a parameter.
+    if (key === '__proto__') throw new SchemaError(`${path}.${key}`, 'reserved key');
     if (Array.isArray(value)) {
       if (value.length > 500) throw new SchemaError(`${path}.${key}`, 'more than 500 items');
       out[key] = value.map((v, i) => queryScalar(v, `${path}.${key}[${i}]`));
@@ -232,6 +338,16 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** `^[…]*$`: the base64 alphabet, no padding (a single class, so linear). */
+const BASE64_BODY = /^[A-Za-z0-9+/]*$/;
+
+/** Padded base64 as {@link toBase64} writes it: length a multiple of 4, at most two trailing `=`. */
+function isBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return BASE64_BODY.test(pad === 0 ? text : text.slice(0, text.length - pad));
+}
+
 function fromBase64(text: string): Uint8Array {
   const native = (Uint8Array as unknown as Base64NativeCtor).fromBase64;
   if (typeof native === 'function') return native(text);
@@ -280,15 +396,25 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
     const keys = Object.keys(value);
     if (direction === 'decode' && keys.length === 1 && keys[0] === '$bytes') {
       const text = value.$bytes;
-      if (typeof text !== 'string' || text.length > Math.ceil(LIMITS.maxBinaryBytes / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+      if (typeof text !== 'string' || text.length > Math.ceil(LIMITS.maxBinaryBytes / 3) * 4 || !isBase64(text)) {
         throw new SchemaError(path, 'invalid binary');
       }
-      return countBinary(fromBase64(text), path, stats);
+      let bytes: Uint8Array;
+      try {
+        bytes = fromBase64(text);
+      } catch {
+        throw new SchemaError(path, 'invalid binary');
+      }
+      return countBinary(bytes, path, stats);
     }
     if (keys.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many keys');
     const out: Record<string, unknown> = {};
     for (const key of keys) {
       if (direction === 'encode' && key === '$bytes') throw new SchemaError(`${path}.${key}`, 'reserved key');
+      // An own `__proto__` key (JSON.parse and structured clone make them) would
+      // set the copy's prototype: the receiver would then read inherited fields
+      // that JSON.stringify never sends. Refuse it both ways.
+      if (key === '__proto__') throw new SchemaError(`${path}.${key}`, 'reserved key');
       stats.chars += key.length + 4;
       const v = value[key];
       if (v === undefined) continue;

@@ -1,3 +1,5 @@
+import { ensureValidDid } from '@atproto/syntax';
+
 /**
  * A tiny runtime schema library for messages crossing trust boundaries.
  * Every parser either returns a value of its type or throws SchemaError with
@@ -16,13 +18,21 @@ export class SchemaError extends Error {
 export type Parser<T> = (input: unknown, path?: string) => T;
 export type Infer<P> = P extends Parser<infer T> ? T : never;
 
+/**
+ * A bounded string. The length bound is checked first, so `pattern` and
+ * `check` only ever see short input. Page data must never meet a regex that
+ * can backtrack: a `pattern` is for tiny anchored character classes (no
+ * nested or overlapping quantifiers); anything with structure gets a `check`,
+ * a hand-written linear-time validator.
+ */
 export const string =
-  (opts: { max?: number; min?: number; pattern?: RegExp } = {}): Parser<string> =>
+  (opts: { max?: number; min?: number; pattern?: RegExp; check?: (s: string) => boolean } = {}): Parser<string> =>
   (input, path = '') => {
     if (typeof input !== 'string') throw new SchemaError(path, 'expected a string');
     if (opts.min !== undefined && input.length < opts.min) throw new SchemaError(path, `shorter than ${opts.min}`);
     if (input.length > (opts.max ?? 10_000)) throw new SchemaError(path, `longer than ${opts.max ?? 10_000}`);
     if (opts.pattern && !opts.pattern.test(input)) throw new SchemaError(path, 'has an invalid format');
+    if (opts.check && !opts.check(input)) throw new SchemaError(path, 'has an invalid format');
     return input;
   };
 
@@ -103,5 +113,21 @@ export const union =
     throw new SchemaError(path, 'matches no allowed shape');
   };
 
+/**
+ * Whether `input` is a DID (`did:method:id`), by @atproto/syntax's
+ * hand-written `ensureValidDid`: prefix, length and last-character checks,
+ * one single-class regex over the characters, a split on ':' and a
+ * single-class regex over the method. Linear time; the same language as the
+ * spec regex `^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$`, at most 2048 chars.
+ */
+export function isDid(input: string): boolean {
+  try {
+    ensureValidDid(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A DID (`did:method:id`). */
-export const did = string({ max: 2048, pattern: /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$/ });
+export const did = string({ max: 2048, check: isDid });
