@@ -52,7 +52,11 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
       save: (frames) => browser.storage.session.set({ [FRAMES_KEY]: frames }),
     },
     async (frame, message) => {
-      await browser.tabs.sendMessage(frame.tabId, message, { frameId: frame.frameId });
+      // Chrome addresses the document itself (the send fails once it is gone);
+      // elsewhere the frame, and the relay checks the document id on the event.
+      const target = frame.documentId ? { documentId: frame.documentId } : { frameId: frame.frameId };
+      const answer: unknown = await browser.tabs.sendMessage(frame.tabId, message, target);
+      return answer === false ? false : undefined;
     },
   );
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter() });
