@@ -142,7 +142,7 @@ describe('provider ⇄ relay ⇄ background', () => {
     const win = fakeWindow('null');
     const port = fakePort(async () => ({ error: { code: 4100, message: 'opaque' } }));
     const first = startRelay(win, port);
-    expect(first).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), origin: 'null' });
+    expect(first).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), origin: 'null' });
     await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: 4100 });
     expect(port.sent[0]).toMatchObject({ kind: BG_PAGE_REQUEST, method: 'atproto_accounts', doc: { id: first.id, origin: 'null' } });
     expect(startRelay(fakeWindow(), fakePort(async () => null)).id).not.toBe(first.id);

@@ -47,6 +47,11 @@ export interface RelayDocument {
   origin: string | undefined;
 }
 
+/** 128 random bits as hex (crypto.randomUUID exists only in secure contexts; this runs everywhere). */
+function randomDocumentId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 function documentOrigin(win: Window): string | undefined {
   try {
     const origin = (win as Window & { origin?: unknown }).origin;
@@ -73,7 +78,7 @@ function isTransient(err: unknown): boolean {
 }
 
 export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): RelayDocument {
-  const doc: RelayDocument = { id: crypto.randomUUID(), origin: documentOrigin(win) };
+  const doc: RelayDocument = { id: randomDocumentId(), origin: documentOrigin(win) };
   let inFlight = 0;
   const reply = (id: string, answer: { result: unknown } | { error: ProviderErrorShape }) =>
     win.postMessage({ source: WINDOW_REPLY, id, ...answer }, '*');
