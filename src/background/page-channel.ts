@@ -7,9 +7,9 @@ export interface PageSender {
   tab?: { id?: number; url?: string };
   frameId?: number;
   url?: string;
-  /** Chrome: always; "null" for opaque origins. Firefox may leave it out. */
+  /** "null" for opaque origins. Chromium and Firefox 153 ESR give it; older browsers may leave it out. */
   origin?: string;
-  /** Chrome: the sending document's id. Firefox has none. */
+  /** The sending document's id (Chromium; Firefox 153 ESR has it too, older Firefox may not). */
   documentId?: string;
 }
 
@@ -69,12 +69,12 @@ export function checkSecureOrigin(origin: string): OriginVerdict {
 /**
  * The sender's origin, from the browser, confirmed by our relay; never from
  * the page's message. Two signals:
- * - the browser's sender.origin (Chrome always; "null" when opaque), and
+ * - the browser's sender.origin (Chromium and Firefox 153 ESR; "null" when opaque), and
  * - the origin our isolated-world relay read from its document (window.origin).
  * Either one saying "null", or the two disagreeing, is a refusal: no falling
  * back from an opaque origin to the origin of the URL (a sandboxed frame's URL
  * names a site whose rights it does not have). Where the browser gives no
- * origin (Firefox), the URL's origin stands in for it, and the relay must agree.
+ * origin (older Firefox), the URL's origin stands in for it, and the relay must agree.
  * The document's URL must be http(s) (not about:, data:, blob:, file:, ...).
  */
 export function resolveSenderOrigin(sender: PageSender, reported: ReportedDocument | undefined): OriginVerdict {

@@ -16,7 +16,7 @@ export interface FrameRef {
    * (Optional in the type only for tests that predate it: page-channel always sets it.)
    */
   docId?: string;
-  /** The browser's id of the document (Chrome's sender.documentId), where the browser has one. */
+  /** The browser's id of the document (sender.documentId), where the browser has one. */
   documentId?: string;
 }
 
