@@ -9,7 +9,13 @@ export default defineContentScript({
   main() {
     startRelay(window, {
       send: (message) => browser.runtime.sendMessage(message),
-      onMessage: (listener) => browser.runtime.onMessage.addListener((message) => void listener(message)),
+      onMessage: (listener) =>
+        browser.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+          const answer = listener(message);
+          // Tells the background whether the event reached the document it was for.
+          if (answer !== undefined) sendResponse(answer);
+          return false;
+        }),
     });
   },
 });

@@ -17,8 +17,11 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** Starts Debian's Chromium with the built extension loaded in a persistent profile. */
-export async function launchWithExtension(extensionPath: string, userDataDir: string): Promise<ExtensionBrowser> {
+/**
+ * Starts Debian's Chromium with the built extension loaded in a persistent
+ * profile. `extraArgs` are appended to the command line (e.g. --host-resolver-rules).
+ */
+export async function launchWithExtension(extensionPath: string, userDataDir: string, extraArgs: string[] = []): Promise<ExtensionBrowser> {
   if (!CHROMIUM_PATH) throw new Error('Chromium not found: apt-get install chromium, or set CHROMIUM_PATH');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
@@ -32,6 +35,7 @@ export async function launchWithExtension(extensionPath: string, userDataDir: st
       '--disable-component-update',
       '--disable-sync',
       '--disable-gpu',
+      ...extraArgs,
     ],
   });
   const serviceWorker = async () => {

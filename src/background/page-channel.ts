@@ -1,23 +1,119 @@
 import { BG_PAGE_HELLO, BG_PAGE_REQUEST, ErrorCode, LIMITS, toWire, type PageResponse } from '../protocol/page';
+import type { RequestContext } from '../broker/broker';
 import type { BackgroundServices } from './services';
 
+/** What the browser says about a message's sender (runtime.MessageSender, the parts we use). */
 export interface PageSender {
-  tab?: { id?: number };
+  tab?: { id?: number; url?: string };
   frameId?: number;
   url?: string;
+  /** "null" for opaque origins. Chromium and Firefox 153 ESR give it; older browsers may leave it out. */
+  origin?: string;
+  /** The sending document's id (Chromium; Firefox 153 ESR has it too, older Firefox may not). */
+  documentId?: string;
+}
+
+/** What our relay says about its document (see RelayDocument in src/relay/relay.ts). */
+export interface ReportedDocument {
+  id?: string;
   origin?: string;
 }
 
-/** The page's origin as the browser reports it; never a value from the message. */
-export function senderOrigin(sender: PageSender): string | null {
-  if (sender.origin && sender.origin !== 'null') return sender.origin;
-  if (!sender.url) return null;
+export type OriginVerdict = { ok: true; origin: string } | { ok: false; message: string };
+
+const refuse = (message: string): OriginVerdict => ({ ok: false, message });
+const OPAQUE = 'AT Keyring does not work in sandboxed frames or other documents with an opaque ("null") origin';
+const NOT_WEB = 'Only http(s) web pages can use AT Keyring';
+const UNSURE = 'AT Keyring could not confirm which site this request comes from';
+const INSECURE = 'AT Keyring only works on secure pages: https, or http on this computer (localhost, 127.0.0.1, [::1])';
+
+function originOf(url: string): string | null {
   try {
-    const origin = new URL(sender.url).origin;
-    return origin === 'null' ? null : origin;
+    return new URL(url).origin;
   } catch {
     return null;
   }
+}
+
+/**
+ * The host of a loopback http origin: 127.0.0.0/8, [::1], localhost and
+ * *.localhost (what browsers treat as potentially trustworthy). The URL
+ * parser has already normalised IPv4 forms such as 127.1 or 0x7f.1.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '[::1]') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return !!v4 && v4.slice(1).every((n) => Number(n) <= 255) && v4[1] === '127';
+}
+
+/**
+ * Whether a serialised origin may use the API: https, or http on loopback
+ * (development). Everything else, opaque and non-web origins included, may not.
+ */
+export function checkSecureOrigin(origin: string): OriginVerdict {
+  if (origin === 'null') return refuse(OPAQUE);
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return refuse(NOT_WEB);
+  }
+  // Only a canonical http(s) origin: no path, credentials or other schemes.
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin) return refuse(NOT_WEB);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return refuse(INSECURE);
+  return { ok: true, origin };
+}
+
+/**
+ * The sender's origin, from the browser, confirmed by our relay; never from
+ * the page's message. Two signals:
+ * - the browser's sender.origin (Chromium and Firefox 153 ESR; "null" when opaque), and
+ * - the origin our isolated-world relay read from its document (window.origin).
+ * Either one saying "null", or the two disagreeing, is a refusal: no falling
+ * back from an opaque origin to the origin of the URL (a sandboxed frame's URL
+ * names a site whose rights it does not have). Where the browser gives no
+ * origin (older Firefox), the URL's origin stands in for it, and the relay must agree.
+ * The document's URL must be http(s) (not about:, data:, blob:, file:, ...).
+ */
+export function resolveSenderOrigin(sender: PageSender, reported: ReportedDocument | undefined): OriginVerdict {
+  const browserOrigin = typeof sender.origin === 'string' ? sender.origin : undefined;
+  const relayOrigin = typeof reported?.origin === 'string' ? reported.origin : undefined;
+  if (browserOrigin === 'null' || relayOrigin === 'null') return refuse(OPAQUE);
+  if (!sender.url) return refuse(NOT_WEB);
+  let url: URL;
+  try {
+    url = new URL(sender.url);
+  } catch {
+    return refuse(NOT_WEB);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return refuse(NOT_WEB);
+  const urlOrigin = url.origin;
+  const origin = browserOrigin ?? urlOrigin;
+  if (relayOrigin === undefined || relayOrigin !== origin || urlOrigin !== origin) return refuse(UNSURE);
+  return checkSecureOrigin(origin);
+}
+
+/** The relay's report on a message (a plain object with short strings), or undefined. */
+function reportedDocument(message: unknown): ReportedDocument | undefined {
+  const doc = (message as { doc?: unknown } | null)?.doc as { id?: unknown; origin?: unknown } | undefined;
+  if (!doc || typeof doc !== 'object') return undefined;
+  const id = typeof doc.id === 'string' && /^[\w-]{1,64}$/.test(doc.id) ? doc.id : undefined;
+  const origin = typeof doc.origin === 'string' && doc.origin.length <= 512 ? doc.origin : undefined;
+  return { id, origin };
+}
+
+/**
+ * What the browser says about where the request comes from, for the broker:
+ * the tab, the frame, and the tab's top-level origin when the frame is of
+ * another origin (only from sender.tab.url, which the browser may withhold).
+ */
+export function requestContext(sender: PageSender, origin: string): RequestContext {
+  const context: RequestContext = { tabId: sender.tab?.id, frameId: sender.frameId ?? 0 };
+  const topOrigin = sender.tab?.url ? originOf(sender.tab.url) : null;
+  if (topOrigin && topOrigin !== origin) context.topOrigin = topOrigin;
+  return context;
 }
 
 export function isPageMessage(message: unknown): message is { kind: string } {
@@ -25,6 +121,7 @@ export function isPageMessage(message: unknown): message is { kind: string } {
   return kind === BG_PAGE_REQUEST || kind === BG_PAGE_HELLO;
 }
 
+/** Documents registered for events in this worker's life (the registry itself is in storage.session). */
 const registered = new Set<string>();
 
 /** Handles one message from a content script (relay). Resolves with the answer to send back. */
@@ -33,20 +130,27 @@ export async function handlePageMessage(
   message: { kind: string },
   sender: PageSender,
 ): Promise<PageResponse | null> {
-  const origin = senderOrigin(sender);
   const tabId = sender.tab?.id;
-  if (!origin || tabId === undefined) {
+  if (tabId === undefined) {
     return { error: { code: ErrorCode.unauthorized, message: 'Requests must come from a web page' } };
   }
-  // Remember where this origin's frames are, for events (once per worker life).
-  const frameKey = `${tabId}/${sender.frameId ?? 0}/${origin}`;
-  if (!registered.has(frameKey)) {
+  const reported = reportedDocument(message);
+  const verdict = resolveSenderOrigin(sender, reported);
+  if (!verdict.ok) return { error: { code: ErrorCode.unauthorized, message: verdict.message } };
+  const origin = verdict.origin;
+  if (!reported?.id) return { error: { code: ErrorCode.unauthorized, message: UNSURE } };
+  const frameId = sender.frameId ?? 0;
+  // Remember which document is in this frame, for events (once per document and worker life).
+  const documentKey = `${tabId}/${frameId}/${reported.id}/${sender.documentId ?? ''}`;
+  if (!registered.has(documentKey)) {
     if (registered.size > 5000) registered.clear();
-    registered.add(frameKey);
-    await services.events.register({ tabId, frameId: sender.frameId ?? 0, origin });
+    registered.add(documentKey);
+    await services.events.register({ tabId, frameId, origin, docId: reported.id, documentId: sender.documentId });
   }
   if (message.kind === BG_PAGE_HELLO) return null;
-  const answer = await services.broker.handle(origin, message);
+  // The relay's report is ours, not part of the page's request.
+  const { doc: _doc, ...request } = message as { doc?: unknown };
+  const answer = await services.broker.handle(origin, request, requestContext(sender, origin));
   // Extension messages are JSON: binary results travel as { $bytes }.
   return 'result' in answer ? { result: toWire(answer.result, 'result', LIMITS.maxResultJsonChars) } : answer;
 }

@@ -52,7 +52,11 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
       save: (frames) => browser.storage.session.set({ [FRAMES_KEY]: frames }),
     },
     async (frame, message) => {
-      await browser.tabs.sendMessage(frame.tabId, message, { frameId: frame.frameId });
+      // Addressed to the document where the browser names documents (Chromium; Firefox 153 too):
+      // the send fails once that document is gone. The relay also checks the event's document id.
+      const target = frame.documentId ? { frameId: frame.frameId, documentId: frame.documentId } : { frameId: frame.frameId };
+      const answer: unknown = await browser.tabs.sendMessage(frame.tabId, message, target);
+      return answer === false ? false : undefined;
     },
   );
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter() });

@@ -30,4 +30,50 @@ describe('SiteEvents', () => {
     await events.register({ tabId: 1, frameId: 0, origin: 'https://b.example' });
     expect(stored).toEqual([{ tabId: 1, frameId: 0, origin: 'https://b.example' }]);
   });
+
+  it('puts the document id on each event and replaces a frame entry when a new document registers', async () => {
+    let stored: FrameRef[] = [];
+    const sent: Array<{ frame: FrameRef; message: any }> = [];
+    const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async (frame, message) => void sent.push({ frame, message }));
+    await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'doc-a1' });
+    // Same tab and frame, same origin, new document (a reload or a navigation within the site).
+    await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'doc-a2', documentId: 'CHROME-2' });
+    expect(stored).toEqual([{ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'doc-a2', documentId: 'CHROME-2' }]);
+    await events.emit('https://a.example', { event: 'accountsChanged', data: [] });
+    expect(sent).toEqual([{ frame: stored[0], message: { kind: 'at-keyring:page-event', doc: 'doc-a2', event: 'accountsChanged', data: [] } }]);
+  });
+
+  it('forgets a document whose frame now holds another document (the relay answered false)', async () => {
+    let stored: FrameRef[] = [];
+    const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async (frame) => frame.docId !== 'old');
+    await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'old' });
+    await events.register({ tabId: 2, frameId: 0, origin: 'https://a.example', docId: 'current' });
+    expect(await events.emit('https://a.example', { event: 'accountsChanged', data: [] })).toBe(1);
+    expect(stored.map((f) => f.docId)).toEqual(['current']);
+  });
+
+  it('does not drop a newer document of the same frame when an older one is found gone', async () => {
+    let stored: FrameRef[] = [];
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
+    const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async () => {
+      await blocked;
+      throw new Error('No frame with id');
+    });
+    await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'old' });
+    const emitting = events.emit('https://a.example', { event: 'accountsChanged', data: [] });
+    await new Promise((r) => setTimeout(r, 0));
+    await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'new' });
+    release();
+    await emitting;
+    expect(stored.map((f) => f.docId)).toEqual(['new']);
+  });
+
+  it('stays bounded', async () => {
+    let stored: FrameRef[] = [];
+    const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async () => {});
+    for (let i = 0; i < 5010; i++) await events.register({ tabId: i, frameId: 0, origin: 'https://a.example', docId: `d${i}` });
+    expect(stored).toHaveLength(5000);
+    expect(stored[0].tabId).toBe(10);
+  });
 });

@@ -1,11 +1,27 @@
 import { BG_PAGE_EVENT, type PageEvent } from '../protocol/page';
 
-/** A frame whose relay said hello: where events for its origin go. */
+/**
+ * One document whose relay said hello: where events for its origin go. An
+ * entry names a document, not a (tab, frame) slot: after the frame navigates,
+ * its next document registers under a new id and replaces this entry, and
+ * events addressed to the old document never reach the new one.
+ */
 export interface FrameRef {
   tabId: number;
   frameId: number;
   origin: string;
+  /**
+   * The id the document's relay generated when it started (one relay per
+   * document). Events carry it and a relay drops events for another id.
+   * (Optional in the type only for tests that predate it: page-channel always sets it.)
+   */
+  docId?: string;
+  /** The browser's id of the document (sender.documentId), where the browser has one. */
+  documentId?: string;
 }
+
+/** An event as it goes to a relay: addressed to one document. */
+export type FrameEventMessage = { kind: typeof BG_PAGE_EVENT; doc?: string } & PageEvent;
 
 /** Where the frame registry lives (storage.session in the extension: survives worker restarts). */
 export interface FrameRegistryStore {
@@ -13,11 +29,19 @@ export interface FrameRegistryStore {
   save(frames: FrameRef[]): Promise<void>;
 }
 
-export type SendToFrame = (frame: FrameRef, message: { kind: typeof BG_PAGE_EVENT } & PageEvent) => Promise<void>;
+/**
+ * Sends one event to one document. Resolves `false` when the frame now holds
+ * another document (the relay said so), rejects when the frame or document is
+ * gone; either way the entry is dropped.
+ */
+export type SendToFrame = (frame: FrameRef, message: FrameEventMessage) => Promise<boolean | void>;
 
 const MAX_FRAMES = 5000;
 
-/** Delivers provider events (accountsChanged, disconnect) to every open frame of an origin. */
+const sameSlot = (a: FrameRef, b: FrameRef) => a.tabId === b.tabId && a.frameId === b.frameId;
+const sameDocument = (a: FrameRef, b: FrameRef) => sameSlot(a, b) && a.docId === b.docId && a.documentId === b.documentId;
+
+/** Delivers provider events (accountsChanged, disconnect) to every open document of an origin. */
 export class SiteEvents {
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -33,10 +57,9 @@ export class SiteEvents {
     return next;
   }
 
+  /** Records the document now in this (tab, frame) slot, replacing whatever document was there. */
   register(frame: FrameRef): Promise<void> {
-    return this.#update((frames) =>
-      [...frames.filter((f) => !(f.tabId === frame.tabId && f.frameId === frame.frameId)), frame].slice(-MAX_FRAMES),
-    );
+    return this.#update((frames) => [...frames.filter((f) => !sameSlot(f, frame)), frame].slice(-MAX_FRAMES));
   }
 
   forgetTab(tabId: number): Promise<void> {
@@ -48,10 +71,15 @@ export class SiteEvents {
     const frames = (await this.store.load()).filter((f) => f.origin === origin);
     const gone: FrameRef[] = [];
     await Promise.all(
-      frames.map((frame) => this.send(frame, { kind: BG_PAGE_EVENT, ...event }).catch(() => gone.push(frame))),
+      frames.map((frame) =>
+        this.send(frame, { kind: BG_PAGE_EVENT, doc: frame.docId, ...event }).then(
+          (delivered) => void (delivered === false && gone.push(frame)),
+          () => void gone.push(frame),
+        ),
+      ),
     );
     if (gone.length) {
-      await this.#update((all) => all.filter((f) => !gone.some((g) => g.tabId === f.tabId && g.frameId === f.frameId)));
+      await this.#update((all) => all.filter((f) => !gone.some((g) => sameDocument(g, f))));
     }
     return frames.length - gone.length;
   }

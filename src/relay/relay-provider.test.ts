@@ -4,8 +4,9 @@ import { BG_PAGE_EVENT, BG_PAGE_REQUEST, toWire } from '../protocol/page';
 import { startRelay, type RelayPort } from './relay';
 
 /** A window stand-in: postMessage delivers a 'message' event with source = the window. */
-function fakeWindow(): Window {
-  const target = new EventTarget() as EventTarget & { postMessage: (data: unknown) => void };
+function fakeWindow(origin = 'https://a.example'): Window {
+  const target = new EventTarget() as EventTarget & { postMessage: (data: unknown) => void; origin: string };
+  target.origin = origin;
   target.postMessage = (data: unknown) => {
     const copy = structuredClone(data);
     setTimeout(() => {
@@ -18,16 +19,16 @@ function fakeWindow(): Window {
   return target as unknown as Window;
 }
 
-function fakePort(answer: (message: any) => Promise<unknown>): RelayPort & { sent: any[]; push(m: unknown): void } {
-  const listeners: Array<(m: unknown) => void> = [];
+function fakePort(answer: (message: any) => Promise<unknown>): RelayPort & { sent: any[]; push(m: unknown): unknown[] } {
+  const listeners: Array<(m: unknown) => unknown> = [];
   const port = {
     sent: [] as any[],
     send: async (m: unknown) => {
       port.sent.push(m);
       return answer(m);
     },
-    onMessage: (l: (m: unknown) => void) => void listeners.push(l),
-    push: (m: unknown) => listeners.forEach((l) => l(m)),
+    onMessage: (l: (m: unknown) => boolean | undefined) => void listeners.push(l),
+    push: (m: unknown) => listeners.map((l) => l(m)),
   };
   return port;
 }
@@ -104,22 +105,47 @@ describe('provider ⇄ relay ⇄ background', () => {
   it('delivers events to listeners, and says hello once when the page subscribes', async () => {
     const win = fakeWindow();
     const port = fakePort(async () => null);
-    startRelay(win, port);
+    const { id: doc } = startRelay(win, port);
     const provider = createProvider(win);
     const seen: unknown[] = [];
     const listener = (a: unknown) => seen.push(a);
     provider.on('accountsChanged', listener);
     provider.on('disconnect', () => {});
     await new Promise((r) => setTimeout(r, 10));
-    expect(port.sent).toEqual([{ kind: 'at-keyring:page-hello' }]);
-    port.push({ kind: BG_PAGE_EVENT, event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] });
-    port.push({ kind: BG_PAGE_EVENT, event: 'somethingElse', data: 1 });
+    expect(port.sent).toEqual([{ kind: 'at-keyring:page-hello', doc: { id: doc, origin: 'https://a.example' } }]);
+    expect(port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] })).toEqual([true]);
+    port.push({ kind: BG_PAGE_EVENT, doc, event: 'somethingElse', data: 1 });
     await new Promise((r) => setTimeout(r, 10));
     expect(seen).toEqual([[{ did: 'did:plc:a', handle: 'a.test' }]]);
     provider.removeListener('accountsChanged', listener);
-    port.push({ kind: BG_PAGE_EVENT, event: 'accountsChanged', data: [] });
+    port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [] });
     await new Promise((r) => setTimeout(r, 10));
     expect(seen).toHaveLength(1);
+  });
+
+  it('drops events addressed to another document (the one this frame held before), or to none', async () => {
+    const win = fakeWindow();
+    const port = fakePort(async () => null);
+    const { id: doc } = startRelay(win, port);
+    const posted: unknown[] = [];
+    win.addEventListener('message', (e) => posted.push((e as MessageEvent).data));
+    expect(port.push({ kind: BG_PAGE_EVENT, doc: 'previous-document', event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] })).toEqual([false]);
+    expect(port.push({ kind: BG_PAGE_EVENT, event: 'disconnect', data: { code: 4100, message: 'x' } })).toEqual([false]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(posted).toEqual([]);
+    expect(port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [] })).toEqual([true]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(posted).toEqual([{ source: 'at-keyring:event', event: 'accountsChanged', data: [] }]);
+  });
+
+  it('reports its own document id and the origin its world sees with every request; a new relay has a new id', async () => {
+    const win = fakeWindow('null');
+    const port = fakePort(async () => ({ error: { code: 4100, message: 'opaque' } }));
+    const first = startRelay(win, port);
+    expect(first).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), origin: 'null' });
+    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: 4100 });
+    expect(port.sent[0]).toMatchObject({ kind: BG_PAGE_REQUEST, method: 'atproto_accounts', doc: { id: first.id, origin: 'null' } });
+    expect(startRelay(fakeWindow(), fakePort(async () => null)).id).not.toBe(first.id);
   });
 
   it('announces itself on request and does not overwrite an existing window.atproto', () => {

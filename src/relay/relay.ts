@@ -24,8 +24,41 @@ import { SchemaError } from '../protocol/schema';
 export interface RelayPort {
   /** runtime.sendMessage to the background. */
   send(message: unknown): Promise<unknown>;
-  /** Subscribes to messages from the background (runtime.onMessage). */
-  onMessage(listener: (message: unknown) => void): void;
+  /**
+   * Subscribes to messages from the background (runtime.onMessage). The
+   * listener returns the answer for the background (true: an event was
+   * delivered; false: it was for another document), or undefined for none.
+   */
+  onMessage(listener: (message: unknown) => boolean | undefined): void;
+}
+
+/**
+ * Who this relay speaks for, sent with every message to the background:
+ * - id: random, made when this relay starts. A content-script instance lives
+ *   exactly as long as its document, so a new document means a new id; events
+ *   carry the id of the document they are for.
+ * - origin: the document's origin as this isolated world sees it
+ *   (window.origin: "null" for sandboxed and other opaque documents). The
+ *   page cannot change what our world reads; the background compares it with
+ *   what the browser says and refuses opaque or disagreeing origins.
+ */
+export interface RelayDocument {
+  id: string;
+  origin: string | undefined;
+}
+
+/** 128 random bits as hex (crypto.randomUUID exists only in secure contexts; this runs everywhere). */
+function randomDocumentId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function documentOrigin(win: Window): string | undefined {
+  try {
+    const origin = (win as Window & { origin?: unknown }).origin;
+    return typeof origin === 'string' ? origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Longest the relay waits for the background (a consent prompt may be open). */
@@ -44,7 +77,8 @@ function isTransient(err: unknown): boolean {
   return /message channel closed|Receiving end does not exist|Could not establish connection|message port closed/i.test(message);
 }
 
-export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): void {
+export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): RelayDocument {
+  const doc: RelayDocument = { id: randomDocumentId(), origin: documentOrigin(win) };
   let inFlight = 0;
   const reply = (id: string, answer: { result: unknown } | { error: ProviderErrorShape }) =>
     win.postMessage({ source: WINDOW_REPLY, id, ...answer }, '*');
@@ -62,7 +96,7 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       return;
     }
     if (data.hello === true) {
-      void port.send({ kind: BG_PAGE_HELLO }).catch(() => {});
+      void port.send({ kind: BG_PAGE_HELLO, doc }).catch(() => {});
       return;
     }
     if (typeof data.id !== 'string' || data.id.length === 0 || data.id.length > LIMITS.maxIdLength) return;
@@ -85,7 +119,7 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       return;
     }
     inFlight++;
-    void forward({ kind: BG_PAGE_REQUEST, id, method: data.method, params })
+    void forward({ kind: BG_PAGE_REQUEST, id, method: data.method, params, doc })
       .then((answer) => reply(id, answer))
       .finally(() => inFlight--);
   });
@@ -115,11 +149,15 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
   }
 
   port.onMessage((message) => {
-    const m = message as { kind?: unknown; event?: unknown; data?: unknown } | null;
-    if (m?.kind !== BG_PAGE_EVENT) return;
-    if (m.event !== 'accountsChanged' && m.event !== 'disconnect') return;
+    const m = message as { kind?: unknown; event?: unknown; data?: unknown; doc?: unknown } | null;
+    if (m?.kind !== BG_PAGE_EVENT) return undefined;
+    // Addressed to the document that was in this frame before (or any other): not ours to see.
+    if (m.doc !== doc.id) return false;
+    if (m.event !== 'accountsChanged' && m.event !== 'disconnect') return undefined;
     win.postMessage({ source: WINDOW_EVENT, event: m.event, data: m.data }, '*');
+    return true;
   });
+  return doc;
 }
 
 class TimeoutError extends Error {}
