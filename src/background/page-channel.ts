@@ -2,7 +2,7 @@ import { BG_PAGE_HELLO, BG_PAGE_REQUEST, ErrorCode, LIMITS, toWire, type PageRes
 import type { BackgroundServices } from './services';
 
 export interface PageSender {
-  tab?: { id?: number };
+  tab?: { id?: number; url?: string };
   frameId?: number;
   url?: string;
   origin?: string;
@@ -46,7 +46,10 @@ export async function handlePageMessage(
     await services.events.register({ tabId, frameId: sender.frameId ?? 0, origin });
   }
   if (message.kind === BG_PAGE_HELLO) return null;
-  const answer = await services.broker.handle(origin, message);
+  // Where the request comes from, for its prompt: the tab, the frame, and the tab's top-level origin when it differs.
+  const topOrigin = senderOrigin({ url: sender.tab?.url }) ?? undefined;
+  const context = { tabId, frameId: sender.frameId, topOrigin: topOrigin !== origin ? topOrigin : undefined };
+  const answer = await services.broker.handle(origin, message, context);
   // Extension messages are JSON: binary results travel as { $bytes }.
   return 'result' in answer ? { result: toWire(answer.result, 'result', LIMITS.maxResultJsonChars) } : answer;
 }
