@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 
 export type RequestOutcome =
   | { ok: true; result: any }
@@ -14,7 +14,7 @@ export async function recordPageMessages(context: BrowserContext) {
 }
 
 /** Calls window.atproto.request in the page; binary results come back base64-encoded as { $b64 }. */
-export async function request(page: Page, method: string, params?: unknown): Promise<RequestOutcome> {
+export async function request(page: Page | Frame, method: string, params?: unknown): Promise<RequestOutcome> {
   return page.evaluate(
     async ({ method, params }) => {
       const encode = (v: any): any => {
