@@ -141,7 +141,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.identity.updateHandle', body: { handle: 'evil.test' } })).toMatchObject({ ok: false, error: { code: 4100 } });
   });
 
-  it('prompts for calls outside the grant: deny gives 4001, allow once works, one prompt per origin at a time', async () => {
+  it('prompts for calls outside the grant: deny gives 4001 (then a cooldown), closing too, allow once works, one prompt per origin at a time', async () => {
     const like = (text: string) => ({ nsid: 'com.atproto.repo.createRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() } } });
     const deleteCall = { nsid: 'com.atproto.repo.deleteRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey: postUri.split('/').pop() } };
 
@@ -152,15 +152,21 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     // A second prompting request from the same origin while one is open.
     expect(await request(pageA, 'atproto_xrpc', { ...deleteCall })).toMatchObject({ ok: false, error: { code: -32002 } });
     await clickClosing(consent, { testId: 'consent-deny' });
-    expect(await pending).toMatchObject({ ok: false, error: { code: 4001 } });
+    expect(await pending).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'denied' } } });
+    // After a "no", the site cannot ask again at once (no window opens).
+    const cooling = await request(pageA, 'atproto_xrpc', deleteCall);
+    expect(cooling).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'cooldown' } } });
+    const coolUntil = Date.now() + (cooling as any).error.data.retryAfterMs;
 
-    // Closing the window is a rejection too.
+    // Closing the window is a rejection too (shown on the other site, which is not cooling down).
     consentPromise = nextConsentWindow(browser.context);
-    pending = request(pageA, 'atproto_xrpc', deleteCall);
+    pending = request(pageB, 'atproto_connect', { scope: 'atproto' });
     consent = await consentPromise;
     await consent.close();
     expect(await pending).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'closed' } } });
 
+    // Once the cooldown has run out, site A may ask again.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, coolUntil - Date.now()) + 200));
     consentPromise = nextConsentWindow(browser.context);
     pending = request(pageA, 'atproto_xrpc', deleteCall);
     consent = await consentPromise;

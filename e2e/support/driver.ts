@@ -80,7 +80,20 @@ function puppeteerPage(page: PuppeteerPage, reload: () => Promise<void>): UiPage
     },
     async clickAndClose(target) {
       const closed = new Promise<void>((resolve) => page.once('close', () => resolve()));
-      const element = 'selector' in target ? await page.waitForSelector(target.selector) : (await buttonHandle(target.button)).asElement();
+      // Like a person, wait for the control to be enabled (consent buttons are held off for a moment).
+      const element =
+        'selector' in target
+          ? (
+              await page.waitForFunction(
+                (s) => {
+                  const el = document.querySelector(s);
+                  return el && !(el as HTMLButtonElement).disabled ? el : null;
+                },
+                { timeout: 20_000 },
+                target.selector,
+              )
+            ).asElement()
+          : (await buttonHandle(target.button)).asElement();
       await (element as any).click().catch((err: Error) => {
         if (!isClosedError(err)) throw err;
       });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BG_PAGE_REQUEST } from '../protocol/page';
+import { PROMPT_COOLDOWN_MS } from './prompts';
 import { OriginRateLimiter } from './rate-limit';
 import { ALICE, BOB, createBrokerFixture, SITE } from './test-fixtures';
 
@@ -123,20 +124,25 @@ describe('Broker: calls', () => {
     expect(pds.calls).toHaveLength(0);
   });
 
-  it('outside the grant: 4100 with noPrompt, 4001 on deny, once does not widen, always does', async () => {
-    const { call, user, pds } = await connected();
+  it('outside the grant: 4100 with noPrompt, 4001 on deny (then a cooldown), once does not widen, always does', async () => {
+    const { call, user, pds, clock } = await connected();
     const like = { nsid: 'com.atproto.repo.createRecord', body: { repo: ALICE, collection: 'app.bsky.feed.like', record: {} } };
     expect(await call(SITE, 'atproto_xrpc', { ...like, noPrompt: true })).toMatchObject({ error: { code: 4100 } });
     user.answers.push({ outcome: 'reject', reason: 'denied' });
-    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ error: { code: 4001 } });
+    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ error: { code: 4001, data: { reason: 'denied' } } });
     expect(user.prompts[0].details).toMatchObject({ kind: 'call', did: ALICE, scopes: ['repo:app.bsky.feed.like?action=create'] });
+    // Asking again at once is refused without a window; calls within the grant still work.
+    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ error: { code: 4001, data: { reason: 'cooldown' } } });
+    expect(user.prompts).toHaveLength(1);
+    expect(await call(SITE, 'atproto_xrpc', post())).toMatchObject({ result: { status: 200 } });
+    clock.advance(PROMPT_COOLDOWN_MS);
     user.answers.push({ outcome: 'approve' });
     expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ result: { status: 200 } });
     expect(await call(SITE, 'atproto_xrpc', { ...like, noPrompt: true })).toMatchObject({ error: { code: 4100 } });
     user.answers.push({ outcome: 'approve', remember: true });
     expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ result: { status: 200 } });
     expect(await call(SITE, 'atproto_xrpc', { ...like, noPrompt: true })).toMatchObject({ result: { status: 200 } });
-    expect(pds.calls).toHaveLength(3);
+    expect(pds.calls).toHaveLength(4);
   });
 
   it('runs a re-sent data-changing request once and answers from the ledger', async () => {

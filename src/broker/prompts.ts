@@ -2,6 +2,21 @@ import type { KeyringDB, PromptDecision, PromptDetails, PromptRecord } from '../
 import { ErrorCode, ProviderRpcError } from '../protocol/page';
 
 export const PROMPT_TTL_MS = 5 * 60_000;
+/**
+ * After the user says no (Deny, or closing the window), the same origin may
+ * not open another prompt for this long: it is refused at once with 4001
+ * `{ reason: 'cooldown', retryAfterMs }`. An expired prompt (the user did
+ * nothing for PROMPT_TTL_MS) starts no cooldown: it was no answer, and it
+ * already limits that origin to one window per five minutes.
+ */
+export const PROMPT_COOLDOWN_MS = 10_000;
+
+/** Key in the `meta` store of an origin's cooldown ({ until }); survives worker restarts. */
+const COOLDOWN_PREFIX = 'promptCooldown:';
+const cooldownKey = (origin: string) => `${COOLDOWN_PREFIX}${origin}`;
+interface PromptCooldown {
+  until: number;
+}
 
 export interface PromptWindows {
   /** Opens the consent window for a prompt; returns its window id. */
@@ -26,12 +41,17 @@ export interface PromptAnswer {
 }
 
 /**
- * Questions to the user, one per origin at a time. Prompts live in IndexedDB,
- * so a service-worker restart loses none: a re-sent page request (same
- * origin and request id) waits on the same prompt, and a decision taken while
- * no one was waiting is kept for it. A prompt belongs to one request: a
- * request that re-uses its id with different content is refused, so an
- * approval never goes to something the window did not show.
+ * Questions to the user, one per origin and one per tab at a time. Prompts
+ * live in IndexedDB, so a service-worker restart loses none: a re-sent page
+ * request (same origin and request id) waits on the same prompt, and a
+ * decision taken while no one was waiting is kept for it. A prompt belongs
+ * to one request: a request that re-uses its id with different content is
+ * refused, so an approval never goes to something the window did not show.
+ *
+ * Against flooding: a second origin asking in a tab that already has a
+ * consent window open is refused (-32002 `tab-busy`), so frames of one page
+ * cannot stack windows; and an origin the user just turned down is refused
+ * without a window for PROMPT_COOLDOWN_MS (4001 `cooldown`).
  */
 export class PromptManager {
   #waiters = new Map<string, Set<(d: PromptDecision) => void>>();
@@ -41,32 +61,14 @@ export class PromptManager {
     private readonly windows: PromptWindows,
     private readonly now: () => number = Date.now,
     private readonly ttlMs = PROMPT_TTL_MS,
+    private readonly cooldownMs = PROMPT_COOLDOWN_MS,
   ) {}
 
   /** Asks the user and resolves with their decision (never rejects for a "no"). */
   async ask(origin: string, requestId: string, details: PromptDetails, binding: PromptBinding): Promise<PromptAnswer> {
-    const pending = (await this.db.getAllFromIndex('prompts', 'origin', origin)).filter(
-      (p) => p.expiresAt > this.now() || p.decision,
-    );
-    let prompt = pending.find((p) => p.requestId === requestId);
-    if (prompt && prompt.digest !== binding.digest) {
-      throw new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', { reason: 'id-reused' });
-    }
-    if (!prompt) {
-      if (pending.some((p) => !p.decision)) {
-        throw new ProviderRpcError(ErrorCode.promptPending, 'A request from this site is already waiting for the user');
-      }
-      prompt = {
-        id: crypto.randomUUID(),
-        origin,
-        requestId,
-        kind: details.kind,
-        createdAt: this.now(),
-        expiresAt: this.now() + this.ttlMs,
-        digest: binding.digest,
-        details,
-      };
-      await this.db.put('prompts', prompt);
+    const found = await this.#findOrCreate(origin, requestId, details, binding);
+    let prompt = found.prompt;
+    if (found.created) {
       const windowId = await this.windows.open(prompt.id).catch(() => undefined);
       if (windowId !== undefined) {
         prompt = { ...prompt, windowId };
@@ -76,6 +78,62 @@ export class PromptManager {
     const decision = prompt.decision ?? (await this.#wait(prompt));
     await this.db.delete('prompts', prompt.id);
     return { decision, details: prompt.details };
+  }
+
+  /**
+   * Finds the prompt of a re-sent request, or checks the limits and records a
+   * new one, in one transaction: concurrent requests (frames of one page
+   * asking at once) cannot both pass the checks.
+   */
+  async #findOrCreate(
+    origin: string,
+    requestId: string,
+    details: PromptDetails,
+    binding: PromptBinding,
+  ): Promise<{ prompt: PromptRecord; created: boolean }> {
+    const now = this.now();
+    const tx = this.db.transaction(['prompts', 'meta'], 'readwrite');
+    const prompts = tx.objectStore('prompts');
+    let outcome: { prompt: PromptRecord; created: boolean } | ProviderRpcError;
+    const live = (await prompts.getAll()).filter((p) => p.expiresAt > now || p.decision);
+    const fromOrigin = live.filter((p) => p.origin === origin);
+    const existing = fromOrigin.find((p) => p.requestId === requestId);
+    if (existing) {
+      outcome =
+        existing.digest === binding.digest
+          ? { prompt: existing, created: false }
+          : new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', { reason: 'id-reused' });
+    } else {
+      const cooldown = (await tx.objectStore('meta').get(cooldownKey(origin))) as PromptCooldown | undefined;
+      if (cooldown && cooldown.until > now) {
+        outcome = new ProviderRpcError(ErrorCode.userRejected, 'The user just rejected a request from this site; try again later', {
+          reason: 'cooldown',
+          retryAfterMs: cooldown.until - now,
+        });
+      } else if (fromOrigin.some((p) => !p.decision)) {
+        outcome = new ProviderRpcError(ErrorCode.promptPending, 'A request from this site is already waiting for the user');
+      } else if (binding.tabId !== undefined && live.some((p) => !p.decision && p.tabId === binding.tabId)) {
+        outcome = new ProviderRpcError(ErrorCode.promptPending, 'Another request in this tab is already waiting for the user', { reason: 'tab-busy' });
+      } else {
+        const prompt: PromptRecord = {
+          id: crypto.randomUUID(),
+          origin,
+          requestId,
+          kind: details.kind,
+          createdAt: now,
+          expiresAt: now + this.ttlMs,
+          digest: binding.digest,
+          details,
+        };
+        if (binding.tabId !== undefined) prompt.tabId = binding.tabId;
+        if (binding.topOrigin && binding.topOrigin !== origin) prompt.topOrigin = binding.topOrigin;
+        await prompts.put(prompt);
+        outcome = { prompt, created: true };
+      }
+    }
+    await tx.done;
+    if (outcome instanceof ProviderRpcError) throw outcome;
+    return outcome;
   }
 
   async #wait(prompt: PromptRecord): Promise<PromptDecision> {
@@ -110,13 +168,19 @@ export class PromptManager {
 
   /** Records the user's decision (first one wins) and wakes whoever waits. */
   async decide(id: string, decision: PromptDecision): Promise<boolean> {
-    const tx = this.db.transaction('prompts', 'readwrite');
-    const prompt = await tx.store.get(id);
+    const tx = this.db.transaction(['prompts', 'meta'], 'readwrite');
+    const prompts = tx.objectStore('prompts');
+    const prompt = await prompts.get(id);
     if (!prompt || prompt.decision) {
       await tx.done;
       return false;
     }
-    await tx.store.put({ ...prompt, decision });
+    await prompts.put({ ...prompt, decision });
+    // A "no" from the user (not an expiry) holds the origin off for a while.
+    if (decision.outcome === 'reject' && decision.reason !== 'expired' && this.cooldownMs > 0) {
+      const cooldown: PromptCooldown = { until: this.now() + this.cooldownMs };
+      await tx.objectStore('meta').put(cooldown, cooldownKey(prompt.origin));
+    }
     await tx.done;
     this.#wake(id, decision);
     if (prompt.windowId !== undefined && !(decision.outcome === 'reject' && decision.reason === 'closed')) {
@@ -133,13 +197,19 @@ export class PromptManager {
     }
   }
 
-  /** Deletes prompts long past their expiry (decided or not). */
+  /** Deletes prompts long past their expiry (decided or not), and cooldowns that have ended. */
   async sweep(): Promise<void> {
-    const tx = this.db.transaction('prompts', 'readwrite');
-    let cursor = await tx.store.index('expiresAt').openCursor(IDBKeyRange.upperBound(this.now() - this.ttlMs));
+    const now = this.now();
+    const tx = this.db.transaction(['prompts', 'meta'], 'readwrite');
+    let cursor = await tx.objectStore('prompts').index('expiresAt').openCursor(IDBKeyRange.upperBound(now - this.ttlMs));
     while (cursor) {
       await cursor.delete();
       cursor = await cursor.continue();
+    }
+    let meta = await tx.objectStore('meta').openCursor(IDBKeyRange.bound(COOLDOWN_PREFIX, `${COOLDOWN_PREFIX}\uffff`));
+    while (meta) {
+      if (((meta.value as PromptCooldown | undefined)?.until ?? 0) <= now) await meta.delete();
+      meta = await meta.continue();
     }
     await tx.done;
   }

@@ -75,7 +75,10 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
 
   const user = new FakeUser();
   user.db = db;
-  const prompts = new PromptManager(db, user);
+  // The prompts' clock can be moved on (past a cooldown after a rejection).
+  let skew = 0;
+  const clock = { now: () => Date.now() + skew, advance: (ms: number) => void (skew += ms) };
+  const prompts = new PromptManager(db, user, clock.now);
   user.manager = prompts;
   const grants = new GrantStore(db);
   const sent: Array<{ frame: FrameRef; event: PageEvent }> = [];
@@ -91,5 +94,5 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
   let nextId = 0;
   const call = (origin: string, method: string, params?: unknown, id = `r${++nextId}`) =>
     broker.handle(origin, { kind: BG_PAGE_REQUEST, id, method, params: params === undefined ? undefined : toWire(params) });
-  return { db, keyring, broker, grants, prompts, events, user, pds, sent, call };
+  return { db, keyring, broker, grants, prompts, events, user, pds, sent, call, clock };
 }

@@ -72,6 +72,10 @@ export interface PromptRecord {
   createdAt: number;
   expiresAt: number;
   windowId?: number;
+  /** The tab the request came from: one consent window per tab at a time. */
+  tabId?: number;
+  /** The tab's top-level origin, when the request came from a frame of another origin (shown in the window). */
+  topOrigin?: string;
   /** Digest of the canonical intent this prompt was opened for; a re-sent request must match it. */
   digest: string;
   details: PromptDetails;
@@ -106,7 +110,7 @@ export interface KeyringSchema extends DBSchema {
   authServerMetadata: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
   resourceMetadata: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
   accounts: { key: string; value: AccountRecord };
-  /** Small singletons: active account, pending login bookkeeping, settings. */
+  /** Small singletons: active account, pending login bookkeeping, settings; per-origin prompt cooldowns (`promptCooldown:<origin>`). */
   meta: { key: string; value: unknown };
   grants: { key: [string, string]; value: GrantRecord; indexes: { did: string; origin: string } };
   prompts: { key: string; value: PromptRecord; indexes: { origin: string; expiresAt: number } };

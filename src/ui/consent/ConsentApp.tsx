@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AccountRecord, PromptRecord } from '../../storage/db';
 import { keyringApi, onKeyringEvent } from '../api';
 import { SignInForm } from '../popup/SignInForm';
+import { ApprovalGuard } from './approval-guard';
+import { preselect, selectable } from './preselect';
 
-interface PromptView {
+export interface PromptView {
   prompt: PromptRecord;
   lines: string[];
   accounts: AccountRecord[];
@@ -17,16 +19,14 @@ export function ConsentApp({ promptId }: { promptId: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
 
+  const [armed, setArmed] = useState(false);
+  const guard = useRef<ApprovalGuard | null>(null);
+
   const load = useCallback(async () => {
     const next = await keyringApi.getPrompt(promptId).catch(() => null);
     setView(next);
-    if (next && !chosen) {
-      const { prompt, accounts, activeDid } = next;
-      const hinted = prompt.details.kind === 'connect' ? prompt.details.account : undefined;
-      const preferred = accounts.find((a) => a.did === hinted || a.handle === hinted) ?? accounts.find((a) => a.did === activeDid) ?? accounts[0];
-      if (preferred) setChosen(preferred.did);
-    }
-  }, [promptId, chosen]);
+    if (next) setChosen((current) => preselect(next, current));
+  }, [promptId]);
 
   useEffect(() => {
     void load();
@@ -40,7 +40,24 @@ export function ConsentApp({ promptId }: { promptId: string }) {
     };
   }, [load]);
 
+  // The approving buttons wait a moment after the question appears (and after
+  // anything that moves them: the account list changing), and after each
+  // return of focus or visibility: see ApprovalGuard.
+  const shownKey = view ? `${view.prompt.id}/${selectable(view.accounts).length}` : '';
+  useEffect(() => {
+    if (!shownKey) return;
+    if (!guard.current) guard.current = new ApprovalGuard(window, document, setArmed);
+    else guard.current.restart();
+  }, [shownKey]);
+  useEffect(() => () => guard.current?.dispose(), []);
+
+  // The window's title names the site, as the heading does.
+  useEffect(() => {
+    if (view) document.title = `AT Keyring — request from ${view.prompt.origin}`;
+  }, [view?.prompt.origin]);
+
   const decide = async (outcome: 'approve' | 'reject', extra: { did?: string; remember?: boolean } = {}) => {
+    if (outcome === 'approve' && !guard.current?.armed) return;
     setBusy(true);
     try {
       await keyringApi.decidePrompt(promptId, outcome, extra);
@@ -60,8 +77,9 @@ export function ConsentApp({ promptId }: { promptId: string }) {
     );
   }
   const { prompt, lines, accounts } = view;
-  const usable = accounts.filter((a) => a.health.state === 'ok');
+  const usable = selectable(accounts);
   const site = prompt.origin;
+  const chosenUsable = usable.some((a) => a.did === chosen);
 
   return (
     <main class="consent" data-testid="consent" data-kind={prompt.kind}>
@@ -69,6 +87,11 @@ export function ConsentApp({ promptId }: { promptId: string }) {
         <span class="origin" data-testid="consent-origin">{site}</span>
         {prompt.kind === 'connect' ? ' wants to connect to your account' : ' asks for more access'}
       </h1>
+      {prompt.topOrigin && (
+        <p class="note" data-testid="consent-frame-note">
+          Requested by a frame inside <span class="origin" data-testid="consent-top-origin">{prompt.topOrigin}</span>, the site open in the tab.
+        </p>
+      )}
       {error && <p class="error" role="alert">{error}</p>}
       {prompt.details.kind === 'call' && (
         <p class="note">
@@ -106,15 +129,15 @@ export function ConsentApp({ promptId }: { promptId: string }) {
         {prompt.kind === 'connect' ? (
           <>
             <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-reject">Cancel</button>
-            <button class="primary" disabled={busy || !chosen || usable.length === 0} onClick={() => decide('approve', { did: chosen })} data-testid="consent-approve">
+            <button class="primary" disabled={busy || !armed || !chosenUsable} onClick={() => decide('approve', { did: chosen })} data-testid="consent-approve">
               Connect
             </button>
           </>
         ) : (
           <>
             <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-deny">Deny</button>
-            <button class="secondary" disabled={busy} onClick={() => decide('approve')} data-testid="consent-once">Allow once</button>
-            <button class="primary" disabled={busy || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)} onClick={() => decide('approve', { remember: true })} data-testid="consent-always">
+            <button class="secondary" disabled={busy || !armed} onClick={() => decide('approve')} data-testid="consent-once">Allow once</button>
+            <button class="primary" disabled={busy || !armed || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)} onClick={() => decide('approve', { remember: true })} data-testid="consent-always">
               Always allow
             </button>
           </>
