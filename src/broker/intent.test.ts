@@ -129,6 +129,10 @@ describe('repo writes take a JSON object body', () => {
     expect(pds.calls).toHaveLength(0);
   });
 
+  it('refuses JSON data under a non-JSON encoding (one request, one form)', () => {
+    expect(() => parseXrpcIntent({ nsid: 'com.atproto.repo.uploadBlob', body: { a: 1 }, encoding: 'image/png' })).toThrow(expect.objectContaining({ data: { reason: 'body-encoding' } }));
+  });
+
   it('a body key __proto__ cannot smuggle a collection the broker reads but the PDS never gets', () => {
     const body = JSON.parse('{"repo":"did:plc:alice","rkey":"a","__proto__":{"collection":"app.bsky.feed.like"}}');
     expect(() => parseXrpcIntent({ nsid: 'com.atproto.repo.deleteRecord', body })).toThrow(/collection/);

@@ -93,6 +93,8 @@ function parseBody(call: XrpcParams): IntentBody {
   if (body === undefined) return { kind: 'none' };
   if (body instanceof Uint8Array) return { kind: 'bytes', bytes: body, encoding: encoding ?? 'application/octet-stream' };
   if (typeof body === 'string' && !isJsonEncoding(encoding)) return { kind: 'text', text: body, encoding: encoding! };
+  // JSON data under another type would be sent as JSON text but be the same bytes as a text body: one form only.
+  if (!isJsonEncoding(encoding)) throw invalid(`A JSON body needs a JSON encoding, not ${encoding}`, 'body-encoding');
   if (containsBytes(body)) throw invalid('A JSON body cannot contain binary values', 'binary-in-json');
   return { kind: 'json', value: body as Json, encoding: encoding ?? 'application/json' };
 }
