@@ -142,6 +142,50 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       expect(await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.deleteRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey }, noPrompt: true })).toMatchObject({ ok: false, code: 4100 });
     });
 
+    it('refuses the core attacks of the security review; the record survives', async () => {
+      const del = { repo: alice.did, collection: 'app.bsky.feed.post', rkey };
+      // Case variant of a PDS method, dressed as a proxied service call.
+      expect(await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.deleterecord', body: del, proxy: 'did:web:appview.example#bsky_appview' })).toMatchObject({ ok: false, code: -32602 });
+      // A delete whose body the broker could not read.
+      const binaryDelete = await page.evaluate(
+        (del) =>
+          (window as any).atproto
+            .request({ method: 'atproto_xrpc', params: { nsid: 'com.atproto.repo.deleteRecord', body: new TextEncoder().encode(JSON.stringify(del)), encoding: 'application/json' } })
+            .then(() => ({ ok: true }), (e: any) => ({ ok: false, code: e.code })),
+        del,
+      );
+      expect(binaryDelete).toEqual({ ok: false, code: -32602 });
+      // A service token to move the account away.
+      expect(await pageRequest(page, 'atproto_serviceAuth', { aud: 'did:web:attacker.example', lxm: 'com.atproto.server.createAccount' })).toMatchObject({ ok: false, code: 4100 });
+      // A page of the same site served with CSP sandbox (an opaque origin) gets nothing.
+      const sandboxed = await driver.openPage(`${site.origin}/csp-sandbox`);
+      const answer = await sandboxed.evaluate(
+        () =>
+          new Promise<unknown>((resolve) => {
+            window.addEventListener('message', (e) => e.data?.source === 'at-keyring:reply' && resolve(e.data));
+            window.postMessage({ source: 'at-keyring:request', id: 'sandboxed', method: 'atproto_accounts' }, '*');
+          }),
+        undefined,
+      );
+      expect(answer).toMatchObject({ id: 'sandboxed', error: { code: 4100 } });
+      // A broader scope under the id of the connect request the window shows.
+      const consentWindow = driver.nextWindow((url) => url.includes('/consent.html'));
+      await page.evaluate(() => {
+        (window as any).__replies = [];
+        window.addEventListener('message', (e) => e.source === window && e.data?.source === 'at-keyring:reply' && (window as any).__replies.push(e.data));
+        window.postMessage({ source: 'at-keyring:request', id: 'X', method: 'atproto_connect', params: { scope: 'atproto repo:app.bsky.feed.like?action=create' } }, '*');
+      }, undefined);
+      const consent = await consentWindow;
+      await page.evaluate(() => window.postMessage({ source: 'at-keyring:request', id: 'X', method: 'atproto_connect', params: { scope: 'atproto transition:generic' } }, '*'), undefined);
+      const refused = await poll(() => page.evaluate(() => (window as any).__replies as any[], undefined), (r) => r.length >= 1, 'the answer to the re-used id');
+      expect(refused[0]).toMatchObject({ id: 'X', error: { code: -32602 } });
+      await consent.clickAndClose({ selector: '[data-testid=consent-approve]' });
+      const [, approved] = await poll(() => page.evaluate(() => (window as any).__replies as any[], undefined), (r) => r.length >= 2, 'the approved connect');
+      expect(approved.result.scope).toBe('atproto repo:app.bsky.feed.post?action=create repo:app.bsky.feed.like?action=create');
+      const read = await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.getRecord', params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey } });
+      expect(read).toMatchObject({ ok: true, result: { status: 200 } });
+    });
+
     it('revokes the site from the popup: the page is refused afterwards', async () => {
       await popup.reload();
       const siteCard = `[data-testid=site][data-origin="${site.origin}"]`;
