@@ -22,7 +22,7 @@ import { SchemaError } from '../protocol/schema';
 import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
 import type { AccountRecord, GrantRecord, KeyringDB } from '../storage/db';
 import type { GrantStore } from './grants';
-import type { PromptBinding, PromptManager } from './prompts';
+import type { PromptManager } from './prompts';
 import type { OriginRateLimiter } from './rate-limit';
 import type { SiteEvents } from './site-events';
 import { displayedIntent, intentDigest, parseXrpcIntent, serviceAuthIntent, type XrpcIntent } from './intent';
@@ -155,10 +155,11 @@ export class Broker {
     // Parsed once: the policy judges, the window shows and the PDS receives this one value.
     const intent = parseXrpcIntent(call);
     const { grant, account } = await this.currentGrant(origin, call.did);
-    const digest = await intentDigest('atproto_xrpc', account.did, intent);
-    await this.authorize(origin, requestId, { digest, ...context }, intent, grant, account, policyForIntent(intent, grant.scope), call.noPrompt);
+    // Hashed only where a prompt or the ledger needs it: a read inside the grant costs nothing more.
+    const digest = once(() => intentDigest('atproto_xrpc', account.did, intent));
+    await this.authorize(origin, requestId, digest, context, intent, grant, account, policyForIntent(intent, grant.scope), call.noPrompt);
     const run = async () => executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
-    const result = intent.httpMethod === 'POST' ? await this.once(origin, requestId, digest, run) : await run();
+    const result = intent.httpMethod === 'POST' ? await this.once(origin, requestId, await digest(), run) : await run();
     if (result.status === 401) await this.assertSessionAlive(account);
     return result;
   }
@@ -166,8 +167,8 @@ export class Broker {
   private async serviceAuth(origin: string, requestId: string, params: ReturnType<typeof serviceAuthParams>, context: RequestContext) {
     const intent = serviceAuthIntent(params);
     const { grant, account } = await this.currentGrant(origin, params.did);
-    const digest = await intentDigest('atproto_serviceAuth', account.did, intent);
-    await this.authorize(origin, requestId, { digest, ...context }, intent, grant, account, policyForServiceAuth(params), params.noPrompt);
+    const digest = once(() => intentDigest('atproto_serviceAuth', account.did, intent));
+    await this.authorize(origin, requestId, digest, context, intent, grant, account, policyForServiceAuth(params), params.noPrompt);
     const result = await executeXrpc(await this.session(account), intent);
     const body = result.body as { token?: unknown; error?: string; message?: string } | null;
     if (result.status === 200 && typeof body?.token === 'string') return { token: body.token };
@@ -196,7 +197,8 @@ export class Broker {
   private async authorize(
     origin: string,
     requestId: string,
-    binding: PromptBinding,
+    digest: () => Promise<string>,
+    context: RequestContext,
     intent: XrpcIntent,
     grant: GrantRecord,
     account: AccountRecord,
@@ -221,7 +223,7 @@ export class Broker {
         scopes,
         intent: await displayedIntent(intent),
       },
-      binding,
+      { digest: await digest(), tabId: context.tabId, topOrigin: context.topOrigin },
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
     // "Always" adds exactly the scopes the consent window displayed.
@@ -329,6 +331,12 @@ function approximateSize(result: XrpcResult): number {
   } catch {
     return Infinity;
   }
+}
+
+/** A lazy value computed at most once. */
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= compute());
 }
 
 function isWebOrigin(origin: string): boolean {
