@@ -305,12 +305,17 @@ describe('patterned fields: linear time on pathological input', () => {
       // At and just over the length bound: one call each, timed on its own.
       const atMax = make(largestFitting(make, max) + 1).slice(0, max);
       const overMax = atMax + 'a';
-      const start = performance.now();
-      run(atMax);
-      const tAtMax = performance.now() - start;
-      const startOver = performance.now();
-      run(overMax);
-      const tOverMax = performance.now() - startOver;
+      // The quickest of three single calls: a pause for another process is not the validator's time.
+      const single = (value: string) =>
+        Math.min(
+          ...[0, 1, 2].map(() => {
+            const start = performance.now();
+            run(value);
+            return performance.now() - start;
+          }),
+        );
+      const tAtMax = single(atMax);
+      const tOverMax = single(overMax);
 
       const sample = JSON.stringify(make(2)).slice(0, 40);
       rows.push(
