@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as extensionContract from '../../src/protocol/contract';
-import { ErrorCode as ExtensionErrorCode, LIMITS as ExtensionLimits, PAGE_METHODS, ProviderRpcError } from '../../src/protocol/page';
-import * as contract from '../src/contract';
-import * as sdk from '../src/index';
+import { ProviderRpcError } from '../../src/protocol/page';
 import {
   ErrorCode,
   findKeyringError,
@@ -19,32 +16,6 @@ import {
   UnsupportedMethodError,
   UserRejectedError,
 } from '../src/errors';
-
-describe('one contract', () => {
-  it('the SDK and the extension use the same contract module (the same objects, not copies)', () => {
-    expect(ErrorCode).toBe(contract.ErrorCode);
-    expect(sdk.ErrorCode).toBe(contract.ErrorCode);
-    expect(ExtensionErrorCode).toBe(contract.ErrorCode);
-    expect(ExtensionLimits).toBe(contract.LIMITS);
-    expect(PAGE_METHODS).toBe(contract.PROVIDER_METHODS);
-    // src/protocol/contract re-exports the SDK's module, all of it.
-    expect(Object.keys(extensionContract).sort()).toEqual(Object.keys(contract).sort());
-    for (const [name, value] of Object.entries(contract)) expect((extensionContract as Record<string, unknown>)[name], name).toBe(value);
-  });
-
-  it('the SDK re-exports every constant of the contract', () => {
-    for (const [name, value] of Object.entries(contract)) expect((sdk as Record<string, unknown>)[name], name).toBe(value);
-  });
-
-  it('every data.reason names a known code; the contract objects are frozen', () => {
-    const codes = new Set<number>(Object.values(contract.ErrorCode));
-    for (const [reason, code] of Object.entries(contract.ERROR_REASONS)) expect(codes.has(code), reason).toBe(true);
-    for (const value of [contract.ErrorCode, contract.ERROR_REASONS, contract.LIMITS, contract.CAPABILITIES, contract.PROVIDER_METHODS]) {
-      expect(Object.isFrozen(value)).toBe(true);
-    }
-    expect(contract.CONTRACT_VERSION).toMatch(/^\d+\.\d+$/);
-  });
-});
 
 describe('fromProviderError', () => {
   const cases = [
