@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IdResolver } from '@atproto/identity';
 import { verifyJwt } from '@atproto/xrpc-server';
+import { CAPABILITIES } from '../sdk/src/contract';
 import { launchWithExtension, type ExtensionBrowser } from './support/chromium';
 import { configureNetwork, readStoredSession, signIn } from './support/keyring';
 import { bytesParam, clickClosing, nextConsentWindow, receivedText, recordPageMessages, request } from './support/site';
@@ -49,13 +50,26 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     const info = await pageA.evaluate(
       () =>
         new Promise<any>((resolve) => {
-          window.addEventListener('atproto:announceProvider', (e: any) => resolve({ ...e.detail.info, same: e.detail.provider === (window as any).atproto }));
+          window.addEventListener('atproto:announceProvider', (e: any) => {
+            const { info } = e.detail;
+            resolve({
+              ...info,
+              capabilities: Array.isArray(info.capabilities) ? [...info.capabilities] : info.capabilities,
+              same: e.detail.provider === (window as any).atproto,
+              frozen: [e.detail, info, info.capabilities].map((o) => Object.isFrozen(o)),
+            });
+          });
           window.dispatchEvent(new Event('atproto:requestProvider'));
         }),
     );
     expect(info).toMatchObject({ name: 'AT Keyring', rdns: 'dev.atkeyring', same: true });
     expect(info.icon).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(info.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    // Contract 1.1: the version and what the provider supports, frozen like the rest.
+    expect(info.contractVersion).toBe('1.1');
+    expect(info.capabilities).toEqual([...CAPABILITIES]);
+    expect(info.capabilities).toEqual(expect.arrayContaining(['noPrompt', 'did', 'labelers', 'error.data.reason', 'canonical-methods', 'prompt-binding', 'secure-origins']));
+    expect(info.frozen).toEqual([true, true, true]);
   });
 
   it('refuses calls before connecting, and unknown methods', async () => {

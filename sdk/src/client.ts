@@ -5,7 +5,8 @@
  * current account so adapters (see `./agent`) know which DID they act as.
  */
 import { findProvider, type FindProviderOptions } from './discovery.js';
-import { fromProviderError, InternalError } from './errors.js';
+import type { ProviderMethod } from './contract.js';
+import { ErrorCode, fromProviderError, InternalError } from './errors.js';
 import type {
   AccountSummary,
   AtprotoProvider,
@@ -55,7 +56,7 @@ export class KeyringClient {
     this.#subscribe('disconnect', (data) => {
       const d = isObject(data) ? data : {};
       const event: DisconnectEvent = {
-        code: typeof d.code === 'number' ? d.code : 4900,
+        code: typeof d.code === 'number' ? d.code : ErrorCode.sessionGone,
         message: typeof d.message === 'string' ? d.message : 'Disconnected',
         ...(d.data !== undefined ? { data: d.data } : {}),
       };
@@ -86,9 +87,14 @@ export class KeyringClient {
     }
   }
 
+  /** A contract method (the name is checked against the contract at compile time). */
+  #call(method: ProviderMethod, params?: unknown): Promise<unknown> {
+    return this.request(method, params);
+  }
+
   /** Asks the user to connect an account (no prompt if an existing grant covers the scope). */
   async connect(params: ConnectParams = {}): Promise<ConnectResult> {
-    const r = await this.request('atproto_connect', stripUndefined({ scope: params.scope, account: params.account }));
+    const r = await this.#call('atproto_connect', stripUndefined({ scope: params.scope, account: params.account }));
     if (!isObject(r) || typeof r.did !== 'string' || typeof r.handle !== 'string' || typeof r.pds !== 'string' || typeof r.scope !== 'string') {
       throw new InternalError('The provider returned a malformed connect result');
     }
@@ -99,21 +105,21 @@ export class KeyringClient {
 
   /** Accounts connected to this site, current first. Never prompts. */
   async accounts(): Promise<AccountSummary[]> {
-    const accounts = asAccounts(await this.request('atproto_accounts'));
+    const accounts = asAccounts(await this.#call('atproto_accounts'));
     this.#account = accounts[0];
     return accounts;
   }
 
   /** Removes this site's grant. */
   async disconnect(): Promise<void> {
-    await this.request('atproto_disconnect');
+    await this.#call('atproto_disconnect');
     this.#account = undefined;
   }
 
   /** Makes one XRPC call as the connected account. Non-2xx answers resolve; see {@link XrpcResult}. */
   async xrpc<T = unknown>(call: XrpcRequest): Promise<XrpcResult<T>> {
     const { nsid, method, params, body, encoding, proxy, noPrompt, did, labelers } = call;
-    const r = await this.request(
+    const r = await this.#call(
       'atproto_xrpc',
       stripUndefined({ nsid, method, params: params && stripUndefined(params), body, encoding, proxy, noPrompt, did, labelers }),
     );
@@ -125,7 +131,7 @@ export class KeyringClient {
   /** Gets a service-auth JWT for `aud`, signed with the account's atproto key. */
   async serviceAuth(params: ServiceAuthRequest): Promise<ServiceAuthResult> {
     const { aud, lxm, exp, noPrompt, did } = params;
-    const r = await this.request('atproto_serviceAuth', stripUndefined({ aud, lxm, exp, noPrompt, did }));
+    const r = await this.#call('atproto_serviceAuth', stripUndefined({ aud, lxm, exp, noPrompt, did }));
     if (!isObject(r) || typeof r.token !== 'string') throw new InternalError('The provider returned a malformed service-auth result');
     return { token: r.token };
   }

@@ -5,13 +5,10 @@
  * extensions can coexist; `window.atproto` is only a fallback because the
  * first extension to load wins that global.
  */
+import { ANNOUNCE_EVENT, REQUEST_EVENT, type AtprotoProvider, type ProviderDetail, type ProviderInfo } from './contract.js';
 import { ProviderNotFoundError } from './errors.js';
-import type { AtprotoProvider, ProviderDetail, ProviderInfo } from './types.js';
 
-export const ANNOUNCE_EVENT = 'atproto:announceProvider';
-export const REQUEST_EVENT = 'atproto:requestProvider';
-/** AT Keyring's reverse-DNS id. */
-export const ATKEYRING_RDNS = 'dev.atkeyring';
+export { ANNOUNCE_EVENT, ATKEYRING_RDNS, REQUEST_EVENT } from './contract.js';
 
 /** Providers announce synchronously when asked, so a short wait only catches late injectors. */
 export const DEFAULT_DISCOVERY_TIMEOUT_MS = 300;
@@ -62,7 +59,23 @@ function asDetail(event: Event): ProviderDetail | undefined {
     return undefined;
   }
   if (!isProvider(detail.provider)) return undefined;
-  return { info: Object.freeze({ uuid, name, icon, rdns }), provider: detail.provider };
+  const copy: ProviderInfo = { uuid, name, icon, rdns };
+  // 1.1 fields: kept when well-formed, dropped (as from a v1 provider) when not.
+  const { contractVersion, capabilities } = info;
+  if (typeof contractVersion === 'string' && contractVersion.length <= 32) copy.contractVersion = contractVersion;
+  if (Array.isArray(capabilities) && capabilities.length <= 256 && capabilities.every((c) => typeof c === 'string')) {
+    copy.capabilities = Object.freeze([...(capabilities as string[])]);
+  }
+  return { info: Object.freeze(copy), provider: detail.provider };
+}
+
+/**
+ * Whether an announced provider says it supports a capability (see
+ * CAPABILITIES). False for a v1 provider, which announces none, and for a
+ * provider found through the `window.atproto` fallback (no `info`).
+ */
+export function supportsCapability(info: ProviderInfo | undefined, capability: string): boolean {
+  return info?.capabilities?.includes(capability) ?? false;
 }
 
 /**

@@ -1,30 +1,10 @@
 /**
- * Typed errors for provider rejections.
- *
- * The codes are duplicated from the extension's protocol on purpose: the SDK
- * builds and ships on its own, so it cannot import the extension's sources.
- * A unit test keeps the two tables in sync.
+ * Typed errors for provider rejections. The codes, the error shape and the
+ * `data.reason` strings are the contract's (./contract.ts), re-exported here.
  */
+import { ErrorCode, type ProviderErrorShape } from './contract.js';
 
-/** Error codes a provider rejects with (EIP-1193 style). */
-export const ErrorCode = {
-  userRejected: 4001,
-  unauthorized: 4100,
-  unsupportedMethod: 4200,
-  sessionGone: 4900,
-  promptPending: -32002,
-  rateLimited: -32005,
-  invalidParams: -32602,
-  internal: -32603,
-} as const;
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-/** The plain shape of a provider error (also the `disconnect` event payload). */
-export interface ProviderErrorShape {
-  code: number;
-  message: string;
-  data?: unknown;
-}
+export { ERROR_REASONS, ErrorCode, type ErrorCodeValue, type ErrorReason, type ProviderErrorShape } from './contract.js';
 
 /** Base class of every error a provider call rejects with. */
 export class KeyringError extends Error implements ProviderErrorShape {

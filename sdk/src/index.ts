@@ -5,6 +5,12 @@
  * `@atkeyring/sdk/agent` and JWT verification in `@atkeyring/sdk/verify`,
  * so a site only bundles what it imports.
  */
+export {
+  CAPABILITIES,
+  CONTRACT_VERSION,
+  LIMITS,
+  PROVIDER_METHODS,
+} from './contract.js';
 export { KeyringClient, type KeyringEventName, type KeyringListener } from './client.js';
 export {
   ANNOUNCE_EVENT,
@@ -13,12 +19,14 @@ export {
   discoverProviders,
   findProvider,
   REQUEST_EVENT,
+  supportsCapability,
   type DiscoveryOptions,
   type DiscoveryWindow,
   type FindProviderOptions,
   type FoundProvider,
 } from './discovery.js';
 export {
+  ERROR_REASONS,
   ErrorCode,
   findKeyringError,
   fromProviderError,
@@ -34,18 +42,23 @@ export {
   UnsupportedMethodError,
   UserRejectedError,
   type ErrorCodeValue,
+  type ErrorReason,
   type ProviderErrorShape,
 } from './errors.js';
 export type {
   AccountSummary,
   AtprotoProvider,
+  Capability,
   ConnectParams,
   ConnectResult,
   DisconnectEvent,
   KeyringEvents,
   ProviderDetail,
   ProviderEventName,
+  ProviderEvents,
   ProviderInfo,
+  ProviderMethod,
+  ProviderMethods,
   QueryParams,
   QueryValue,
   ServiceAuthRequest,

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { installProvider } from '../../src/provider/provider';
 import { KeyringClient } from '../src/client';
-import { ATKEYRING_RDNS, discoverProviders, findProvider, type DiscoveryWindow } from '../src/discovery';
+import { CAPABILITIES, CONTRACT_VERSION } from '../src/contract';
+import { ATKEYRING_RDNS, discoverProviders, findProvider, supportsCapability, type DiscoveryWindow } from '../src/discovery';
 import { ProviderNotFoundError } from '../src/errors';
 import type { ProviderInfo } from '../src/types';
 import { FakeProvider } from './fake-provider';
@@ -64,8 +65,47 @@ describe('discoverProviders', () => {
     const provider = installProvider(win);
     const found = await discoverProviders({ window: win, timeoutMs: 1 });
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ info: { name: 'AT Keyring', rdns: ATKEYRING_RDNS }, provider });
+    expect(found[0]).toMatchObject({ info: { name: 'AT Keyring', rdns: ATKEYRING_RDNS, contractVersion: '1.1' }, provider });
+    expect(found[0]!.info.contractVersion).toBe(CONTRACT_VERSION);
+    expect(found[0]!.info.capabilities).toEqual(CAPABILITIES);
+    expect(Object.isFrozen(found[0]!.info.capabilities)).toBe(true);
+    expect(supportsCapability(found[0]!.info, 'noPrompt')).toBe(true);
+    expect(supportsCapability(found[0]!.info, 'secure-origins')).toBe(true);
     expect(win.atproto).toBe(provider);
+  });
+
+  it('keeps contractVersion and capabilities (copied and frozen), and v1 announcements without them', async () => {
+    const win = newWindow();
+    const capabilities = ['noPrompt', 'something.new'];
+    const v11 = fakeExtension(win, { rdns: 'v11', contractVersion: '1.1', capabilities });
+    fakeExtension(win, { rdns: 'v1' });
+    const found = await discoverProviders({ window: win, timeoutMs: 1 });
+    expect(found.map((d) => d.info)).toEqual([
+      { uuid: v11.info.uuid, name: 'v11', icon: 'data:image/svg+xml;base64,', rdns: 'v11', contractVersion: '1.1', capabilities },
+      { uuid: expect.any(String), name: 'v1', icon: 'data:image/svg+xml;base64,', rdns: 'v1' },
+    ]);
+    // A copy: the announcing script cannot change what the site already checked.
+    expect(found[0]!.info.capabilities).not.toBe(capabilities);
+    expect(Object.isFrozen(found[0]!.info.capabilities)).toBe(true);
+    expect(supportsCapability(found[0]!.info, 'something.new')).toBe(true);
+    expect(supportsCapability(found[1]!.info, 'noPrompt')).toBe(false);
+    expect(supportsCapability(undefined, 'noPrompt')).toBe(false);
+  });
+
+  it('drops malformed contractVersion and capabilities but keeps the provider', async () => {
+    const win = newWindow();
+    const bad = [
+      { contractVersion: 11, capabilities: 'noPrompt' },
+      { contractVersion: 'x'.repeat(33), capabilities: ['noPrompt', 1] },
+      { contractVersion: null, capabilities: { length: 1, 0: 'noPrompt' } },
+    ];
+    for (const [i, extra] of bad.entries()) fakeExtension(win, { rdns: `bad${i}`, ...(extra as object) });
+    const found = await discoverProviders({ window: win, timeoutMs: 1 });
+    expect(found.map((d) => d.info.rdns)).toEqual(['bad0', 'bad1', 'bad2']);
+    for (const { info } of found) {
+      expect(info).not.toHaveProperty('contractVersion');
+      expect(info).not.toHaveProperty('capabilities');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode as ExtensionErrorCode, ProviderRpcError } from '../../src/protocol/page';
+import { ProviderRpcError } from '../../src/protocol/page';
 import {
   ErrorCode,
   findKeyringError,
@@ -16,12 +16,6 @@ import {
   UnsupportedMethodError,
   UserRejectedError,
 } from '../src/errors';
-
-describe('error codes', () => {
-  it('match the extension protocol exactly', () => {
-    expect(ErrorCode).toEqual(ExtensionErrorCode);
-  });
-});
 
 describe('fromProviderError', () => {
   const cases = [

@@ -10,6 +10,21 @@
  */
 import { validateNsid } from '@atproto/syntax';
 import {
+  ATKEYRING_RDNS,
+  CAPABILITIES,
+  CONTRACT_VERSION,
+  ErrorCode,
+  LIMITS,
+  PROVIDER_METHODS,
+  type ConnectParams as ContractConnectParams,
+  type ProviderErrorShape,
+  type ProviderEventName,
+  type ProviderEvents,
+  type ProviderMethod,
+  type ServiceAuthRequest,
+  type XrpcRequest,
+} from './contract';
+import {
   boolean,
   did,
   integer,
@@ -24,14 +39,33 @@ import {
   type Parser,
 } from './schema';
 
-export const PROVIDER_INFO = {
+// The site-facing contract (codes, shapes, limits, method names, result
+// types) is defined once, in ./contract; these names stay exported here so
+// the rest of the extension keeps importing them from the page protocol.
+export {
+  ErrorCode,
+  LIMITS,
+  type AccountSummary,
+  type ConnectResult,
+  type ErrorCodeValue,
+  type ProviderErrorShape,
+  type XrpcResult,
+} from './contract';
+
+/**
+ * What AT Keyring announces in `info` (with a fresh `uuid` per page load):
+ * the contract version and capabilities come from the contract module.
+ */
+export const PROVIDER_INFO = Object.freeze({
   name: 'AT Keyring',
-  rdns: 'dev.atkeyring',
+  rdns: ATKEYRING_RDNS,
   icon:
     'data:image/svg+xml;base64,' +
     // A key on a blue disc.
     'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PGNpcmNsZSBjeD0iMzIiIGN5PSIzMiIgcj0iMzIiIGZpbGw9IiMxNDYzZDgiLz48Y2lyY2xlIGN4PSIyNCIgY3k9IjMyIiByPSI5IiBmaWxsPSJub25lIiBzdHJva2U9IiNmZmYiIHN0cm9rZS13aWR0aD0iNSIvPjxwYXRoIGQ9Ik0zMyAzMmgyMG0tNSAwdjhtLTctOHY2IiBzdHJva2U9IiNmZmYiIHN0cm9rZS13aWR0aD0iNSIgc3Ryb2tlLWxpbmVjYXA9InJvdW5kIiBmaWxsPSJub25lIi8+PC9zdmc+',
-} as const;
+  contractVersion: CONTRACT_VERSION,
+  capabilities: CAPABILITIES,
+} as const);
 
 /** `source` tags of window messages between provider and relay. */
 export const WINDOW_REQUEST = 'at-keyring:request';
@@ -42,24 +76,6 @@ export const WINDOW_EVENT = 'at-keyring:event';
 export const BG_PAGE_REQUEST = 'at-keyring:page-request';
 export const BG_PAGE_HELLO = 'at-keyring:page-hello';
 export const BG_PAGE_EVENT = 'at-keyring:page-event';
-
-export const ErrorCode = {
-  userRejected: 4001,
-  unauthorized: 4100,
-  unsupportedMethod: 4200,
-  sessionGone: 4900,
-  promptPending: -32002,
-  rateLimited: -32005,
-  invalidParams: -32602,
-  internal: -32603,
-} as const;
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-export interface ProviderErrorShape {
-  code: number;
-  message: string;
-  data?: unknown;
-}
 
 /** What `provider.request` rejects with. */
 export class ProviderRpcError extends Error implements ProviderErrorShape {
@@ -78,32 +94,11 @@ export class ProviderRpcError extends Error implements ProviderErrorShape {
   }
 }
 
-export const LIMITS = {
-  /** Longest request id a page may use. */
-  maxIdLength: 64,
-  maxMethodLength: 64,
-  /** Nesting depth of any JSON value a page sends. */
-  maxDepth: 32,
-  /** Total size of the non-binary part of a request (UTF-16 code units of its JSON). */
-  maxJsonChars: 1_000_000,
-  /** The same for a result passed back to the page (PDS answers can be large lists). */
-  maxResultJsonChars: 16_000_000,
-  /** Largest binary body (blob upload) a page may send, and the broker returns. */
-  maxBinaryBytes: 32 * 1024 * 1024,
-  /** Keys in one object / items in one array. */
-  maxEntries: 10_000,
-} as const;
-
 // ---- the methods ----------------------------------------------------------
 
-export const PAGE_METHODS = [
-  'atproto_connect',
-  'atproto_accounts',
-  'atproto_disconnect',
-  'atproto_xrpc',
-  'atproto_serviceAuth',
-] as const;
-export type PageMethod = (typeof PAGE_METHODS)[number];
+/** The method names (the contract's PROVIDER_METHODS). */
+export const PAGE_METHODS = PROVIDER_METHODS;
+export type PageMethod = ProviderMethod;
 export const isPageMethod = (m: string): m is PageMethod => (PAGE_METHODS as readonly string[]).includes(m);
 
 // ---- patterned fields --------------------------------------------------------
@@ -277,21 +272,13 @@ export type ConnectParams = Infer<typeof connectParams>;
 export type XrpcParams = Infer<typeof xrpcParams>;
 export type ServiceAuthParams = Infer<typeof serviceAuthParams>;
 
-export interface ConnectResult {
-  did: string;
-  handle: string;
-  pds: string;
-  scope: string;
-}
-export interface AccountSummary {
-  did: string;
-  handle: string;
-}
-export interface XrpcResult {
-  status: number;
-  headers: { 'content-type'?: string };
-  body: unknown;
-}
+// The validated params must be what the contract promises sites they may send.
+type Assignable<T extends U, U> = T;
+type CheckedParams = [
+  Assignable<ConnectParams, ContractConnectParams>,
+  Assignable<XrpcParams, XrpcRequest>,
+  Assignable<ServiceAuthParams, ServiceAuthRequest>,
+];
 
 // ---- envelopes ---------------------------------------------------------------
 
@@ -306,9 +293,8 @@ export type PageRequestEnvelope = Infer<typeof pageRequestEnvelope>;
 
 export type PageResponse = { result: unknown } | { error: ProviderErrorShape };
 
-export type PageEvent =
-  | { event: 'accountsChanged'; data: AccountSummary[] }
-  | { event: 'disconnect'; data: ProviderErrorShape };
+/** An event for the page, as the background sends it. */
+export type PageEvent = { [E in ProviderEventName]: { event: E; data: ProviderEvents[E] } }[ProviderEventName];
 
 // ---- the wire codec ------------------------------------------------------------
 

@@ -3,6 +3,7 @@
  * secrets: it turns `request()` calls into window messages for the relay and
  * relay messages back into promise settlements and events.
  */
+import { ANNOUNCE_EVENT, REQUEST_EVENT, type ProviderEventName, type ProviderInfo } from '../protocol/contract';
 import {
   asProviderError,
   ErrorCode,
@@ -13,7 +14,7 @@ import {
   WINDOW_REQUEST,
 } from '../protocol/page';
 
-export type ProviderEventName = 'accountsChanged' | 'disconnect';
+export type { ProviderEventName, ProviderInfo };
 export type Listener = (data: unknown) => void;
 
 export interface AtprotoProvider {
@@ -21,13 +22,6 @@ export interface AtprotoProvider {
   request(args: { method: string; params?: unknown }): Promise<unknown>;
   on(event: ProviderEventName, listener: Listener): AtprotoProvider;
   removeListener(event: ProviderEventName, listener: Listener): AtprotoProvider;
-}
-
-export interface ProviderInfo {
-  uuid: string;
-  name: string;
-  icon: string;
-  rdns: string;
 }
 
 /** Longest a request may stay unanswered before the provider gives up (prompts included). */
@@ -105,13 +99,17 @@ export function createProvider(win: Window, timeoutMs = PROVIDER_TIMEOUT_MS): At
   return Object.freeze(provider);
 }
 
-/** Announces the provider (EIP-6963 style) now and whenever a page asks, and sets window.atproto. */
+/**
+ * Announces the provider (EIP-6963 style) now and whenever a page asks, and
+ * sets window.atproto. The announced `info` carries the contract version and
+ * capabilities (PROVIDER_INFO); it and the event detail are frozen.
+ */
 export function installProvider(win: Window & { atproto?: unknown }): AtprotoProvider {
   const provider = createProvider(win);
   const info: ProviderInfo = Object.freeze({ uuid: crypto.randomUUID(), ...PROVIDER_INFO });
   const announce = () =>
-    win.dispatchEvent(new CustomEvent('atproto:announceProvider', { detail: Object.freeze({ info, provider }) }));
-  win.addEventListener('atproto:requestProvider', announce);
+    win.dispatchEvent(new CustomEvent(ANNOUNCE_EVENT, { detail: Object.freeze({ info, provider }) }));
+  win.addEventListener(REQUEST_EVENT, announce);
   if (!('atproto' in win)) {
     Object.defineProperty(win, 'atproto', { value: provider, configurable: true, enumerable: false, writable: false });
   }

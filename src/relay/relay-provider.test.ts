@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createProvider, installProvider } from '../provider/provider';
 import { BG_PAGE_EVENT, BG_PAGE_REQUEST, toWire } from '../protocol/page';
+import { CAPABILITIES, CONTRACT_VERSION } from '../protocol/contract';
 import { startRelay, type RelayPort } from './relay';
 
 /** A window stand-in: postMessage delivers a 'message' event with source = the window. */
@@ -159,6 +160,29 @@ describe('provider ⇄ relay ⇄ background', () => {
     expect(Object.isFrozen(infos[0])).toBe(true);
     expect(infos[0].info).toMatchObject({ name: 'AT Keyring', rdns: 'dev.atkeyring' });
     expect(win.atproto).toBe(provider);
+    // The versioned announcement: v1's fields plus the contract version and capabilities, all frozen.
+    const { info } = infos[0];
+    expect(Object.keys(info).sort()).toEqual(['capabilities', 'contractVersion', 'icon', 'name', 'rdns', 'uuid']);
+    expect(info.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(info.icon).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(info.contractVersion).toBe('1.1');
+    expect(info.contractVersion).toBe(CONTRACT_VERSION);
+    expect(info.capabilities).toEqual([
+      'noPrompt',
+      'did',
+      'labelers',
+      'error.data.reason',
+      'canonical-methods',
+      'prompt-binding',
+      'prompt-limits',
+      'secure-origins',
+    ]);
+    expect(info.capabilities).toEqual(CAPABILITIES);
+    expect(Object.isFrozen(info)).toBe(true);
+    expect(Object.isFrozen(info.capabilities)).toBe(true);
+    expect(() => info.capabilities.push('x')).toThrow(TypeError);
+    // Every announcement is of the same info (one uuid per page load).
+    expect(infos[1].info).toBe(info);
 
     const other = fakeWindow() as Window & { atproto?: unknown };
     other.atproto = 'taken';
