@@ -246,6 +246,8 @@ export const ERROR_REASONS = Object.freeze({
   'repo-write-body': ErrorCode.invalidParams,
   /** 1.1: binary values inside a JSON body. */
   'binary-in-json': ErrorCode.invalidParams,
+  /** 1.1: JSON data (not a string or bytes) under a non-JSON encoding. */
+  'body-encoding': ErrorCode.invalidParams,
   /** The PDS did not answer in time, or the extension did not. */
   timeout: ErrorCode.internal,
   /** The PDS could not be reached. */

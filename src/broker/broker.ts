@@ -53,7 +53,7 @@ export interface BrokerDeps {
 }
 
 /**
- * Answers website requests (shared/PROVIDER_API.md). The origin always comes
+ * Answers website requests (docs/provider-api.md). The origin always comes
  * from the browser (the caller passes the sender's origin), never from the
  * message. Every request gets an answer: a result or an error with a code.
  */
