@@ -5,21 +5,15 @@
  * here only the extension stops; SECURITY.md lists both (both PDS versions
  * run this file and print their table).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Page, Worker } from 'playwright-core';
+import type { Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
-import { configureNetwork, readStoredSession, requestWithSavedSession, signIn } from '../support/keyring';
+import { launchSignedIn, readStoredSession, requestWithSavedSession } from '../support/keyring';
 
 const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
 const { alice } = pds.accounts;
 
-let profileDir: string;
-let browser: ExtensionBrowser;
-let popup: Page;
+let closeBrowser: () => Promise<void>;
 let sw: Worker;
 
 const ATTACKER = 'did:web:attacker.example';
@@ -39,17 +33,13 @@ const probes: Array<[label: string, path: string]> = [
 
 describe(`what PDS ${pds.pdsVersion} itself refuses for the extension's session token`, () => {
   beforeAll(async () => {
-    profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-    browser = await launchWithExtension(extensionPath, profileDir);
-    popup = await browser.openPopup();
-    await configureNetwork(popup, pds);
-    await signIn(browser, popup, alice);
-    sw = await browser.serviceWorker();
+    const signedIn = await launchSignedIn(extensionPath, pds, alice);
+    closeBrowser = signedIn.close;
+    sw = await signedIn.browser.serviceWorker();
     await readStoredSession(sw, alice.did);
   });
   afterAll(async () => {
-    await browser?.close();
-    await rm(profileDir, { recursive: true, force: true });
+    await closeBrowser?.();
   });
 
   it('prints which protected calls the PDS would allow (only the extension stops those)', async () => {

@@ -5,13 +5,10 @@
  * of the adversarial review). Each asserts the answer code, that the record
  * survives and that the grant is unchanged.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
-import { configureNetwork, signIn } from '../support/keyring';
+import type { ExtensionBrowser } from '../support/chromium';
+import { launchSignedIn } from '../support/keyring';
 import { bytesParam, clickClosing, nextConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
@@ -19,15 +16,18 @@ const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
 const { alice } = pds.accounts;
 
-let profileDir: string;
 let browser: ExtensionBrowser;
 let popup: Page;
+let closeBrowser: () => Promise<void>;
 let siteA: TestSite;
 let siteB: TestSite;
 let pageA: Page;
 let pageB: Page;
 let postUri: string;
 let rkey: string;
+/** Site A's grant after connecting. */
+let grantA: string;
+const A_SCOPE = 'atproto repo:app.bsky.feed.post?action=create rpc:com.example.test.bigProcedure?aud=*';
 
 /** Collects every reply the page receives, so two requests under one id can be told apart. */
 async function installReplyLog(page: Page) {
@@ -89,20 +89,18 @@ const likeCall = () => ({
 describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion})`, () => {
   beforeAll(async () => {
     [siteA, siteB] = await Promise.all([startTestSite(), startTestSite()]);
-    profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-    browser = await launchWithExtension(extensionPath, profileDir);
-    popup = await browser.openPopup();
-    await configureNetwork(popup, pds);
-    await signIn(browser, popup, alice);
+    ({ browser, popup, close: closeBrowser } = await launchSignedIn(extensionPath, pds, alice));
     [pageA, pageB] = [await browser.context.newPage(), await browser.context.newPage()];
     await pageA.goto(siteA.origin);
     await pageB.goto(siteB.origin);
     await Promise.all([installReplyLog(pageA), installReplyLog(pageB)]);
     // Site A: connected for creating posts; it makes the post the attacks try to delete.
     const consent = nextConsentWindow(browser.context);
-    const connecting = request(pageA, 'atproto_connect', { scope: 'atproto repo:app.bsky.feed.post?action=create' });
+    const connecting = request(pageA, 'atproto_connect', { scope: A_SCOPE });
     await clickClosing(await consent, { testId: 'consent-approve' });
-    expect(await connecting).toMatchObject({ ok: true });
+    const connected = await connecting;
+    expect(connected).toMatchObject({ ok: true });
+    grantA = (connected as any).result.scope;
     const created = await request(pageA, 'atproto_xrpc', {
       nsid: 'com.atproto.repo.createRecord',
       body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: 'keep me', createdAt: new Date().toISOString() } },
@@ -112,9 +110,8 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     rkey = postUri.split('/').pop()!;
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     await Promise.all([siteA?.close(), siteB?.close()]);
-    await rm(profileDir, { recursive: true, force: true });
   });
 
   describe('1. a decision belongs to one request (same id, other content)', () => {
@@ -142,7 +139,7 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       const [, liked] = await replies(pageA, 'Y1', 2);
       expect(liked).toMatchObject({ result: { status: 200, body: { uri: expect.stringContaining('app.bsky.feed.like') } } });
       expect(await postStillThere()).toBe(true);
-      expect(await grantOf(siteA.origin)).toBe('atproto repo:app.bsky.feed.post?action=create repo:app.bsky.feed.like?action=create');
+      expect(await grantOf(siteA.origin)).toBe(`${grantA} repo:app.bsky.feed.like?action=create`);
     });
 
     it('xrpc: after a write, its id cannot carry another write, even one inside the grant', async () => {
@@ -232,8 +229,46 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     });
   });
 
+  describe('12. the request ledger keeps what replay needs, not whole answers', () => {
+    const big = (kib: number) => ({ nsid: 'com.example.test.bigProcedure', params: { kib }, body: {}, proxy: `${siteA.serviceDid}#test_svc` });
+    const ledgerRow = (id: string) =>
+      browser.serviceWorker().then((sw) =>
+        sw.evaluate(
+          (key) =>
+            new Promise<any>((resolve) => {
+              const open = indexedDB.open('at-keyring');
+              open.onsuccess = () => {
+                const get = open.result.transaction('requests').objectStore('requests').get(key);
+                get.onsuccess = () => resolve(get.result ? { state: get.result.state, kept: get.result.response !== undefined } : null);
+              };
+            }),
+          `${siteA.origin} ${id}`,
+        ),
+      );
+
+    it('a small answer is kept and replayed to a re-sent request, without a second call', async () => {
+      await postRaw(pageA, 'L1', 'atproto_xrpc', big(1));
+      expect((await replies(pageA, 'L1', 1))[0]).toMatchObject({ result: { status: 200 } });
+      expect(await ledgerRow('L1')).toEqual({ state: 'done', kept: true });
+      const calls = siteA.xrpcHits.filter((h) => h.includes('bigProcedure')).length;
+      await postRaw(pageA, 'L1', 'atproto_xrpc', big(1));
+      expect((await replies(pageA, 'L1', 2))[1]).toMatchObject({ result: { status: 200 } });
+      expect(siteA.xrpcHits.filter((h) => h.includes('bigProcedure')).length).toBe(calls);
+    });
+
+    it('a large answer is not stored; a re-sent request is told, not run again', async () => {
+      await postRaw(pageA, 'L2', 'atproto_xrpc', big(512));
+      expect((await replies(pageA, 'L2', 1))[0]).toMatchObject({ result: { status: 200 } });
+      expect(await ledgerRow('L2')).toEqual({ state: 'done', kept: false });
+      const calls = siteA.xrpcHits.filter((h) => h.includes('bigProcedure')).length;
+      await postRaw(pageA, 'L2', 'atproto_xrpc', big(512));
+      expect((await replies(pageA, 'L2', 2))[1]).toMatchObject({ error: { code: -32603, data: { reason: 'replay-unavailable' } } });
+      expect(siteA.xrpcHits.filter((h) => h.includes('bigProcedure')).length).toBe(calls);
+    });
+  });
+
   it('the grants never gained what no window showed', async () => {
-    expect(await grantOf(siteA.origin)).toBe('atproto repo:app.bsky.feed.post?action=create repo:app.bsky.feed.like?action=create');
+    expect(await grantOf(siteA.origin)).toBe(`${grantA} repo:app.bsky.feed.like?action=create`);
     expect(await grantOf(siteB.origin)).toBe('atproto');
   });
 });

@@ -7,13 +7,10 @@
  * request must be refused with -32602 (4100 where the value is valid but the
  * site is not connected) and the others must stay fast.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
-import { configureNetwork, signIn } from '../support/keyring';
+import type { ExtensionBrowser } from '../support/chromium';
+import { launchSignedIn } from '../support/keyring';
 import { clickClosing, nextConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
@@ -96,7 +93,7 @@ const PROBES: Probe[] = [
   xrpc('params key: a. ×127 space', 'params', { ['a.'.repeat(127) + ' ']: 1 }),
 ];
 
-let profileDir: string;
+let closeBrowser: () => Promise<void>;
 let browser: ExtensionBrowser;
 let popup: Page;
 let hostileSite: TestSite;
@@ -112,11 +109,7 @@ const percentile = (values: number[], p: number) => {
 describe('linear-time validation of page input (Chromium, local PDS)', () => {
   beforeAll(async () => {
     [hostileSite, bystanderSite] = await Promise.all([startTestSite(), startTestSite()]);
-    profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-    browser = await launchWithExtension(extensionPath, profileDir);
-    popup = await browser.openPopup();
-    await configureNetwork(popup, pds);
-    await signIn(browser, popup, alice);
+    ({ browser, popup, close: closeBrowser } = await launchSignedIn(extensionPath, pds, alice));
     hostile = await browser.context.newPage();
     await hostile.goto(hostileSite.origin);
     bystander = await browser.context.newPage();
@@ -127,9 +120,8 @@ describe('linear-time validation of page input (Chromium, local PDS)', () => {
     expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did } });
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     await Promise.all([hostileSite?.close(), bystanderSite?.close()]);
-    await rm(profileDir, { recursive: true, force: true });
   });
 
   it('answers each pathological value on its own, quickly, with the right code', async () => {

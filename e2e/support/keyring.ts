@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
-import type { ExtensionBrowser } from './chromium';
+import { launchWithExtension, type ExtensionBrowser } from './chromium';
 import type { PdsInfo } from './pds-process';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from './pds-pages';
 import { clickClosing } from './site';
@@ -120,4 +123,30 @@ export async function requestWithSavedSession(
 /** com.atproto.server.getSession with the saved token (see requestWithSavedSession). */
 export async function getSessionWithSavedToken(sw: Worker, did: string, pdsUrl: string) {
   return requestWithSavedSession(sw, did, { url: `${pdsUrl}/xrpc/com.atproto.server.getSession` });
+}
+
+/**
+ * A fresh browser profile with the extension, pointed at the local network,
+ * with `account` signed in through the PDS's pages. `close` ends the browser
+ * and deletes the profile.
+ */
+export async function launchSignedIn(
+  extensionPath: string,
+  pds: PdsInfo,
+  account: Account,
+  extraArgs: string[] = [],
+): Promise<{ browser: ExtensionBrowser; popup: Page; close(): Promise<void> }> {
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
+  const browser = await launchWithExtension(extensionPath, profileDir, extraArgs);
+  const popup = await browser.openPopup();
+  await configureNetwork(popup, pds);
+  await signIn(browser, popup, account);
+  return {
+    browser,
+    popup,
+    close: async () => {
+      await browser.close();
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
 }

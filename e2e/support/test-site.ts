@@ -56,6 +56,13 @@ export async function startTestSite(): Promise<TestSite> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ claims, query: url.search }));
       return;
     }
+    if (url.pathname === '/xrpc/com.example.test.bigProcedure') {
+      // A procedure whose answer is ?kib=N kibibytes of JSON.
+      const kib = Math.min(Number(url.searchParams.get('kib') ?? 1), 4096);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ pad: 'x'.repeat(kib * 1024) }));
+      return;
+    }
     if (url.pathname === '/xrpc/app.bsky.feed.getTimeline') {
       // A stand-in AppView: an empty timeline, valid against the lexicon.
       hits.push(url.pathname + url.search);
