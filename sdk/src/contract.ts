@@ -23,7 +23,7 @@ export const CONTRACT_VERSION = '1.1';
  * Extensions and behaviours a provider may announce in `info.capabilities`.
  * A site checks for a name instead of comparing versions or provider names.
  */
-export const CAPABILITIES = Object.freeze([
+export const CAPABILITIES = /* @__PURE__ */ Object.freeze([
   /** `noPrompt: true` on `atproto_xrpc` / `atproto_serviceAuth`: 4100 instead of a prompt. */
   'noPrompt',
   /** `did` on `atproto_xrpc` / `atproto_serviceAuth`: act as another connected account. */
@@ -73,7 +73,7 @@ export interface ProviderInfo {
 // ---- methods -----------------------------------------------------------------
 
 /** The methods of `provider.request({ method, params })`. Names are case-sensitive. */
-export const PROVIDER_METHODS = Object.freeze([
+export const PROVIDER_METHODS = /* @__PURE__ */ Object.freeze([
   'atproto_connect',
   'atproto_accounts',
   'atproto_disconnect',
@@ -200,7 +200,7 @@ export interface ProviderEvents {
 // ---- errors -----------------------------------------------------------------------
 
 /** Error codes a provider rejects with (EIP-1193 style). */
-export const ErrorCode = Object.freeze({
+export const ErrorCode = /* @__PURE__ */ Object.freeze({
   userRejected: 4001,
   unauthorized: 4100,
   unsupportedMethod: 4200,
@@ -223,7 +223,7 @@ export interface ProviderErrorShape {
  * The stable `error.data.reason` strings and the code each comes with.
  * Messages are for people and may change; reasons are for code.
  */
-export const ERROR_REASONS = Object.freeze({
+export const ERROR_REASONS = /* @__PURE__ */ Object.freeze({
   /** The user pressed Deny. */
   denied: ErrorCode.userRejected,
   /** The user closed the consent window. */
@@ -266,7 +266,7 @@ export type ErrorReason = keyof typeof ERROR_REASONS;
 // ---- limits -------------------------------------------------------------------------
 
 /** Limits a site can hit with one request (beyond them: -32602, or -32603 `too-large` for results). */
-export const LIMITS = Object.freeze({
+export const LIMITS = /* @__PURE__ */ Object.freeze({
   /** Longest request id a page may use. */
   maxIdLength: 64,
   maxMethodLength: 64,

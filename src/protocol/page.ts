@@ -10,10 +10,6 @@
  */
 import { validateNsid } from '@atproto/syntax';
 import {
-  ATKEYRING_RDNS,
-  CAPABILITIES,
-  CONTRACT_VERSION,
-  ErrorCode,
   LIMITS,
   PROVIDER_METHODS,
   type ConnectParams as ContractConnectParams,
@@ -38,6 +34,7 @@ import {
   type Infer,
   type Parser,
 } from './schema';
+import { BG_PAGE_REQUEST } from './messages';
 
 // The site-facing contract (codes, shapes, limits, method names, result
 // types) is defined once, in ./contract; these names stay exported here so
@@ -52,47 +49,8 @@ export {
   type XrpcResult,
 } from './contract';
 
-/**
- * What AT Keyring announces in `info` (with a fresh `uuid` per page load):
- * the contract version and capabilities come from the contract module.
- */
-export const PROVIDER_INFO = Object.freeze({
-  name: 'AT Keyring',
-  rdns: ATKEYRING_RDNS,
-  icon:
-    'data:image/svg+xml;base64,' +
-    // A key on a blue disc.
-    'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PGNpcmNsZSBjeD0iMzIiIGN5PSIzMiIgcj0iMzIiIGZpbGw9IiMxNDYzZDgiLz48Y2lyY2xlIGN4PSIyNCIgY3k9IjMyIiByPSI5IiBmaWxsPSJub25lIiBzdHJva2U9IiNmZmYiIHN0cm9rZS13aWR0aD0iNSIvPjxwYXRoIGQ9Ik0zMyAzMmgyMG0tNSAwdjhtLTctOHY2IiBzdHJva2U9IiNmZmYiIHN0cm9rZS13aWR0aD0iNSIgc3Ryb2tlLWxpbmVjYXA9InJvdW5kIiBmaWxsPSJub25lIi8+PC9zdmc+',
-  contractVersion: CONTRACT_VERSION,
-  capabilities: CAPABILITIES,
-} as const);
-
-/** `source` tags of window messages between provider and relay. */
-export const WINDOW_REQUEST = 'at-keyring:request';
-export const WINDOW_REPLY = 'at-keyring:reply';
-export const WINDOW_EVENT = 'at-keyring:event';
-
-/** Message kinds on the relay↔background hop. */
-export const BG_PAGE_REQUEST = 'at-keyring:page-request';
-export const BG_PAGE_HELLO = 'at-keyring:page-hello';
-export const BG_PAGE_EVENT = 'at-keyring:page-event';
-
-/** What `provider.request` rejects with. */
-export class ProviderRpcError extends Error implements ProviderErrorShape {
-  name = 'ProviderRpcError';
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly data?: unknown,
-  ) {
-    super(message);
-  }
-  toJSON(): ProviderErrorShape {
-    return this.data === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, data: this.data };
-  }
-}
+export * from './messages';
+export * from './wire';
 
 // ---- the methods ----------------------------------------------------------
 
@@ -296,132 +254,3 @@ export type PageResponse = { result: unknown } | { error: ProviderErrorShape };
 /** An event for the page, as the background sends it. */
 export type PageEvent = { [E in ProviderEventName]: { event: E; data: ProviderEvents[E] } }[ProviderEventName];
 
-// ---- the wire codec ------------------------------------------------------------
-
-interface WireStats {
-  chars: number;
-  binary: number;
-  maxChars: number;
-}
-
-function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return value instanceof ArrayBuffer
-    ? new Uint8Array(value)
-    : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-}
-
-// Native base64 (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64) where
-// the browser has it: megabyte blobs cross the wire many times faster.
-type Base64Native = { toBase64?: () => string };
-type Base64NativeCtor = { fromBase64?: (text: string) => Uint8Array };
-
-function toBase64(bytes: Uint8Array): string {
-  if (typeof (bytes as Base64Native).toBase64 === 'function') return (bytes as Base64Native).toBase64!();
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-/** `^[…]*$`: the base64 alphabet, no padding (a single class, so linear). */
-const BASE64_BODY = /^[A-Za-z0-9+/]*$/;
-
-/** Padded base64 as {@link toBase64} writes it: length a multiple of 4, at most two trailing `=`. */
-function isBase64(text: string): boolean {
-  if (text.length % 4 !== 0) return false;
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  return BASE64_BODY.test(pad === 0 ? text : text.slice(0, text.length - pad));
-}
-
-function fromBase64(text: string): Uint8Array {
-  const native = (Uint8Array as unknown as Base64NativeCtor).fromBase64;
-  if (typeof native === 'function') return native(text);
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/**
- * Copies a value into wire form: plain JSON data, with binary as `{ $bytes }`.
- * Throws SchemaError for anything else (functions, class instances, cycles),
- * for nesting deeper than LIMITS.maxDepth and for sizes over the limits.
- */
-export function toWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
-  return copy(value, path, 0, { chars: 0, binary: 0, maxChars }, 'encode');
-}
-
-/** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
-export function fromWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
-  return copy(value, path, 0, { chars: 0, binary: 0, maxChars }, 'decode');
-}
-
-/** One bounded walk for both directions; only binary values are handled differently. */
-function copy(value: unknown, path: string, depth: number, stats: WireStats, direction: 'encode' | 'decode'): unknown {
-  if (depth > LIMITS.maxDepth) throw new SchemaError(path, `nested deeper than ${LIMITS.maxDepth}`);
-  if (value === null || typeof value === 'boolean') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new SchemaError(path, 'numbers must be finite');
-    return value;
-  }
-  if (typeof value === 'string') {
-    stats.chars += value.length + 2;
-    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
-    return value;
-  }
-  if (direction === 'encode' && (value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
-    return { $bytes: toBase64(countBinary(bytesOf(value as ArrayBuffer | ArrayBufferView), path, stats)) };
-  }
-  if (Array.isArray(value)) {
-    if (value.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many items');
-    stats.chars += value.length + 2;
-    return value.map((v, i) => copy(v, `${path}[${i}]`, depth + 1, stats, direction));
-  }
-  if (isPlainObject(value)) {
-    const keys = Object.keys(value);
-    if (direction === 'decode' && keys.length === 1 && keys[0] === '$bytes') {
-      const text = value.$bytes;
-      if (typeof text !== 'string' || text.length > Math.ceil(LIMITS.maxBinaryBytes / 3) * 4 || !isBase64(text)) {
-        throw new SchemaError(path, 'invalid binary');
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = fromBase64(text);
-      } catch {
-        throw new SchemaError(path, 'invalid binary');
-      }
-      return countBinary(bytes, path, stats);
-    }
-    if (keys.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many keys');
-    const out: Record<string, unknown> = {};
-    for (const key of keys) {
-      if (direction === 'encode' && key === '$bytes') throw new SchemaError(`${path}.${key}`, 'reserved key');
-      // An own `__proto__` key (JSON.parse and structured clone make them) would
-      // set the copy's prototype: the receiver would then read inherited fields
-      // that JSON.stringify never sends. Refuse it both ways.
-      if (key === '__proto__') throw new SchemaError(`${path}.${key}`, 'reserved key');
-      stats.chars += key.length + 4;
-      const v = value[key];
-      if (v === undefined) continue;
-      out[key] = copy(v, `${path}.${key}`, depth + 1, stats, direction);
-    }
-    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
-    return out;
-  }
-  throw new SchemaError(path, `unsupported value (${typeof value})`);
-}
-
-function countBinary(bytes: Uint8Array, path: string, stats: WireStats): Uint8Array {
-  stats.binary += bytes.byteLength;
-  if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
-  return bytes;
-}
-
-/** A ProviderErrorShape from anything (used where errors cross a boundary). */
-export function asProviderError(value: unknown): ProviderErrorShape {
-  if (isPlainObject(value) && typeof value.code === 'number' && typeof value.message === 'string') {
-    return { code: value.code, message: value.message.slice(0, 1000), ...(value.data !== undefined ? { data: value.data } : {}) };
-  }
-  return { code: ErrorCode.internal, message: 'Internal error' };
-}

@@ -1,19 +1,12 @@
 import { ensureValidDid } from '@atproto/syntax';
+import { isPlainObject, SchemaError } from './basics';
 
 /**
  * A tiny runtime schema library for messages crossing trust boundaries.
  * Every parser either returns a value of its type or throws SchemaError with
  * the path of the first bad field; nothing unchecked gets through.
  */
-export class SchemaError extends Error {
-  name = 'SchemaError';
-  constructor(
-    readonly path: string,
-    readonly problem: string,
-  ) {
-    super(`${path || 'message'}: ${problem}`);
-  }
-}
+export { isPlainObject, SchemaError };
 
 export type Parser<T> = (input: unknown, path?: string) => T;
 export type Infer<P> = P extends Parser<infer T> ? T : never;
@@ -62,11 +55,6 @@ export const optional =
   (input, path) =>
     input === undefined ? undefined : parser(input, path);
 
-export function isPlainObject(input: unknown): input is Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
-  const proto = Object.getPrototypeOf(input);
-  return proto === Object.prototype || proto === null;
-}
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 /** Fields whose parser may return undefined become optional keys. */

@@ -3,16 +3,9 @@
  * secrets: it turns `request()` calls into window messages for the relay and
  * relay messages back into promise settlements and events.
  */
-import { ANNOUNCE_EVENT, REQUEST_EVENT, type ProviderEventName, type ProviderInfo } from '../protocol/contract';
-import {
-  asProviderError,
-  ErrorCode,
-  PROVIDER_INFO,
-  ProviderRpcError,
-  WINDOW_EVENT,
-  WINDOW_REPLY,
-  WINDOW_REQUEST,
-} from '../protocol/page';
+import { ANNOUNCE_EVENT, ErrorCode, REQUEST_EVENT, type ProviderEventName, type ProviderInfo } from '../protocol/contract';
+// Not ../protocol/page: the main world gets no validators.
+import { asProviderError, PROVIDER_INFO, ProviderRpcError, WINDOW_EVENT, WINDOW_REPLY, WINDOW_REQUEST } from '../protocol/messages';
 
 export type { ProviderEventName, ProviderInfo };
 export type Listener = (data: unknown) => void;

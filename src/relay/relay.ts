@@ -4,22 +4,12 @@
  * and events back. The page is hostile: nothing it sends is trusted here, and
  * the background checks everything again.
  */
-import {
-  BG_PAGE_EVENT,
-  BG_PAGE_HELLO,
-  BG_PAGE_REQUEST,
-  ErrorCode,
-  fromWire,
-  LIMITS,
-  toWire,
-  WINDOW_EVENT,
-  WINDOW_REPLY,
-  WINDOW_REQUEST,
-  asProviderError,
-  type PageResponse,
-  type ProviderErrorShape,
-} from '../protocol/page';
-import { SchemaError } from '../protocol/schema';
+// The light modules only: the relay needs no validators (the background has them).
+import { SchemaError } from '../protocol/basics';
+import { ErrorCode, LIMITS, type ProviderErrorShape } from '../protocol/contract';
+import { asProviderError, BG_PAGE_EVENT, BG_PAGE_HELLO, BG_PAGE_REQUEST, WINDOW_EVENT, WINDOW_REPLY, WINDOW_REQUEST } from '../protocol/messages';
+import type { PageResponse } from '../protocol/page';
+import { fromWire, toWire } from '../protocol/wire';
 
 export interface RelayPort {
   /** runtime.sendMessage to the background. */

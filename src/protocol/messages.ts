@@ -1,0 +1,57 @@
+/**
+ * The light part of the page protocol that every hop needs (message tags,
+ * the announced info, the error class): no validators, so the main-world
+ * provider bundles nothing else.
+ */
+import { ATKEYRING_RDNS, CAPABILITIES, CONTRACT_VERSION, ErrorCode, type ProviderErrorShape } from './contract';
+import { isPlainObject } from './basics';
+
+/**
+ * What AT Keyring announces in `info` (with a fresh `uuid` per page load):
+ * the contract version and capabilities come from the contract module.
+ */
+export const PROVIDER_INFO = Object.freeze({
+  name: 'AT Keyring',
+  rdns: ATKEYRING_RDNS,
+  icon:
+    'data:image/svg+xml;base64,' +
+    // A key on a blue disc.
+    'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PGNpcmNsZSBjeD0iMzIiIGN5PSIzMiIgcj0iMzIiIGZpbGw9IiMxNDYzZDgiLz48Y2lyY2xlIGN4PSIyNCIgY3k9IjMyIiByPSI5IiBmaWxsPSJub25lIiBzdHJva2U9IiNmZmYiIHN0cm9rZS13aWR0aD0iNSIvPjxwYXRoIGQ9Ik0zMyAzMmgyMG0tNSAwdjhtLTctOHY2IiBzdHJva2U9IiNmZmYiIHN0cm9rZS13aWR0aD0iNSIgc3Ryb2tlLWxpbmVjYXA9InJvdW5kIiBmaWxsPSJub25lIi8+PC9zdmc+',
+  contractVersion: CONTRACT_VERSION,
+  capabilities: CAPABILITIES,
+} as const);
+
+/** `source` tags of window messages between provider and relay. */
+export const WINDOW_REQUEST = 'at-keyring:request';
+export const WINDOW_REPLY = 'at-keyring:reply';
+export const WINDOW_EVENT = 'at-keyring:event';
+
+/** Message kinds on the relay↔background hop. */
+export const BG_PAGE_REQUEST = 'at-keyring:page-request';
+export const BG_PAGE_HELLO = 'at-keyring:page-hello';
+export const BG_PAGE_EVENT = 'at-keyring:page-event';
+
+/** What `provider.request` rejects with. */
+export class ProviderRpcError extends Error implements ProviderErrorShape {
+  name = 'ProviderRpcError';
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+  toJSON(): ProviderErrorShape {
+    return this.data === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, data: this.data };
+  }
+}
+
+/** A ProviderErrorShape from anything (used where errors cross a boundary). */
+export function asProviderError(value: unknown): ProviderErrorShape {
+  if (isPlainObject(value) && typeof value.code === 'number' && typeof value.message === 'string') {
+    return { code: value.code, message: value.message.slice(0, 1000), ...(value.data !== undefined ? { data: value.data } : {}) };
+  }
+  return { code: ErrorCode.internal, message: 'Internal error' };
+}

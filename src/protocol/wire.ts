@@ -1,0 +1,128 @@
+/**
+ * The wire codec of the relay↔background hop: JSON-safe copies of page
+ * values, binary as `{ $bytes: base64 }` (Chrome serialises extension
+ * messages as JSON), bounded in depth and size in both directions.
+ */
+import { LIMITS } from './contract';
+import { isPlainObject, SchemaError } from './basics';
+
+interface WireStats {
+  chars: number;
+  binary: number;
+  maxChars: number;
+}
+
+function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return value instanceof ArrayBuffer
+    ? new Uint8Array(value)
+    : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+// Native base64 (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64) where
+// the browser has it: megabyte blobs cross the wire many times faster.
+type Base64Native = { toBase64?: () => string };
+type Base64NativeCtor = { fromBase64?: (text: string) => Uint8Array };
+
+function toBase64(bytes: Uint8Array): string {
+  if (typeof (bytes as Base64Native).toBase64 === 'function') return (bytes as Base64Native).toBase64!();
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** `^[…]*$`: the base64 alphabet, no padding (a single class, so linear). */
+const BASE64_BODY = /^[A-Za-z0-9+/]*$/;
+
+/** Padded base64 as {@link toBase64} writes it: length a multiple of 4, at most two trailing `=`. */
+function isBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return BASE64_BODY.test(pad === 0 ? text : text.slice(0, text.length - pad));
+}
+
+function fromBase64(text: string): Uint8Array {
+  const native = (Uint8Array as unknown as Base64NativeCtor).fromBase64;
+  if (typeof native === 'function') return native(text);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Copies a value into wire form: plain JSON data, with binary as `{ $bytes }`.
+ * Throws SchemaError for anything else (functions, class instances, cycles),
+ * for nesting deeper than LIMITS.maxDepth and for sizes over the limits.
+ */
+export function toWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
+  return copy(value, path, 0, { chars: 0, binary: 0, maxChars }, 'encode');
+}
+
+/** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
+export function fromWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
+  return copy(value, path, 0, { chars: 0, binary: 0, maxChars }, 'decode');
+}
+
+/** One bounded walk for both directions; only binary values are handled differently. */
+function copy(value: unknown, path: string, depth: number, stats: WireStats, direction: 'encode' | 'decode'): unknown {
+  if (depth > LIMITS.maxDepth) throw new SchemaError(path, `nested deeper than ${LIMITS.maxDepth}`);
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new SchemaError(path, 'numbers must be finite');
+    return value;
+  }
+  if (typeof value === 'string') {
+    stats.chars += value.length + 2;
+    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
+    return value;
+  }
+  if (direction === 'encode' && (value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
+    return { $bytes: toBase64(countBinary(bytesOf(value as ArrayBuffer | ArrayBufferView), path, stats)) };
+  }
+  if (Array.isArray(value)) {
+    if (value.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many items');
+    stats.chars += value.length + 2;
+    return value.map((v, i) => copy(v, `${path}[${i}]`, depth + 1, stats, direction));
+  }
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    if (direction === 'decode' && keys.length === 1 && keys[0] === '$bytes') {
+      const text = value.$bytes;
+      if (typeof text !== 'string' || text.length > Math.ceil(LIMITS.maxBinaryBytes / 3) * 4 || !isBase64(text)) {
+        throw new SchemaError(path, 'invalid binary');
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = fromBase64(text);
+      } catch {
+        throw new SchemaError(path, 'invalid binary');
+      }
+      return countBinary(bytes, path, stats);
+    }
+    if (keys.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many keys');
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      if (direction === 'encode' && key === '$bytes') throw new SchemaError(`${path}.${key}`, 'reserved key');
+      // An own `__proto__` key (JSON.parse and structured clone make them) would
+      // set the copy's prototype: the receiver would then read inherited fields
+      // that JSON.stringify never sends. Refuse it both ways.
+      if (key === '__proto__') throw new SchemaError(`${path}.${key}`, 'reserved key');
+      stats.chars += key.length + 4;
+      const v = value[key];
+      if (v === undefined) continue;
+      out[key] = copy(v, `${path}.${key}`, depth + 1, stats, direction);
+    }
+    if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
+    return out;
+  }
+  throw new SchemaError(path, `unsupported value (${typeof value})`);
+}
+
+function countBinary(bytes: Uint8Array, path: string, stats: WireStats): Uint8Array {
+  stats.binary += bytes.byteLength;
+  if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
+  return bytes;
+}
+
