@@ -192,6 +192,28 @@ describe('only real, secure origins use the API, and events reach only their doc
     await page.close();
   });
 
+  it('refuses a plain-http frame from a non-loopback host inside a loopback page (the frame is judged, not the tab)', async () => {
+    const { port } = new URL(siteA.origin);
+    const page = await browser.context.newPage();
+    await page.goto(siteA.origin);
+    await page.evaluate((src) => {
+      const iframe = document.createElement('iframe');
+      iframe.src = src;
+      document.body.append(iframe);
+      return new Promise((resolve) => iframe.addEventListener('load', resolve, { once: true }));
+    }, `http://${EVIL_HOST}:${port}/frame`);
+    const frame = page.frames().find((f) => f.url().startsWith(`http://${EVIL_HOST}`))!;
+    const answer = await frame.evaluate(
+      () =>
+        new Promise<any>((resolve) => {
+          window.addEventListener('message', (e) => e.data?.source === 'at-keyring:reply' && e.data.id === 'framed' && resolve(e.data));
+          window.postMessage({ source: 'at-keyring:request', id: 'framed', method: 'atproto_accounts' }, '*');
+        }),
+    );
+    expect(answer).toMatchObject({ error: { code: 4100, message: expect.stringContaining('only works on secure pages') } });
+    await page.close();
+  });
+
   it("sends a site's events only to its own documents, not to the next site in the same tab", async () => {
     const listen = (page: Page) =>
       page.evaluate(() => {

@@ -131,6 +131,8 @@ export class Broker {
     if (details.kind !== 'connect') throw new ProviderRpcError(ErrorCode.internal, 'Prompt mismatch');
     const account = accounts.find((a) => a.did === decision.did) ?? (decision.did ? await this.deps.keyring.getAccount(decision.did).catch(() => undefined) : undefined);
     if (!account) throw new ProviderRpcError(ErrorCode.userRejected, 'No account was chosen');
+    // The window lists only accounts whose session works; a decision naming another is not one it offered.
+    if (account.health.state !== 'ok') throw new ProviderRpcError(ErrorCode.sessionGone, 'The chosen account needs to sign in again');
     // The grant gets exactly what the consent window displayed.
     const grant = await this.deps.grants.extend(origin, account.did, details.scope);
     await this.emitAccounts(origin);
