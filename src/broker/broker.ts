@@ -158,7 +158,7 @@ export class Broker {
     const intent = parseXrpcIntent(call);
     const { grant, account } = await this.currentGrant(origin, call.did);
     // Hashed only where a prompt or the ledger needs it: a read inside the grant costs nothing more.
-    const digest = once(() => intentDigest('atproto_xrpc', account.did, intent));
+    const digest = lazy(() => intentDigest('atproto_xrpc', account.did, intent));
     await this.authorize(origin, requestId, digest, context, intent, grant, account, policyForIntent(intent, grant.scope), call.noPrompt);
     const run = async () => executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
     const result = intent.httpMethod === 'POST' ? await this.once(origin, requestId, await digest(), run) : await run();
@@ -169,7 +169,7 @@ export class Broker {
   private async serviceAuth(origin: string, requestId: string, params: ReturnType<typeof serviceAuthParams>, context: RequestContext) {
     const intent = serviceAuthIntent(params);
     const { grant, account } = await this.currentGrant(origin, params.did);
-    const digest = once(() => intentDigest('atproto_serviceAuth', account.did, intent));
+    const digest = lazy(() => intentDigest('atproto_serviceAuth', account.did, intent));
     await this.authorize(origin, requestId, digest, context, intent, grant, account, policyForServiceAuth(params), params.noPrompt);
     const result = await executeXrpc(await this.session(account), intent);
     const body = result.body as { token?: unknown; error?: string; message?: string } | null;
@@ -336,7 +336,7 @@ function approximateSize(result: XrpcResult): number {
 }
 
 /** A lazy value computed at most once. */
-function once<T>(compute: () => Promise<T>): () => Promise<T> {
+function lazy<T>(compute: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= compute());
 }
