@@ -51,6 +51,10 @@ export async function startPdsProcess(target: PdsTarget = pdsTargetFromEnv()): P
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TMPDIR: process.env.TMPDIR ?? path.join(ROOT, '.tmp') },
   });
+  // The PDS never outlives this process, however it ends (a runner's own signal handler may exit at once).
+  const stopOnExit = () => void child.kill('SIGTERM');
+  process.once('exit', stopOnExit);
+  child.once('exit', () => process.off('exit', stopOnExit));
   const info = await new Promise<PdsInfo>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('The local PDS did not start within 120 s')), 120_000);
     child.once('exit', (code) => reject(new Error(`The local PDS exited early (code ${code})`)));
