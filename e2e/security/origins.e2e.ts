@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
-import { configureNetwork, signIn } from '../support/keyring';
+import type { ExtensionBrowser } from '../support/chromium';
+import { launchSignedIn } from '../support/keyring';
 import { clickClosing, nextConsentWindow, recordPageMessages, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
@@ -22,7 +19,7 @@ const { alice } = pds.accounts;
 const EVIL_HOST = 'evil-http.test';
 const SCOPE = 'atproto repo:app.bsky.feed.post?action=create rpc:com.example.test.echo?aud=*';
 
-let profileDir: string;
+let closeBrowser: () => Promise<void>;
 let browser: ExtensionBrowser;
 let popup: Page;
 let siteA: TestSite;
@@ -59,12 +56,8 @@ async function frameWhere(page: Page, predicate: (f: Frame) => boolean): Promise
 describe('only real, secure origins use the API, and events reach only their document (Chromium, local PDS)', () => {
   beforeAll(async () => {
     [siteA, siteB] = await Promise.all([startTestSite(), startTestSite()]);
-    profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-    browser = await launchWithExtension(extensionPath, profileDir, [`--host-resolver-rules=MAP ${EVIL_HOST} 127.0.0.1`]);
+    ({ browser, popup, close: closeBrowser } = await launchSignedIn(extensionPath, pds, alice, [`--host-resolver-rules=MAP ${EVIL_HOST} 127.0.0.1`]));
     await recordPageMessages(browser.context);
-    popup = await browser.openPopup();
-    await configureNetwork(popup, pds);
-    await signIn(browser, popup, alice);
     pageA = await browser.context.newPage();
     await pageA.goto(siteA.origin);
     const consentPromise = nextConsentWindow(browser.context);
@@ -76,9 +69,8 @@ describe('only real, secure origins use the API, and events reach only their doc
     expect(await request(pageA, 'atproto_serviceAuth', { aud: siteA.serviceDid, lxm: 'com.example.test.echo', noPrompt: true })).toMatchObject({ ok: true });
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     await Promise.all([siteA?.close(), siteB?.close()]);
-    await rm(profileDir, { recursive: true, force: true });
   });
 
   it("what Chromium tells the background about senders (origin, documentId, tab.url)", async () => {

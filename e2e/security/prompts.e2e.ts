@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
-import { configureNetwork, signIn } from '../support/keyring';
+import type { ExtensionBrowser } from '../support/chromium';
+import { launchSignedIn } from '../support/keyring';
 import { clickClosing, nextConsentWindow, request, type RequestOutcome } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
@@ -20,7 +17,7 @@ const APPROVE_DELAY_MS = 800;
 /** The cooldown after a rejection (src/broker/prompts.ts). */
 const PROMPT_COOLDOWN_MS = 10_000;
 
-let profileDir: string;
+let closeBrowser: () => Promise<void>;
 let browser: ExtensionBrowser;
 let top: TestSite;
 let other: TestSite;
@@ -53,13 +50,10 @@ async function msUntilEnabled(consent: Page, testId: string): Promise<number> {
 describe('consent prompts resist flooding and click-through (Chromium, local PDS)', () => {
   beforeAll(async () => {
     [top, other, ...framed] = await Promise.all(Array.from({ length: FRAMES + 2 }, () => startTestSite()));
-    profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-    browser = await launchWithExtension(extensionPath, profileDir);
+    const signedIn = await launchSignedIn(extensionPath, pds, alice);
+    ({ browser, close: closeBrowser } = signedIn);
     browser.context.on('page', (p) => p.url().includes('/consent.html') && consentWindows.push(p));
-    const popup = await browser.openPopup();
-    await configureNetwork(popup, pds);
-    await signIn(browser, popup, alice);
-    await popup.close();
+    await signedIn.popup.close();
     // One page, several cross-origin frames (each test site is its own origin: another port).
     page = await browser.context.newPage();
     await page.goto(top.origin);
@@ -79,9 +73,8 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
     for (const site of framed) await frameOf(site.origin).waitForFunction(() => typeof (window as any).atproto?.request === 'function');
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     await Promise.all([top, other, ...(framed ?? [])].map((s) => s?.close()));
-    await rm(profileDir, { recursive: true, force: true });
   });
 
   let consent: Page;
