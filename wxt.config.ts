@@ -1,5 +1,5 @@
-import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({
@@ -8,7 +8,8 @@ export default defineConfig({
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
     name: 'AT Keyring',
-    description: 'A wallet for ATProto accounts: sign in once, let sites act for you with your consent, never share a token.',
+    description:
+      'A wallet for ATProto accounts: sign in once, let sites act for you with your consent, never share a token.',
     permissions: [
       'alarms', // periodic sweep of abandoned sign-ins and stale caches
       'identity', // launchWebAuthFlow for the hosted client identity

@@ -12,22 +12,23 @@
  * BENCH_MEMORY_CALLS, BENCH_MEMORY_SETTLE_MS, BENCH_ROUNDS, BENCH_PER_ROUND, BENCH_OUT,
  * BENCH_PHASES (comma list of latency, breakdown, throughput, blob, cold, memory; default all).
  */
-import { RATE_LIMIT } from '../src/broker/rate-limit';
+
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchWithExtension, type ExtensionBrowser } from '../e2e/support/chromium';
+import { type ExtensionBrowser, launchWithExtension } from '../e2e/support/chromium';
 import { configureNetwork, signIn } from '../e2e/support/keyring';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from '../e2e/support/pds-pages';
-import { startPdsProcess, type PdsInfo } from '../e2e/support/pds-process';
+import { type PdsInfo, startPdsProcess } from '../e2e/support/pds-process';
 import { nextConsentWindow, request } from '../e2e/support/site';
-import { bundleSizes, type BundleReport } from './lib/bundle-sizes';
+import { RATE_LIMIT } from '../src/broker/rate-limit';
+import { type BundleReport, bundleSizes } from './lib/bundle-sizes';
 import { bundleDirectPage } from './lib/direct-bundle';
 import { startBenchSite } from './lib/site-server';
-import { median, ratio, round, summarize, table, type Summary } from './lib/stats';
-import { attachServiceWorker, heapUsage, type HeapUsage } from './lib/sw-cdp';
+import { median, ratio, round, type Summary, summarize, table } from './lib/stats';
+import { attachServiceWorker, type HeapUsage, heapUsage } from './lib/sw-cdp';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const EXTENSION_DIR = path.join(ROOT, '.output/chrome-mv3');
@@ -63,7 +64,8 @@ const COLLECTION = 'app.bsky.feed.post';
 // ---- plumbing ------------------------------------------------------------------
 
 const t0 = Date.now();
-const log = (msg: string) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}\n`);
+const log = (msg: string) =>
+  process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const cleanups: { name: string; fn: () => Promise<unknown> }[] = [];
@@ -91,7 +93,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function withTimeout<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -107,7 +114,10 @@ class TokenModel {
   private tokens: number;
   private at = Date.now();
   waitedMs = 0;
-  constructor(private readonly capacity: number, private readonly perSecond: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+  ) {
     this.tokens = capacity;
   }
   private refill() {
@@ -162,11 +172,14 @@ function installBrokeredHelpers() {
       const result = await w.atproto.request({ method, params });
       const ms = performance.now() - t0;
       if (expectCode !== undefined) return [false, ms, `expected error ${expectCode}, got a result`];
-      if (method === 'atproto_xrpc' && result?.status !== 200) return [false, ms, `status ${result?.status}: ${JSON.stringify(result?.body).slice(0, 200)}`];
+      if (method === 'atproto_xrpc' && result?.status !== 200)
+        return [false, ms, `status ${result?.status}: ${JSON.stringify(result?.body).slice(0, 200)}`];
       return [true, ms, result];
     } catch (e: any) {
       const ms = performance.now() - t0;
-      return expectCode !== undefined && e?.code === expectCode ? [true, ms, { code: e.code }] : [false, ms, describe(e)];
+      return expectCode !== undefined && e?.code === expectCode
+        ? [true, ms, { code: e.code }]
+        : [false, ms, describe(e)];
     }
   };
   w.__brokered = {
@@ -222,7 +235,11 @@ function installBrokeredHelpers() {
       const errors: string[] = [];
       for (let i = 0; i < n; i++) {
         const body = randomBytes(size);
-        const [ok, ms, value] = await one('atproto_xrpc', { nsid: 'com.atproto.server.deleteAccount', body, encoding: 'application/octet-stream' }, 4100);
+        const [ok, ms, value] = await one(
+          'atproto_xrpc',
+          { nsid: 'com.atproto.server.deleteAccount', body, encoding: 'application/octet-stream' },
+          4100,
+        );
         if (ok) times.push(ms);
         else errors.push(String(value));
       }
@@ -252,25 +269,34 @@ class BrokeredPage {
   constructor(readonly page: Page) {}
   async sequential(method: string, params: unknown, n: number, expectCode?: number): Promise<Timed> {
     await tokens.take(n);
-    return this.page.evaluate(({ method, params, n, expectCode }) => (window as any).__brokered.sequential(method, params, n, expectCode), {
-      method,
-      params,
-      n,
-      expectCode,
-    });
+    return this.page.evaluate(
+      ({ method, params, n, expectCode }) => (window as any).__brokered.sequential(method, params, n, expectCode),
+      {
+        method,
+        params,
+        n,
+        expectCode,
+      },
+    );
   }
   async concurrent(method: string, params: unknown, n: number, concurrency: number): Promise<Concurrent> {
     await tokens.take(n);
-    return this.page.evaluate(({ method, params, n, concurrency }) => (window as any).__brokered.concurrent(method, params, n, concurrency), {
-      method,
-      params,
-      n,
-      concurrency,
-    });
+    return this.page.evaluate(
+      ({ method, params, n, concurrency }) => (window as any).__brokered.concurrent(method, params, n, concurrency),
+      {
+        method,
+        params,
+        n,
+        concurrency,
+      },
+    );
   }
   async uploads(size: number, count: number, encoding: string): Promise<Timed> {
     await tokens.take(count);
-    return this.page.evaluate(({ size, count, encoding }) => (window as any).__brokered.uploads(size, count, encoding), { size, count, encoding });
+    return this.page.evaluate(
+      ({ size, count, encoding }) => (window as any).__brokered.uploads(size, count, encoding),
+      { size, count, encoding },
+    );
   }
   async transport(size: number, n: number): Promise<Timed> {
     await tokens.take(n);
@@ -290,10 +316,18 @@ class DirectPage {
     return this.page.evaluate(({ url, n }) => (window as any).__direct.sequentialUnauthenticated(url, n), { url, n });
   }
   concurrent(path: string, n: number, concurrency: number): Promise<Concurrent> {
-    return this.page.evaluate(({ path, n, concurrency }) => (window as any).__direct.concurrent(path, n, concurrency), { path, n, concurrency });
+    return this.page.evaluate(({ path, n, concurrency }) => (window as any).__direct.concurrent(path, n, concurrency), {
+      path,
+      n,
+      concurrency,
+    });
   }
   uploads(size: number, count: number, encoding: string): Promise<Timed> {
-    return this.page.evaluate(({ size, count, encoding }) => (window as any).__direct.uploads(size, count, encoding), { size, count, encoding });
+    return this.page.evaluate(({ size, count, encoding }) => (window as any).__direct.uploads(size, count, encoding), {
+      size,
+      count,
+      encoding,
+    });
   }
 }
 
@@ -330,15 +364,25 @@ function directPageHtml(pds: PdsInfo): string {
 async function signInDirect(page: Page, origin: string, account: PdsInfo['accounts']['alice']): Promise<string> {
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => (window as any).__direct?.state !== 'loading', null, { timeout: 30_000 });
-  const state = await page.evaluate(() => ({ state: (window as any).__direct.state, error: (window as any).__direct.error }));
+  const state = await page.evaluate(() => ({
+    state: (window as any).__direct.state,
+    error: (window as any).__direct.error,
+  }));
   if (state.state !== 'ready') throw new Error(`direct page failed to start: ${state.error}`);
   await page.evaluate((handle) => (window as any).__direct.signIn(handle), account.handle);
   await page.locator(PDS_PASSWORD_INPUT).fill(account.password, { timeout: 30_000 });
   await page.getByRole('button', { name: PDS_BUTTONS.signIn }).click();
   await page.getByRole('button', { name: PDS_BUTTONS.authorize }).click({ timeout: 30_000 });
   await page.waitForURL((url) => url.origin === origin, { timeout: 30_000 });
-  await page.waitForFunction(() => (window as any).__direct?.state !== 'loading' && (window as any).__direct?.did, null, { timeout: 30_000 }).catch(() => {});
-  const after = await page.evaluate(() => ({ did: (window as any).__direct.did as string | undefined, error: (window as any).__direct.error as string | undefined }));
+  await page
+    .waitForFunction(() => (window as any).__direct?.state !== 'loading' && (window as any).__direct?.did, null, {
+      timeout: 30_000,
+    })
+    .catch(() => {});
+  const after = await page.evaluate(() => ({
+    did: (window as any).__direct.did as string | undefined,
+    error: (window as any).__direct.error as string | undefined,
+  }));
   if (!after.did) throw new Error(`direct sign-in did not finish: ${after.error ?? 'no session'}`);
   return after.did;
 }
@@ -438,7 +482,11 @@ async function main() {
   await tokens.take(1);
   const created = await request(pageB, 'atproto_xrpc', {
     nsid: 'com.atproto.repo.createRecord',
-    body: { repo: did, collection: COLLECTION, record: { $type: COLLECTION, text: 'benchmark record', createdAt: new Date().toISOString() } },
+    body: {
+      repo: did,
+      collection: COLLECTION,
+      record: { $type: COLLECTION, text: 'benchmark record', createdAt: new Date().toISOString() },
+    },
   });
   if (!created.ok || created.result.status !== 200) throw new Error(`createRecord failed: ${JSON.stringify(created)}`);
   const rkey = String(created.result.body.uri).split('/').pop()!;
@@ -500,7 +548,12 @@ async function main() {
           thisRound.brokered = b.times;
         }
       }
-      perRound.push({ round: r + 1, order: order.join('→'), directP50: round(median(thisRound.direct)), brokeredP50: round(median(thisRound.brokered)) });
+      perRound.push({
+        round: r + 1,
+        order: order.join('→'),
+        directP50: round(median(thisRound.direct)),
+        brokeredP50: round(median(thisRound.brokered)),
+      });
     }
     const d = summarize(arms.direct);
     const b = summarize(arms.brokered);
@@ -555,7 +608,13 @@ async function main() {
     // calls, and the worker's own fetch duration from Resource Timing.
     const sw = await attachServiceWorker(browser.context, browser.extensionId);
     const evalSw = async (expression: string) =>
-      (await sw.send<{ result: { value?: any }; exceptionDetails?: any }>('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })).result.value;
+      (
+        await sw.send<{ result: { value?: any }; exceptionDetails?: any }>('Runtime.evaluate', {
+          expression,
+          returnByValue: true,
+          awaitPromise: true,
+        })
+      ).result.value;
     await evalSw(`(${instrument.toString()})()`);
     const b = await brokered.sequential('atproto_xrpc', getRecord, n);
     const swStats: InstrumentStats = await evalSw('globalThis.__benchInstrument.finish("com.atproto.repo.getRecord")');
@@ -565,7 +624,9 @@ async function main() {
     await pageA.bringToFront();
     await pageA.evaluate(instrument);
     const d = await directPage.sequential(getRecordPath, n);
-    const pageStats: InstrumentStats = await pageA.evaluate(() => (globalThis as any).__benchInstrument.finish('com.atproto.repo.getRecord'));
+    const pageStats: InstrumentStats = await pageA.evaluate(() =>
+      (globalThis as any).__benchInstrument.finish('com.atproto.repo.getRecord'),
+    );
 
     for (const [what, r] of Object.entries({ roundTrip, accounts, unauth, b, d })) expectNoErrors(what, r);
     const bs = summarize(b.times);
@@ -599,7 +660,10 @@ async function main() {
       note: 'Counters wrap IDBDatabase.transaction, IDBObjectStore/IDBIndex requests, SubtleCrypto.sign/digest and LockManager.request by prototype patching for this batch only; fetch durations are Resource Timing entries.',
     };
     const pc = { sw: perCall(swStats), page: perCall(pageStats) };
-    const stores = (x: ReturnType<typeof perCall>) => Object.entries(x.idbTransactionsByStore).map(([k, v]) => `${k}×${v}`).join(', ');
+    const stores = (x: ReturnType<typeof perCall>) =>
+      Object.entries(x.idbTransactionsByStore)
+        .map(([k, v]) => `${k}×${v}`)
+        .join(', ');
     tables.push(
       table(
         `1b. Where the time goes (${n} calls each, instrumented; ms unless counted)`,
@@ -628,7 +692,12 @@ async function main() {
   // ---- 2. throughput ---------------------------------------------------------------
   await phase('throughput (concurrent getRecord)', async () => {
     const n = CONFIG.concurrent;
-    const runs = { directAll: [] as Concurrent[], brokeredAll: [] as Concurrent[], directCapped: [] as Concurrent[], brokeredCapped: [] as Concurrent[] };
+    const runs = {
+      directAll: [] as Concurrent[],
+      brokeredAll: [] as Concurrent[],
+      directCapped: [] as Concurrent[],
+      brokeredCapped: [] as Concurrent[],
+    };
     for (let rep = 0; rep < CONFIG.throughputReps; rep++) {
       await pageA.bringToFront();
       runs.directAll.push(await directPage.concurrent(getRecordPath, n, n));
@@ -641,7 +710,15 @@ async function main() {
       const totalMs = round(median(list.map((r) => r.totalMs)));
       const ok = Math.min(...list.map((r) => r.ok));
       const errors = list.flatMap((r) => r.errors);
-      return { totalMsMedian: totalMs, totalMs: list.map((r) => round(r.totalMs)), okMin: ok, requestsPerSecond: round((n / totalMs) * 1000, 1), okPerSecond: round((ok / totalMs) * 1000, 1), errorCount: errors.length, errors: [...new Set(errors)].slice(0, 5) };
+      return {
+        totalMsMedian: totalMs,
+        totalMs: list.map((r) => round(r.totalMs)),
+        okMin: ok,
+        requestsPerSecond: round((n / totalMs) * 1000, 1),
+        okPerSecond: round((ok / totalMs) * 1000, 1),
+        errorCount: errors.length,
+        errors: [...new Set(errors)].slice(0, 5),
+      };
     };
     const dA = agg(runs.directAll);
     const bA = agg(runs.brokeredAll);
@@ -660,13 +737,29 @@ async function main() {
         [
           ['direct, Promise.all of 50', dA.totalMsMedian, dA.okMin, dA.okPerSecond, dA.errorCount],
           ['brokered, Promise.all of 50', bA.totalMsMedian, bA.okMin, bA.okPerSecond, bA.errorCount],
-          ['ratio brokered / direct (time)', ratio(bA.totalMsMedian, dA.totalMsMedian), '', ratio(bA.okPerSecond, dA.okPerSecond), ''],
+          [
+            'ratio brokered / direct (time)',
+            ratio(bA.totalMsMedian, dA.totalMsMedian),
+            '',
+            ratio(bA.okPerSecond, dA.okPerSecond),
+            '',
+          ],
           [`direct, ≤${CONFIG.inFlightCap} in flight`, dC.totalMsMedian, dC.okMin, dC.okPerSecond, dC.errorCount],
           [`brokered, ≤${CONFIG.inFlightCap} in flight`, bC.totalMsMedian, bC.okMin, bC.okPerSecond, bC.errorCount],
-          ['ratio brokered / direct (time)', ratio(bC.totalMsMedian, dC.totalMsMedian), '', ratio(bC.okPerSecond, dC.okPerSecond), ''],
+          [
+            'ratio brokered / direct (time)',
+            ratio(bC.totalMsMedian, dC.totalMsMedian),
+            '',
+            ratio(bC.okPerSecond, dC.okPerSecond),
+            '',
+          ],
         ],
         [
-          ...(bA.errorCount ? [`brokered Promise.all: ${bA.errorCount} of ${n * CONFIG.throughputReps} rejected: ${bA.errors.join('; ')}`] : []),
+          ...(bA.errorCount
+            ? [
+                `brokered Promise.all: ${bA.errorCount} of ${n * CONFIG.throughputReps} rejected: ${bA.errors.join('; ')}`,
+              ]
+            : []),
           `the extension allows ${CONFIG.inFlightCap} requests in flight per origin and ${CONFIG.rateLimit.capacity} burst / ${CONFIG.rateLimit.perSecond} per s (the bench waits for the bucket between batches)`,
         ],
       ),
@@ -713,7 +806,11 @@ async function main() {
       encoding: enc,
       direct: ds,
       brokered: bs,
-      ratioBrokeredOverDirect: { p50: ratio(bs.p50, ds.p50), p95: ratio(bs.p95, ds.p95), mean: ratio(bs.mean, ds.mean) },
+      ratioBrokeredOverDirect: {
+        p50: ratio(bs.p50, ds.p50),
+        p95: ratio(bs.p95, ds.p95),
+        mean: ratio(bs.mean, ds.mean),
+      },
       sampleBlob: sample,
       errorCount: errors.length,
       errors: errors.slice(0, 5),
@@ -725,8 +822,24 @@ async function main() {
         [
           ['direct (fetchHandler POST)', ds.n, ds.p50, ds.p95, ds.mean, ds.min, ds.max],
           ['brokered (Uint8Array body)', bs.n, bs.p50, bs.p95, bs.mean, bs.min, bs.max],
-          ['ratio brokered / direct', '', ratio(bs.p50, ds.p50), ratio(bs.p95, ds.p95), ratio(bs.mean, ds.mean), '', ''],
-          ['brokered transport only (1 MiB to the background, refused there)', ts.n, ts.p50, ts.p95, ts.mean, ts.min, ts.max],
+          [
+            'ratio brokered / direct',
+            '',
+            ratio(bs.p50, ds.p50),
+            ratio(bs.p95, ds.p95),
+            ratio(bs.mean, ds.mean),
+            '',
+            '',
+          ],
+          [
+            'brokered transport only (1 MiB to the background, refused there)',
+            ts.n,
+            ts.p50,
+            ts.p95,
+            ts.mean,
+            ts.min,
+            ts.max,
+          ],
         ],
         errors.length ? [`${errors.length} uploads failed, e.g. ${errors[0]}`] : [],
       ),
@@ -776,7 +889,9 @@ async function main() {
           ['ratio cold / warm', '', ratio(cs.p50, ws.p50), ratio(cs.p95, ws.p95), ratio(cs.mean, ws.mean), '', ''],
         ],
         [
-          ...(steady ? [`cold p50 / steady-state brokered p50 (section 1, ${steady} ms): ${ratio(cs.p50, steady)}`] : []),
+          ...(steady
+            ? [`cold p50 / steady-state brokered p50 (section 1, ${steady} ms): ${ratio(cs.p50, steady)}`]
+            : []),
           `stopping the worker took ${round(median(stopMs))} ms (median, not included)`,
           ...(errors.length ? [`${errors.length} calls failed, e.g. ${errors[0]}`] : []),
         ],
@@ -792,12 +907,18 @@ async function main() {
     let via = '';
     let sameWorker = true;
     /** Attaches to the worker, checks it is the one we marked, runs fn, detaches. */
-    const withWorker = async <T>(fn: (sw: Awaited<ReturnType<typeof attachServiceWorker>>) => Promise<T>, mark = false): Promise<T> => {
+    const withWorker = async <T>(
+      fn: (sw: Awaited<ReturnType<typeof attachServiceWorker>>) => Promise<T>,
+      mark = false,
+    ): Promise<T> => {
       const sw = await attachServiceWorker(browser.context, browser.extensionId);
       via = sw.via;
       try {
         if (mark) await sw.send('Runtime.evaluate', { expression: 'globalThis.__benchMarker = 1' });
-        const marker = await sw.send<{ result: { value?: unknown } }>('Runtime.evaluate', { expression: 'globalThis.__benchMarker', returnByValue: true });
+        const marker = await sw.send<{ result: { value?: unknown } }>('Runtime.evaluate', {
+          expression: 'globalThis.__benchMarker',
+          returnByValue: true,
+        });
         if (marker.result?.value !== 1) sameWorker = false;
         return await fn(sw);
       } finally {
@@ -805,7 +926,9 @@ async function main() {
       }
     };
     const before = await withWorker((sw) => heapUsage(sw, true), true);
-    const checkpoints: { calls: number; usedSize: number; totalSize: number }[] = [{ calls: 0, usedSize: before.usedSize, totalSize: before.totalSize }];
+    const checkpoints: { calls: number; usedSize: number; totalSize: number }[] = [
+      { calls: 0, usedSize: before.usedSize, totalSize: before.totalSize },
+    ];
     const every = Math.max(1, Math.round(CONFIG.memoryCalls / 4));
 
     const chunk = 20;
@@ -817,7 +940,10 @@ async function main() {
     while (done < CONFIG.memoryCalls) {
       const n = Math.min(chunk, CONFIG.memoryCalls - done, every - (done % every));
       await tokens.take(n);
-      const r = await pageB.evaluate(({ params, n }) => (window as any).__brokered.concurrent('atproto_xrpc', params, n, 4), { params: getRecord, n });
+      const r = await pageB.evaluate(
+        ({ params, n }) => (window as any).__brokered.concurrent('atproto_xrpc', params, n, 4),
+        { params: getRecord, n },
+      );
       errors.push(...r.errors);
       done += n;
       if (done === CONFIG.memoryCalls) {
@@ -834,7 +960,10 @@ async function main() {
           if (CONFIG.memorySettleMs > 0) {
             await sleep(CONFIG.memorySettleMs);
             afterSettle = await heapUsage(sw, true);
-            const marker = await sw.send<{ result: { value?: unknown } }>('Runtime.evaluate', { expression: 'globalThis.__benchMarker', returnByValue: true });
+            const marker = await sw.send<{ result: { value?: unknown } }>('Runtime.evaluate', {
+              expression: 'globalThis.__benchMarker',
+              returnByValue: true,
+            });
             if (marker.result?.value !== 1) sameWorker = false;
           }
           return { afterNoGc, afterGc, afterSettle };
@@ -846,7 +975,10 @@ async function main() {
     }
     const { afterNoGc, afterGc, afterSettle } = last!;
     const half = checkpoints.find((c) => c.calls >= CONFIG.memoryCalls / 2) ?? checkpoints[0];
-    const lateGrowthPerCall = round((afterGc.usedSize - half.usedSize) / Math.max(1, CONFIG.memoryCalls - half.calls), 1);
+    const lateGrowthPerCall = round(
+      (afterGc.usedSize - half.usedSize) / Math.max(1, CONFIG.memoryCalls - half.calls),
+      1,
+    );
 
     const mib = (bytes: number) => round(bytes / 1024 / 1024, 2);
     results.memory = {
@@ -867,21 +999,30 @@ async function main() {
       afterSettleGc: afterSettle,
       usedDeltaAfterSettleBytes: afterSettle ? afterSettle.usedSize - before.usedSize : undefined,
     };
-    const row = (name: string, u: HeapUsage) => [name, mib(u.usedSize), mib(u.totalSize), mib(u.embedderHeapUsedSize ?? NaN)];
+    const row = (name: string, u: HeapUsage) => [
+      name,
+      mib(u.usedSize),
+      mib(u.totalSize),
+      mib(u.embedderHeapUsedSize ?? NaN),
+    ];
     tables.push(
       table(
         `6. Background (service worker) JS heap around ${CONFIG.memoryCalls} brokered getRecord calls (Runtime.getHeapUsage; MiB)`,
         ['moment', 'used', 'total', 'embedder'],
         [
           row('before (after forced GC)', before),
-          ...checkpoints.slice(1, -1).map((c) => [`after ${c.calls} calls + forced GC`, mib(c.usedSize), mib(c.totalSize), '']),
+          ...checkpoints
+            .slice(1, -1)
+            .map((c) => [`after ${c.calls} calls + forced GC`, mib(c.usedSize), mib(c.totalSize), '']),
           row(`after ${CONFIG.memoryCalls} calls (no GC)`, afterNoGc),
           row(`after ${CONFIG.memoryCalls} calls + forced GC`, afterGc),
           ...(afterSettle ? [row(`after ${CONFIG.memorySettleMs / 1000} s idle + forced GC`, afterSettle)] : []),
         ],
         [
           `retained after GC: ${round((afterGc.usedSize - before.usedSize) / 1024, 1)} KiB (${round((afterGc.usedSize - before.usedSize) / CONFIG.memoryCalls, 1)} B per call)` +
-            (afterSettle ? `; after ${CONFIG.memorySettleMs / 1000} s idle: ${round((afterSettle.usedSize - before.usedSize) / 1024, 1)} KiB` : '') +
+            (afterSettle
+              ? `; after ${CONFIG.memorySettleMs / 1000} s idle: ${round((afterSettle.usedSize - before.usedSize) / 1024, 1)} KiB`
+              : '') +
             `; growth over the last ${CONFIG.memoryCalls - half.calls} calls: ${lateGrowthPerCall} B per call`,
           `same worker throughout: ${sameWorker ? 'yes' : 'NO (restarted: figures not comparable)'}; ${errors.length} calls failed; calls took ${(callsMs / 1000).toFixed(1)} s (paced by the rate limit); via ${via}`,
         ],
@@ -894,13 +1035,31 @@ async function main() {
     const b = results.bundles!;
     const rows: unknown[][] = [];
     for (const e of b.entrypoints) {
-      rows.push([e.entrypoint, `${e.files.length} file${e.files.length === 1 ? '' : 's'}`, round(e.raw / 1024, 1), round(e.gzip / 1024, 1)]);
-      for (const f of e.files) rows.push([`  ${f.file}${f.shared ? ' (shared)' : ''}`, '', round(f.raw / 1024, 1), round(f.gzip / 1024, 1)]);
+      rows.push([
+        e.entrypoint,
+        `${e.files.length} file${e.files.length === 1 ? '' : 's'}`,
+        round(e.raw / 1024, 1),
+        round(e.gzip / 1024, 1),
+      ]);
+      for (const f of e.files)
+        rows.push([`  ${f.file}${f.shared ? ' (shared)' : ''}`, '', round(f.raw / 1024, 1), round(f.gzip / 1024, 1)]);
     }
-    rows.push(['whole .output/chrome-mv3', `${b.all.length} files`, round(b.total.raw / 1024, 1), round(b.total.gzip / 1024, 1)]);
-    tables.push(table('5. Bundle sizes (.output/chrome-mv3; KiB; gzip -9 per file)', ['entrypoint / file', 'files', 'raw', 'gzip'], rows, [
-      `for comparison, the direct page's own oauth-client-browser bundle (esbuild, minified): ${round(direct.bytes / 1024, 1)} KiB raw`,
-    ]));
+    rows.push([
+      'whole .output/chrome-mv3',
+      `${b.all.length} files`,
+      round(b.total.raw / 1024, 1),
+      round(b.total.gzip / 1024, 1),
+    ]);
+    tables.push(
+      table(
+        '5. Bundle sizes (.output/chrome-mv3; KiB; gzip -9 per file)',
+        ['entrypoint / file', 'files', 'raw', 'gzip'],
+        rows,
+        [
+          `for comparison, the direct page's own oauth-client-browser bundle (esbuild, minified): ${round(direct.bytes / 1024, 1)} KiB raw`,
+        ],
+      ),
+    );
   }
 
   results.rateLimitWaitMs = tokens.waitedMs;
@@ -909,11 +1068,17 @@ async function main() {
   const header = `AT Keyring benchmark — ${m.date} — Node ${m.node}, Chromium ${m.chromium} (${m.headless ? 'headless' : 'headed'}), ${m.cpus} CPUs (${m.cpuModel}), ${m.platform}`;
   const footer = [
     `Run took ${(results.durationMs / 1000).toFixed(1)} s (of which ${(tokens.waitedMs / 1000).toFixed(1)} s waiting for the extension's rate limit).`,
-    ...(results.failures.length ? [`FAILED phases: ${results.failures.map((f) => f.phase).join(', ')} (see results.json)`] : []),
+    ...(results.failures.length
+      ? [`FAILED phases: ${results.failures.map((f) => f.phase).join(', ')} (see results.json)`]
+      : []),
     `Results: ${path.relative(process.cwd(), OUT) || OUT}`,
   ];
   await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
-  const order = (t: string) => (/^(\d+)(\w?)\./.exec(t) ?? ['', '99', '']).slice(1).map((x, i) => (i === 0 ? x.padStart(2, '0') : x)).join('');
+  const order = (t: string) =>
+    (/^(\d+)(\w?)\./.exec(t) ?? ['', '99', ''])
+      .slice(1)
+      .map((x, i) => (i === 0 ? x.padStart(2, '0') : x))
+      .join('');
   tables.sort((a, b) => order(a).localeCompare(order(b)));
   process.stdout.write(`\n${header}\n\n${tables.join('\n\n')}\n\n${footer.join('\n')}\n`);
   if (results.failures.length) process.exitCode = 1;
@@ -944,7 +1109,16 @@ interface InstrumentStats {
 function instrument() {
   const g = globalThis as any;
   g.__benchInstrument?.restore();
-  const stats = { transactions: 0, byStore: {} as Record<string, number>, requests: 0, requestMs: 0, sign: 0, signMs: 0, digest: 0, locks: 0 };
+  const stats = {
+    transactions: 0,
+    byStore: {} as Record<string, number>,
+    requests: 0,
+    requestMs: 0,
+    sign: 0,
+    signMs: 0,
+    digest: 0,
+    locks: 0,
+  };
   const restores: (() => void)[] = [];
   const wrap = (proto: any, name: string, make: (orig: any) => any) => {
     const orig = proto?.[name];
@@ -952,41 +1126,78 @@ function instrument() {
     proto[name] = make(orig);
     restores.push(() => (proto[name] = orig));
   };
-  wrap(IDBDatabase.prototype, 'transaction', (orig) => function (this: any, stores: any, mode?: any, options?: any) {
-    stats.transactions++;
-    const key = `${[].concat(stores).join('+')}:${mode ?? 'readonly'}`;
-    stats.byStore[key] = (stats.byStore[key] ?? 0) + 1;
-    return orig.call(this, stores, mode, options);
-  });
+  wrap(
+    IDBDatabase.prototype,
+    'transaction',
+    (orig) =>
+      function (this: any, stores: any, mode?: any, options?: any) {
+        stats.transactions++;
+        const key = `${[].concat(stores).join('+')}:${mode ?? 'readonly'}`;
+        stats.byStore[key] = (stats.byStore[key] ?? 0) + 1;
+        return orig.call(this, stores, mode, options);
+      },
+  );
   for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype]) {
-    for (const op of ['get', 'getAll', 'getKey', 'getAllKeys', 'put', 'add', 'delete', 'count', 'openCursor', 'openKeyCursor', 'clear']) {
-      wrap(proto, op, (orig) => function (this: any, ...args: any[]) {
-        stats.requests++;
-        const t0 = performance.now();
-        const req = orig.apply(this, args);
-        req.addEventListener('success', () => (stats.requestMs += performance.now() - t0), { once: true });
-        return req;
-      });
+    for (const op of [
+      'get',
+      'getAll',
+      'getKey',
+      'getAllKeys',
+      'put',
+      'add',
+      'delete',
+      'count',
+      'openCursor',
+      'openKeyCursor',
+      'clear',
+    ]) {
+      wrap(
+        proto,
+        op,
+        (orig) =>
+          function (this: any, ...args: any[]) {
+            stats.requests++;
+            const t0 = performance.now();
+            const req = orig.apply(this, args);
+            req.addEventListener('success', () => (stats.requestMs += performance.now() - t0), { once: true });
+            return req;
+          },
+      );
     }
   }
-  wrap(SubtleCrypto.prototype, 'sign', (orig) => async function (this: any, ...args: any[]) {
-    stats.sign++;
-    const t0 = performance.now();
-    try {
-      return await orig.apply(this, args);
-    } finally {
-      stats.signMs += performance.now() - t0;
-    }
-  });
-  wrap(SubtleCrypto.prototype, 'digest', (orig) => function (this: any, ...args: any[]) {
-    stats.digest++;
-    return orig.apply(this, args);
-  });
+  wrap(
+    SubtleCrypto.prototype,
+    'sign',
+    (orig) =>
+      async function (this: any, ...args: any[]) {
+        stats.sign++;
+        const t0 = performance.now();
+        try {
+          return await orig.apply(this, args);
+        } finally {
+          stats.signMs += performance.now() - t0;
+        }
+      },
+  );
+  wrap(
+    SubtleCrypto.prototype,
+    'digest',
+    (orig) =>
+      function (this: any, ...args: any[]) {
+        stats.digest++;
+        return orig.apply(this, args);
+      },
+  );
   if (typeof LockManager !== 'undefined') {
-    wrap(LockManager.prototype, 'request', (orig) => function (this: any, ...args: any[]) {
-      stats.locks++;
-      return orig.apply(this, args);
-    });
+    wrap(
+      LockManager.prototype,
+      'request',
+      (orig) =>
+        function (this: any, ...args: any[]) {
+          stats.locks++;
+          return orig.apply(this, args);
+        },
+    );
   }
   performance.clearResourceTimings();
   performance.setResourceTimingBufferSize(1000);

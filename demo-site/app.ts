@@ -3,9 +3,9 @@
  * @atproto/api's Agent. Everything it does goes through the extension.
  */
 import type { Agent, AppBskyEmbedImages } from '@atproto/api';
-import { ATKEYRING_RDNS, KeyringClient, findKeyringError } from '../sdk/src/index';
-import { connectAgent, createAgentSession } from '../sdk/src/agent';
 import { Agent as AtprotoAgent } from '@atproto/api';
+import { connectAgent, createAgentSession } from '../sdk/src/agent';
+import { ATKEYRING_RDNS, findKeyringError, KeyringClient } from '../sdk/src/index';
 
 const SCOPE = [
   'atproto',
@@ -21,7 +21,11 @@ const blobUrls: string[] = [];
 
 function showError(err: unknown) {
   const keyring = findKeyringError(err);
-  $('error').textContent = keyring ? `${keyring.message} (code ${keyring.code})` : err instanceof Error ? err.message : String(err);
+  $('error').textContent = keyring
+    ? `${keyring.message} (code ${keyring.code})`
+    : err instanceof Error
+      ? err.message
+      : String(err);
 }
 
 function clearError() {
@@ -41,7 +45,11 @@ async function refreshProfile() {
   $('did').textContent = agent.did;
   let displayName = '';
   try {
-    const res = await agent.com.atproto.repo.getRecord({ repo: agent.did, collection: 'app.bsky.actor.profile', rkey: 'self' });
+    const res = await agent.com.atproto.repo.getRecord({
+      repo: agent.did,
+      collection: 'app.bsky.actor.profile',
+      rkey: 'self',
+    });
     displayName = ((res.data.value as { displayName?: string }).displayName ?? '').trim();
   } catch {
     // No profile record yet.
@@ -61,7 +69,11 @@ async function refreshPosts() {
     return;
   }
   for (const record of data.records) {
-    const value = record.value as { text?: string; createdAt?: string; embed?: { images?: Array<{ alt?: string; image?: { ref?: { $link?: string } | { toString(): string } } }> } };
+    const value = record.value as {
+      text?: string;
+      createdAt?: string;
+      embed?: { images?: Array<{ alt?: string; image?: { ref?: { $link?: string } | { toString(): string } } }> };
+    };
     const item = document.createElement('div');
     item.className = 'post';
     item.dataset.uri = record.uri;
@@ -104,7 +116,14 @@ async function main() {
   $('status').textContent = `Found ${client.info?.name ?? 'a provider'}.`;
   $('connect').removeAttribute('disabled');
   // For poking around in the console.
-  (window as unknown as { demo: unknown }).demo = { client, get agent() { return agent; }, Agent: AtprotoAgent, createAgentSession };
+  (window as unknown as { demo: unknown }).demo = {
+    client,
+    get agent() {
+      return agent;
+    },
+    Agent: AtprotoAgent,
+    createAgentSession,
+  };
 
   client.on('accountsChanged', (accounts) => {
     if (accounts.length === 0) {

@@ -3,8 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from './support/chromium';
-import { accountCard, configureNetwork, getSessionWithSavedToken, readStoredSession, requestWithSavedSession, signIn } from './support/keyring';
+import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
+import {
+  accountCard,
+  configureNetwork,
+  getSessionWithSavedToken,
+  readStoredSession,
+  requestWithSavedSession,
+  signIn,
+} from './support/keyring';
 
 const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
@@ -35,13 +42,17 @@ describe('accounts in the popup, sessions in the background (Chromium, local PDS
   it('explains an unknown handle in plain words', async () => {
     await popup.getByTestId('login-input').fill('nobody-here.test');
     await popup.getByTestId('login-submit').click();
-    await expect.poll(() => popup.getByTestId('error').textContent()).toContain('No account found for “nobody-here.test”');
+    await expect
+      .poll(() => popup.getByTestId('error').textContent())
+      .toContain('No account found for “nobody-here.test”');
   });
 
   it('explains an unreachable server in plain words', async () => {
     await popup.getByTestId('login-input').fill('http://127.0.0.1:9');
     await popup.getByTestId('login-submit').click();
-    await expect.poll(() => popup.getByTestId('error').textContent()).toContain('Couldn’t reach the server'.replace('’', "'"));
+    await expect
+      .poll(() => popup.getByTestId('error').textContent())
+      .toContain('Couldn’t reach the server'.replace('’', "'"));
   });
 
   it('reports a sign-in the user denied at the PDS', async () => {
@@ -128,7 +139,10 @@ describe('accounts in the popup, sessions in the background (Chromium, local PDS
     const sw = await browser.serviceWorker();
     const stored = await readStoredSession(sw, alice.did);
     // The saved token works before sign-out (so a 401 later means something).
-    expect(await getSessionWithSavedToken(sw, alice.did, pds.pdsUrl)).toMatchObject({ status: 200, body: { did: alice.did } });
+    expect(await getSessionWithSavedToken(sw, alice.did, pds.pdsUrl)).toMatchObject({
+      status: 200,
+      body: { did: alice.did },
+    });
 
     await accountCard(popup, alice.did).getByTestId('sign-out').click();
     await expect.poll(() => accountCard(popup, alice.did).count()).toBe(0);

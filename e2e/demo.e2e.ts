@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDemoSite } from '../scripts/demo-site';
-import { launchWithExtension, type ExtensionBrowser } from './support/chromium';
+import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
 import { configureNetwork, signIn } from './support/keyring';
 import { clickClosing, nextConsentWindow } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
@@ -12,7 +12,10 @@ import { startTestSite, type TestSite } from './support/test-site';
 const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
 const { bob } = pds.accounts;
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let profileDir: string;
 let browser: ExtensionBrowser;
@@ -62,7 +65,9 @@ describe('the demo site: SDK and @atproto/api Agent through the extension (Chrom
     await page.locator('#post-submit').click();
     const post = page.locator('.post', { hasText: 'a post from the demo' });
     await expect.poll(() => post.count()).toBe(1);
-    await expect.poll(() => post.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    await expect
+      .poll(() => post.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(1);
     expect(await page.locator('#error').textContent()).toBe('');
   });
 
@@ -76,7 +81,9 @@ describe('the demo site: SDK and @atproto/api Agent through the extension (Chrom
       return res.data;
     }, appview.serviceDid);
     const consent = await consentPromise;
-    expect(await consent.getByTestId('consent-permissions').innerText()).toContain(`Call app.bsky.feed.getTimeline as you at ${appview.serviceDid}#bsky_appview`);
+    expect(await consent.getByTestId('consent-permissions').innerText()).toContain(
+      `Call app.bsky.feed.getTimeline as you at ${appview.serviceDid}#bsky_appview`,
+    );
     await clickClosing(consent, { testId: 'consent-once' });
     expect(await timeline).toEqual({ feed: [], cursor: 'end' });
     expect(appview.hits).toContain('/xrpc/app.bsky.feed.getTimeline?limit=5');

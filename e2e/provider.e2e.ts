@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IdResolver } from '@atproto/identity';
 import { verifyJwt } from '@atproto/xrpc-server';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CAPABILITIES } from '../sdk/src/contract';
-import { launchWithExtension, type ExtensionBrowser } from './support/chromium';
+import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
 import { configureNetwork, readStoredSession, signIn } from './support/keyring';
 import { bytesParam, clickClosing, nextConsentWindow, receivedText, recordPageMessages, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
@@ -14,7 +14,10 @@ import { startTestSite, type TestSite } from './support/test-site';
 const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
 const { alice } = pds.accounts;
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let profileDir: string;
 let browser: ExtensionBrowser;
@@ -68,21 +71,41 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     // Contract 1.1: the version and what the provider supports, frozen like the rest.
     expect(info.contractVersion).toBe('1.1');
     expect(info.capabilities).toEqual([...CAPABILITIES]);
-    expect(info.capabilities).toEqual(expect.arrayContaining(['noPrompt', 'did', 'labelers', 'error.data.reason', 'canonical-methods', 'prompt-binding', 'secure-origins']));
+    expect(info.capabilities).toEqual(
+      expect.arrayContaining([
+        'noPrompt',
+        'did',
+        'labelers',
+        'error.data.reason',
+        'canonical-methods',
+        'prompt-binding',
+        'secure-origins',
+      ]),
+    );
     expect(info.frozen).toEqual([true, true, true]);
   });
 
   it('refuses calls before connecting, and unknown methods', async () => {
     expect(await request(pageA, 'atproto_accounts')).toEqual({ ok: true, result: [] });
-    expect(await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.listRecords', params: { repo: alice.did, collection: 'app.bsky.feed.post' } })).toMatchObject({ ok: false, error: { code: 4100 } });
+    expect(
+      await request(pageA, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.listRecords',
+        params: { repo: alice.did, collection: 'app.bsky.feed.post' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 4100 } });
     expect(await request(pageA, 'atproto_signOut')).toMatchObject({ ok: false, error: { code: 4200 } });
-    expect(await request(pageA, 'atproto_xrpc', { nsid: 'not an nsid' })).toMatchObject({ ok: false, error: { code: -32602 } });
+    expect(await request(pageA, 'atproto_xrpc', { nsid: 'not an nsid' })).toMatchObject({
+      ok: false,
+      error: { code: -32602 },
+    });
   });
 
   it('connects after the user consents in the consent window', async () => {
     await pageA.evaluate(() => {
       (window as any).__events = [];
-      (window as any).atproto.on('accountsChanged', (a: unknown) => (window as any).__events.push(['accountsChanged', a]));
+      (window as any).atproto.on('accountsChanged', (a: unknown) =>
+        (window as any).__events.push(['accountsChanged', a]),
+      );
       (window as any).atproto.on('disconnect', (e: unknown) => (window as any).__events.push(['disconnect', e]));
     });
     const consentPromise = nextConsentWindow(browser.context);
@@ -95,10 +118,18 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(await consent.getByTestId('consent-account').innerText()).toContain('@alice.test');
     await clickClosing(consent, { testId: 'consent-approve' });
     const connected = await connecting;
-    expect(connected).toMatchObject({ ok: true, result: { did: alice.did, handle: 'alice.test', pds: `${pds.pdsUrl}/` } });
+    expect(connected).toMatchObject({
+      ok: true,
+      result: { did: alice.did, handle: 'alice.test', pds: `${pds.pdsUrl}/` },
+    });
     expect(connected.ok && connected.result.scope.split(' ').sort()).toEqual(SCOPE.split(' ').sort());
-    await expect.poll(() => pageA.evaluate(() => (window as any).__events)).toContainEqual(['accountsChanged', [{ did: alice.did, handle: 'alice.test' }]]);
-    expect(await request(pageA, 'atproto_accounts')).toEqual({ ok: true, result: [{ did: alice.did, handle: 'alice.test' }] });
+    await expect
+      .poll(() => pageA.evaluate(() => (window as any).__events))
+      .toContainEqual(['accountsChanged', [{ did: alice.did, handle: 'alice.test' }]]);
+    expect(await request(pageA, 'atproto_accounts')).toEqual({
+      ok: true,
+      result: [{ did: alice.did, handle: 'alice.test' }],
+    });
   });
 
   it('connects again without a prompt when the grant already covers the request', async () => {
@@ -111,14 +142,28 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
   it('creates a post, uploads a blob and references it, and reads both back', async () => {
     const created = await request(pageA, 'atproto_xrpc', {
       nsid: 'com.atproto.repo.createRecord',
-      body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: 'hello from a website', createdAt: new Date().toISOString() } },
+      body: {
+        repo: alice.did,
+        collection: 'app.bsky.feed.post',
+        record: { $type: 'app.bsky.feed.post', text: 'hello from a website', createdAt: new Date().toISOString() },
+      },
     });
-    expect(created).toMatchObject({ ok: true, result: { status: 200, headers: { 'content-type': expect.stringContaining('application/json') } } });
+    expect(created).toMatchObject({
+      ok: true,
+      result: { status: 200, headers: { 'content-type': expect.stringContaining('application/json') } },
+    });
     postUri = (created as any).result.body.uri;
     expect(postUri).toMatch(new RegExp(`^at://${alice.did}/app.bsky.feed.post/`));
 
-    const uploaded = await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.uploadBlob', body: bytesParam(PNG), encoding: 'image/png' });
-    expect(uploaded).toMatchObject({ ok: true, result: { status: 200, body: { blob: { mimeType: 'image/png', size: PNG.length } } } });
+    const uploaded = await request(pageA, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.uploadBlob',
+      body: bytesParam(PNG),
+      encoding: 'image/png',
+    });
+    expect(uploaded).toMatchObject({
+      ok: true,
+      result: { status: 200, body: { blob: { mimeType: 'image/png', size: PNG.length } } },
+    });
     blobRef = (uploaded as any).result.body.blob;
 
     const withImage = await request(pageA, 'atproto_xrpc', {
@@ -126,45 +171,98 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
       body: {
         repo: alice.did,
         collection: 'app.bsky.feed.post',
-        record: { $type: 'app.bsky.feed.post', text: 'with a picture', createdAt: new Date().toISOString(), embed: { $type: 'app.bsky.embed.images', images: [{ alt: 'a dot', image: blobRef }] } },
+        record: {
+          $type: 'app.bsky.feed.post',
+          text: 'with a picture',
+          createdAt: new Date().toISOString(),
+          embed: { $type: 'app.bsky.embed.images', images: [{ alt: 'a dot', image: blobRef }] },
+        },
       },
     });
     expect(withImage).toMatchObject({ ok: true, result: { status: 200 } });
 
-    const listed = await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.listRecords', params: { repo: alice.did, collection: 'app.bsky.feed.post' } });
+    const listed = await request(pageA, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.listRecords',
+      params: { repo: alice.did, collection: 'app.bsky.feed.post' },
+    });
     const texts = (listed as any).result.body.records.map((r: any) => r.value.text);
     expect(texts).toEqual(expect.arrayContaining(['hello from a website', 'with a picture']));
 
-    const got = await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.getRecord', params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey: postUri.split('/').pop()! } });
+    const got = await request(pageA, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.getRecord',
+      params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey: postUri.split('/').pop()! },
+    });
     expect(got).toMatchObject({ ok: true, result: { status: 200, body: { value: { text: 'hello from a website' } } } });
 
-    const downloaded = await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.sync.getBlob', params: { did: alice.did, cid: blobRef.ref.$link } });
+    const downloaded = await request(pageA, 'atproto_xrpc', {
+      nsid: 'com.atproto.sync.getBlob',
+      params: { did: alice.did, cid: blobRef.ref.$link },
+    });
     expect(downloaded).toMatchObject({ ok: true, result: { status: 200 } });
     expect(Buffer.from((downloaded as any).result.body.$b64, 'base64')).toEqual(PNG);
   });
 
   it("returns the PDS's XRPC errors as results", async () => {
-    const missing = await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.getRecord', params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey: 'doesnotexist' } });
+    const missing = await request(pageA, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.getRecord',
+      params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey: 'doesnotexist' },
+    });
     expect(missing).toMatchObject({ ok: true, result: { status: 400, body: { error: 'RecordNotFound' } } });
   });
 
   it('refuses calls outside the grant with 4100 when asked not to prompt, and never offers account management', async () => {
-    const like = { repo: alice.did, collection: 'app.bsky.feed.like', record: { $type: 'app.bsky.feed.like', subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' }, createdAt: new Date().toISOString() } };
-    expect(await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.createRecord', body: like, noPrompt: true })).toMatchObject({ ok: false, error: { code: 4100 } });
-    expect(await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.server.deleteAccount', body: { did: alice.did, password: 'x', token: 'y' } })).toMatchObject({ ok: false, error: { code: 4100, message: expect.stringContaining('not available to websites') } });
-    expect(await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.identity.updateHandle', body: { handle: 'evil.test' } })).toMatchObject({ ok: false, error: { code: 4100 } });
+    const like = {
+      repo: alice.did,
+      collection: 'app.bsky.feed.like',
+      record: {
+        $type: 'app.bsky.feed.like',
+        subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' },
+        createdAt: new Date().toISOString(),
+      },
+    };
+    expect(
+      await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.createRecord', body: like, noPrompt: true }),
+    ).toMatchObject({ ok: false, error: { code: 4100 } });
+    expect(
+      await request(pageA, 'atproto_xrpc', {
+        nsid: 'com.atproto.server.deleteAccount',
+        body: { did: alice.did, password: 'x', token: 'y' },
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 4100, message: expect.stringContaining('not available to websites') },
+    });
+    expect(
+      await request(pageA, 'atproto_xrpc', {
+        nsid: 'com.atproto.identity.updateHandle',
+        body: { handle: 'evil.test' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 4100 } });
   });
 
   it('prompts for calls outside the grant: deny gives 4001 (then a cooldown), closing too, allow once works, one prompt per origin at a time', async () => {
-    const like = (text: string) => ({ nsid: 'com.atproto.repo.createRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() } } });
-    const deleteCall = { nsid: 'com.atproto.repo.deleteRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey: postUri.split('/').pop() } };
+    const like = (text: string) => ({
+      nsid: 'com.atproto.repo.createRecord',
+      body: {
+        repo: alice.did,
+        collection: 'app.bsky.feed.post',
+        record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() },
+      },
+    });
+    const deleteCall = {
+      nsid: 'com.atproto.repo.deleteRecord',
+      body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey: postUri.split('/').pop() },
+    };
 
     let consentPromise = nextConsentWindow(browser.context);
     let pending = request(pageA, 'atproto_xrpc', deleteCall);
     let consent = await consentPromise;
     expect(await consent.getByTestId('consent-permissions').innerText()).toContain('Delete posts (app.bsky.feed.post)');
     // A second prompting request from the same origin while one is open.
-    expect(await request(pageA, 'atproto_xrpc', { ...deleteCall })).toMatchObject({ ok: false, error: { code: -32002 } });
+    expect(await request(pageA, 'atproto_xrpc', { ...deleteCall })).toMatchObject({
+      ok: false,
+      error: { code: -32002 },
+    });
     await clickClosing(consent, { testId: 'consent-deny' });
     expect(await pending).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'denied' } } });
     // After a "no", the site cannot ask again at once (no window opens).
@@ -187,13 +285,27 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     await clickClosing(consent, { testId: 'consent-once' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
     // "Once" did not widen the grant.
-    expect(await request(pageA, 'atproto_xrpc', { ...deleteCall, noPrompt: true })).toMatchObject({ ok: false, error: { code: 4100 } });
-    expect(await request(pageA, 'atproto_xrpc', like('still allowed'))).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(await request(pageA, 'atproto_xrpc', { ...deleteCall, noPrompt: true })).toMatchObject({
+      ok: false,
+      error: { code: 4100 },
+    });
+    expect(await request(pageA, 'atproto_xrpc', like('still allowed'))).toMatchObject({
+      ok: true,
+      result: { status: 200 },
+    });
   });
 
   it('keeps a prompt across a service-worker restart', async () => {
     const consentPromise = nextConsentWindow(browser.context);
-    const pending = request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.putRecord', body: { repo: alice.did, collection: 'app.bsky.actor.profile', rkey: 'self', record: { $type: 'app.bsky.actor.profile', displayName: 'Alice' } } });
+    const pending = request(pageA, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.putRecord',
+      body: {
+        repo: alice.did,
+        collection: 'app.bsky.actor.profile',
+        rkey: 'self',
+        record: { $type: 'app.bsky.actor.profile', displayName: 'Alice' },
+      },
+    });
     const consent = await consentPromise;
     await browser.stopServiceWorkers();
     await clickClosing(consent, { testId: 'consent-once' });
@@ -205,23 +317,42 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     const consentPromise = nextConsentWindow(browser.context);
     const pending = request(pageA, 'atproto_xrpc', { nsid: 'com.example.test.echo', params: { q: 'hi' }, proxy });
     const consent = await consentPromise;
-    expect(await consent.getByTestId('consent-permissions').innerText()).toContain(`Call com.example.test.echo as you at ${proxy}`);
+    expect(await consent.getByTestId('consent-permissions').innerText()).toContain(
+      `Call com.example.test.echo as you at ${proxy}`,
+    );
     await clickClosing(consent, { testId: 'consent-once' });
     const echoed = await pending;
     // The PDS forwarded the call with a service-auth JWT for the proxied service.
-    expect(echoed).toMatchObject({ ok: true, result: { status: 200, body: { query: '?q=hi', claims: { iss: alice.did, aud: siteA.serviceDid, lxm: 'com.example.test.echo' } } } });
+    expect(echoed).toMatchObject({
+      ok: true,
+      result: {
+        status: 200,
+        body: { query: '?q=hi', claims: { iss: alice.did, aud: siteA.serviceDid, lxm: 'com.example.test.echo' } },
+      },
+    });
   });
 
   it('remembers "always allow" in the grant', async () => {
     const likeCall = () => ({
       nsid: 'com.atproto.repo.createRecord',
-      body: { repo: alice.did, collection: 'app.bsky.feed.like', record: { $type: 'app.bsky.feed.like', subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' }, createdAt: new Date().toISOString() } },
+      body: {
+        repo: alice.did,
+        collection: 'app.bsky.feed.like',
+        record: {
+          $type: 'app.bsky.feed.like',
+          subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' },
+          createdAt: new Date().toISOString(),
+        },
+      },
     });
     const consentPromise = nextConsentWindow(browser.context);
     const pending = request(pageA, 'atproto_xrpc', likeCall());
     await clickClosing(await consentPromise, { testId: 'consent-always' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
-    expect(await request(pageA, 'atproto_xrpc', { ...likeCall(), noPrompt: true })).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(await request(pageA, 'atproto_xrpc', { ...likeCall(), noPrompt: true })).toMatchObject({
+      ok: true,
+      result: { status: 200 },
+    });
   });
 
   it('returns a service-auth JWT that verifies against the DID document', async () => {
@@ -233,17 +364,29 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(outcome.ok).toBe(true);
     const token = (outcome as any).result.token as string;
     const resolver = new IdResolver({ plcUrl: pds.plcUrl });
-    const payload = await verifyJwt(token, aud, 'com.example.test.echo', (iss, forceRefresh) => resolver.did.resolveAtprotoKey(iss, forceRefresh));
+    const payload = await verifyJwt(token, aud, 'com.example.test.echo', (iss, forceRefresh) =>
+      resolver.did.resolveAtprotoKey(iss, forceRefresh),
+    );
     expect(payload.iss).toBe(alice.did);
     // A forged signature does not verify.
     const forged = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-    await expect(verifyJwt(forged, aud, 'com.example.test.echo', (iss, f) => resolver.did.resolveAtprotoKey(iss, f))).rejects.toThrow();
+    await expect(
+      verifyJwt(forged, aud, 'com.example.test.echo', (iss, f) => resolver.did.resolveAtprotoKey(iss, f)),
+    ).rejects.toThrow();
   });
 
   it('refuses a second origin without a grant', async () => {
     expect(await request(pageB, 'atproto_accounts')).toEqual({ ok: true, result: [] });
-    expect(await request(pageB, 'atproto_xrpc', { nsid: 'com.atproto.repo.createRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { text: 'x' } } })).toMatchObject({ ok: false, error: { code: 4100 } });
-    expect(await request(pageB, 'atproto_serviceAuth', { aud: siteA.serviceDid })).toMatchObject({ ok: false, error: { code: 4100 } });
+    expect(
+      await request(pageB, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.createRecord',
+        body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { text: 'x' } },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 4100 } });
+    expect(await request(pageB, 'atproto_serviceAuth', { aud: siteA.serviceDid })).toMatchObject({
+      ok: false,
+      error: { code: 4100 },
+    });
   });
 
   it('lists the site in the popup and revoking it fires events in the open page', async () => {
@@ -253,9 +396,16 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(await site.innerText()).toContain('as @alice.test');
     expect(await site.innerText()).toContain('Create posts (app.bsky.feed.post)');
     await site.getByTestId('revoke-site').click();
-    await expect.poll(() => pageA.evaluate(() => (window as any).__events)).toContainEqual(['disconnect', expect.objectContaining({ code: 4100 })]);
+    await expect
+      .poll(() => pageA.evaluate(() => (window as any).__events))
+      .toContainEqual(['disconnect', expect.objectContaining({ code: 4100 })]);
     await expect.poll(() => pageA.evaluate(() => (window as any).__events.at(-1))).toEqual(['accountsChanged', []]);
-    expect(await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.listRecords', params: { repo: alice.did, collection: 'app.bsky.feed.post' } })).toMatchObject({ ok: false, error: { code: 4100 } });
+    expect(
+      await request(pageA, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.listRecords',
+        params: { repo: alice.did, collection: 'app.bsky.feed.post' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 4100 } });
     await expect.poll(() => popup.locator(`[data-testid=site][data-origin="${siteA.origin}"]`).count()).toBe(0);
   });
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from './support/chromium';
+import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
 import { configureNetwork, readStoredSession, requestWithSavedSession, signIn } from './support/keyring';
 import { startPdsProcess } from './support/pds-process';
 import { clickClosing, nextConsentWindow, request } from './support/site';
@@ -45,7 +45,8 @@ async function editStoredSession(mutation: 'expire-access-token') {
         const get = store.get(did);
         get.onsuccess = () => {
           const row = get.result;
-          if (mutation === 'expire-access-token') row.value.tokenSet.expires_at = new Date(Date.now() - 60_000).toISOString();
+          if (mutation === 'expire-access-token')
+            row.value.tokenSet.expires_at = new Date(Date.now() - 60_000).toISOString();
           store.put(row, did);
         };
         tx.oncomplete = () => resolve();
@@ -69,7 +70,10 @@ describe('reliability and security (Chromium, local PDS)', () => {
       pages[name] = await browser.context.newPage();
       await pages[name].goto(sites[name].origin);
     }
-    await connect(pages.main, 'atproto repo:app.bsky.feed.post?action=create rpc:com.example.test.echo?aud=* rpc:com.example.test.echoProcedure?aud=*');
+    await connect(
+      pages.main,
+      'atproto repo:app.bsky.feed.post?action=create rpc:com.example.test.echo?aud=* rpc:com.example.test.echoProcedure?aud=*',
+    );
     await connect(pages.bystander, 'atproto');
   });
   afterAll(async () => {
@@ -83,15 +87,33 @@ describe('reliability and security (Chromium, local PDS)', () => {
     const outcome = await pages.hostile.evaluate(async () => {
       // Seeded PRNG, so a failure can be replayed.
       let seed = 1234567;
-      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-      const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+      const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
       const deep = (n: number): unknown => (n === 0 ? 'x' : { d: deep(n - 1) });
       const junkValues = () => [
-        null, 42, 'str', [], {}, deep(40), deep(2000 > 0 ? 100 : 0), 'x'.repeat(2_000_000), new Uint8Array(40 * 1024 * 1024),
-        { nsid: 'com.atproto.admin.deleteAccount', body: {} }, { nsid: 'com.atproto.server.deleteAccount' },
-        { nsid: 'com.atproto.repo.createRecord', body: { repo: 'did:plc:x', collection: 'app.bsky.feed.post', record: {} }, origin: 'https://bank.example' },
-        { nsid: '../../etc/passwd' }, { nsid: 'a.b.c', proxy: 'did:web:evil#x\r\nhost: evil' }, { nsid: 'a.b.c', encoding: 'x\r\ny' },
-        { nsid: 'a.b.c', params: { k: { o: 1 } } }, { scope: 'identity:* account:*' }, { scope: 'x'.repeat(9000) }, { aud: 'https://x' },
+        null,
+        42,
+        'str',
+        [],
+        {},
+        deep(40),
+        deep(2000 > 0 ? 100 : 0),
+        'x'.repeat(2_000_000),
+        new Uint8Array(40 * 1024 * 1024),
+        { nsid: 'com.atproto.admin.deleteAccount', body: {} },
+        { nsid: 'com.atproto.server.deleteAccount' },
+        {
+          nsid: 'com.atproto.repo.createRecord',
+          body: { repo: 'did:plc:x', collection: 'app.bsky.feed.post', record: {} },
+          origin: 'https://bank.example',
+        },
+        { nsid: '../../etc/passwd' },
+        { nsid: 'a.b.c', proxy: 'did:web:evil#x\r\nhost: evil' },
+        { nsid: 'a.b.c', encoding: 'x\r\ny' },
+        { nsid: 'a.b.c', params: { k: { o: 1 } } },
+        { scope: 'identity:* account:*' },
+        { scope: 'x'.repeat(9000) },
+        { aud: 'https://x' },
       ];
       // 1. Raw window messages shaped like ours, and forged replies: none may break anything.
       for (let i = 0; i < 300; i++) {
@@ -104,13 +126,24 @@ describe('reliability and security (Chromium, local PDS)', () => {
             { source: 'at-keyring:reply', id: 'nobody', result: 'forged' },
             { source: 'at-keyring:event', event: 'accountsChanged', data: 'forged' },
             { source: 'at-keyring:request', hello: 'yes' },
-            'plain string', null, [1, 2, 3],
+            'plain string',
+            null,
+            [1, 2, 3],
           ]),
           '*',
         );
       }
       // 2. Provider requests with junk: every one must settle with a known code.
-      const methods = ['atproto_connect', 'atproto_xrpc', 'atproto_serviceAuth', 'atproto_signOut', 'eth_requestAccounts', '__proto__', '', 'x'.repeat(100)];
+      const methods = [
+        'atproto_connect',
+        'atproto_xrpc',
+        'atproto_serviceAuth',
+        'atproto_signOut',
+        'eth_requestAccounts',
+        '__proto__',
+        '',
+        'x'.repeat(100),
+      ];
       const settled = await Promise.all(
         Array.from({ length: 150 }, async () => {
           try {
@@ -129,7 +162,9 @@ describe('reliability and security (Chromium, local PDS)', () => {
     expect(await request(pages.hostile, 'atproto_accounts')).toEqual({ ok: true, result: [] });
     expect(await request(pages.main, 'atproto_accounts')).toEqual(grantsBefore);
     // The background still answers real work.
-    expect(await request(pages.main, 'atproto_xrpc', { nsid: 'com.atproto.repo.describeRepo', params: { repo: alice.did } })).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(
+      await request(pages.main, 'atproto_xrpc', { nsid: 'com.atproto.repo.describeRepo', params: { repo: alice.did } }),
+    ).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
   it('holds a flood from one origin: rate-limited, others still served, memory bounded', async () => {
@@ -157,7 +192,9 @@ describe('reliability and security (Chromium, local PDS)', () => {
     expect(codes['-32005']).toBeGreaterThan(1000);
     expect((codes.ok ?? 0) + (codes['-32005'] ?? 0)).toBe(3000);
     const heapAfter = await browser.serviceWorkerHeap();
-    console.log(`flood: ${JSON.stringify(codes)}; bystander answered in ${bystanderMs} ms; worker heap ${(heapBefore / 1e6).toFixed(1)} → ${(heapAfter / 1e6).toFixed(1)} MB`);
+    console.log(
+      `flood: ${JSON.stringify(codes)}; bystander answered in ${bystanderMs} ms; worker heap ${(heapBefore / 1e6).toFixed(1)} → ${(heapAfter / 1e6).toFixed(1)} MB`,
+    );
     expect(heapAfter - heapBefore).toBeLessThan(8 * 1024 * 1024);
   });
 
@@ -181,8 +218,14 @@ describe('reliability and security (Chromium, local PDS)', () => {
       return Promise.all(
         Array.from({ length: 100 }, () =>
           (window as any).atproto
-            .request({ method: 'atproto_xrpc', params: { nsid: 'com.atproto.repo.describeRepo', params: { repo: did } } })
-            .then((r: any) => r.status, (e: any) => e.code),
+            .request({
+              method: 'atproto_xrpc',
+              params: { nsid: 'com.atproto.repo.describeRepo', params: { repo: did } },
+            })
+            .then(
+              (r: any) => r.status,
+              (e: any) => e.code,
+            ),
         ),
       );
     }, alice.did);
@@ -205,7 +248,8 @@ describe('reliability and security (Chromium, local PDS)', () => {
         const r = store.getAllKeys();
         r.onsuccess = () => resolve(r.result);
       });
-      for (const key of keys) store.put({ value: 'stale-nonce-from-before-rotation', expiresAt: Date.now() + 600_000 }, key);
+      for (const key of keys)
+        store.put({ value: 'stale-nonce-from-before-rotation', expiresAt: Date.now() + 600_000 }, key);
       await new Promise((resolve) => (tx.oncomplete = resolve));
       db.close();
       return keys.length;
@@ -213,7 +257,16 @@ describe('reliability and security (Chromium, local PDS)', () => {
     expect(replaced).toBeGreaterThan(0);
     // Rebuild the background's OAuth client so it starts from what is stored (its caches are in memory too).
     await configureNetwork(popup, pds);
-    expect(await request(pages.main, 'atproto_xrpc', { nsid: 'com.atproto.repo.createRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: 'after nonce rotation', createdAt: new Date().toISOString() } } })).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(
+      await request(pages.main, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.createRecord',
+        body: {
+          repo: alice.did,
+          collection: 'app.bsky.feed.post',
+          record: { $type: 'app.bsky.feed.post', text: 'after nonce rotation', createdAt: new Date().toISOString() },
+        },
+      }),
+    ).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
   it('re-sends a read interrupted by a worker stop, and reports an interrupted write as such', async () => {
@@ -223,12 +276,20 @@ describe('reliability and security (Chromium, local PDS)', () => {
     await browser.stopServiceWorkers();
     expect(await read).toMatchObject({ ok: true, result: { status: 200 } });
 
-    const write = request(pages.main, 'atproto_xrpc', { nsid: 'com.example.test.echoProcedure', params: { delay: 1500 }, body: { n: 1 }, proxy });
+    const write = request(pages.main, 'atproto_xrpc', {
+      nsid: 'com.example.test.echoProcedure',
+      params: { delay: 1500 },
+      body: { n: 1 },
+      proxy,
+    });
     await new Promise((r) => setTimeout(r, 400));
     await browser.stopServiceWorkers();
     expect(await write).toMatchObject({ ok: false, error: { code: -32603, data: { reason: 'interrupted' } } });
     // The extension keeps working afterwards.
-    expect(await request(pages.main, 'atproto_xrpc', { nsid: 'com.example.test.echo', proxy })).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(await request(pages.main, 'atproto_xrpc', { nsid: 'com.example.test.echo', proxy })).toMatchObject({
+      ok: true,
+      result: { status: 200 },
+    });
   });
 
   it('keeps private keys unexportable', async () => {
@@ -238,7 +299,10 @@ describe('reliability and security (Chromium, local PDS)', () => {
       const { keyPair } = (globalThis as any).__testSessions[did].dpopKey;
       const attempts = await Promise.all(
         (['jwk', 'pkcs8'] as const).map((format) =>
-          crypto.subtle.exportKey(format, keyPair.privateKey).then(() => 'exported', (e: Error) => e.name),
+          crypto.subtle.exportKey(format, keyPair.privateKey).then(
+            () => 'exported',
+            (e: Error) => e.name,
+          ),
         ),
       );
       return { extractable: keyPair.privateKey.extractable, attempts };
@@ -255,13 +319,31 @@ describe('reliability and security (Chromium, local PDS)', () => {
     const stored = await readStoredSession(sw, alice.did);
     const meta = await (await fetch(`${pds.pdsUrl}/.well-known/oauth-authorization-server`)).json();
     const clientId = `http://localhost?${new URLSearchParams({ scope: 'atproto transition:generic', redirect_uri: 'http://127.0.0.1/at-keyring/callback' })}`;
-    expect((await requestWithSavedSession(sw, alice.did, { url: meta.revocation_endpoint, form: { token: stored!.refreshToken!, client_id: clientId } })).status).toBe(200);
+    expect(
+      (
+        await requestWithSavedSession(sw, alice.did, {
+          url: meta.revocation_endpoint,
+          form: { token: stored!.refreshToken!, client_id: clientId },
+        })
+      ).status,
+    ).toBe(200);
 
-    const outcome = await request(pages.main, 'atproto_xrpc', { nsid: 'com.atproto.repo.createRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: 'x', createdAt: new Date().toISOString() } } });
+    const outcome = await request(pages.main, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.createRecord',
+      body: {
+        repo: alice.did,
+        collection: 'app.bsky.feed.post',
+        record: { $type: 'app.bsky.feed.post', text: 'x', createdAt: new Date().toISOString() },
+      },
+    });
     expect(outcome).toMatchObject({ ok: false, error: { code: 4900 } });
-    await expect.poll(() => pages.main.evaluate(() => (window as any).__disconnects)).toContainEqual(expect.objectContaining({ code: 4900 }));
+    await expect
+      .poll(() => pages.main.evaluate(() => (window as any).__disconnects))
+      .toContainEqual(expect.objectContaining({ code: 4900 }));
     // Clear state: later calls say the same, the account asks to sign in again.
-    expect(await request(pages.main, 'atproto_xrpc', { nsid: 'com.atproto.repo.describeRepo', params: { repo: alice.did } })).toMatchObject({ ok: false, error: { code: 4900 } });
+    expect(
+      await request(pages.main, 'atproto_xrpc', { nsid: 'com.atproto.repo.describeRepo', params: { repo: alice.did } }),
+    ).toMatchObject({ ok: false, error: { code: 4900 } });
     await popup.reload();
     await expect.poll(() => popup.getByTestId('sign-in-again').count()).toBe(1);
   });
@@ -277,13 +359,23 @@ describe('reliability and security (Chromium, local PDS)', () => {
       try {
         await page.goto(site.origin);
         await connect(page, 'atproto', second.info.accounts.bob.did);
-        const call = () => request(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.describeRepo', params: { repo: second.info.accounts.bob.did } });
+        const call = () =>
+          request(page, 'atproto_xrpc', {
+            nsid: 'com.atproto.repo.describeRepo',
+            params: { repo: second.info.accounts.bob.did },
+          });
         expect(await call()).toMatchObject({ ok: true, result: { status: 200 } });
         await second.stop();
         expect(await call()).toMatchObject({ ok: false, error: { code: -32603, data: { reason: 'network' } } });
         // The account is not marked broken by an outage.
         await popup.reload();
-        await expect.poll(() => popup.locator(`[data-testid=account][data-did="${second.info.accounts.bob.did}"] [data-testid=sign-in-again]`).count()).toBe(0);
+        await expect
+          .poll(() =>
+            popup
+              .locator(`[data-testid=account][data-did="${second.info.accounts.bob.did}"] [data-testid=sign-in-again]`)
+              .count(),
+          )
+          .toBe(0);
       } finally {
         await site.close();
       }

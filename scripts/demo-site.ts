@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 const SITE_DIR = path.resolve(import.meta.dirname, '../demo-site');
@@ -32,7 +32,13 @@ export async function startDemoSite(port = 0): Promise<{ url: string; close(): P
     }
     try {
       const body = await readFile(file);
-      const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.map') ? 'application/json' : 'application/octet-stream';
+      const type = file.endsWith('.html')
+        ? 'text/html'
+        : file.endsWith('.js')
+          ? 'text/javascript'
+          : file.endsWith('.map')
+            ? 'application/json'
+            : 'application/octet-stream';
       res.writeHead(200, { 'content-type': `${type}; charset=utf-8` }).end(body);
     } catch {
       res.writeHead(404).end('not found');

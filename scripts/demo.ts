@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildExtension, EXTENSION_PATHS } from '../e2e/support/build';
 import { launchWithExtension } from '../e2e/support/chromium';
-import { startPdsProcess } from '../e2e/support/pds-process';
 import { configureNetwork } from '../e2e/support/keyring';
+import { startPdsProcess } from '../e2e/support/pds-process';
 import { startDemoSite } from './demo-site';
 
 async function main() {

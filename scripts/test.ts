@@ -36,7 +36,9 @@ function exec(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; 
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(command)} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`)),
     );
   });
 }
@@ -57,7 +59,11 @@ function startToolchainInstall(): Promise<void> {
   const log = path.join(TMP, 'toolchain.log');
   const started = performance.now();
   return exec(path.join(BIN, 'vite-node'), ['scripts/setup-current-pds.ts'], { log }).then(
-    () => void timings.push({ name: 'Node 24 + current PDS install (in the background)', seconds: (performance.now() - started) / 1000 }),
+    () =>
+      void timings.push({
+        name: 'Node 24 + current PDS install (in the background)',
+        seconds: (performance.now() - started) / 1000,
+      }),
     (err) => {
       process.stderr.write(readFileSync(log, 'utf8'));
       throw err;
@@ -79,14 +85,17 @@ async function main() {
   await phase('build the extension (Chrome, Firefox)', () => buildExtension());
   await phase('wait for the Node 24 install', () => toolchain);
   if (values.only === undefined) {
-    await phase('unit tests, Node 24', () => exec(NODE24_BIN, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run'], { env: node24Env() }));
+    await phase('unit tests, Node 24', () =>
+      exec(NODE24_BIN, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run'], { env: node24Env() }),
+    );
   }
   for (const target of targets) {
     await phase(`e2e, ${target} PDS`, () =>
       vitest(['run', '--config', 'vitest.e2e.config.ts'], { ...process.env, E2E_PDS: target, E2E_SKIP_BUILD: '1' }),
     );
   }
-  if (values.only === undefined) await phase('web-ext lint (Firefox build)', () => exec('npm', ['run', '--silent', 'lint:firefox']));
+  if (values.only === undefined)
+    await phase('web-ext lint (Firefox build)', () => exec('npm', ['run', '--silent', 'lint:firefox']));
 }
 
 function report(failed: unknown) {

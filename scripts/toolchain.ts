@@ -24,7 +24,10 @@ export function node24Env(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
 
 function installOnce(dir: string, key: string, install: () => void): boolean {
   const stamp = path.join(dir, STAMP);
-  const want = createHash('sha256').update(readFileSync(path.join(dir, 'package-lock.json'))).update(key).digest('hex');
+  const want = createHash('sha256')
+    .update(readFileSync(path.join(dir, 'package-lock.json')))
+    .update(key)
+    .digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return false;
   install();
   writeFileSync(stamp, want);
@@ -45,7 +48,11 @@ function run(cmd: string, args: string[], cwd: string, env = process.env): void 
 /** The pinned Node 24 runtime with its headers. */
 export function ensureNode24(): void {
   installOnce(path.join(ROOT, 'scripts/node24'), '', () =>
-    run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], path.join(ROOT, 'scripts/node24')),
+    run(
+      'npm',
+      ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+      path.join(ROOT, 'scripts/node24'),
+    ),
   );
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -51,9 +51,14 @@ function pageAssets(dir: string, html: string): string[] {
 export function bundleSizes(dir: string): BundleReport {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   const groups: { entrypoint: string; files: string[] }[] = [];
-  if (manifest.background?.service_worker) groups.push({ entrypoint: 'background', files: [manifest.background.service_worker] });
+  if (manifest.background?.service_worker)
+    groups.push({ entrypoint: 'background', files: [manifest.background.service_worker] });
   for (const cs of manifest.content_scripts ?? []) {
-    for (const js of cs.js ?? []) groups.push({ entrypoint: `content script ${path.basename(js, '.js')}${cs.world === 'MAIN' ? ' (main world)' : ''}`, files: [js, ...(cs.css ?? [])] });
+    for (const js of cs.js ?? [])
+      groups.push({
+        entrypoint: `content script ${path.basename(js, '.js')}${cs.world === 'MAIN' ? ' (main world)' : ''}`,
+        files: [js, ...(cs.css ?? [])],
+      });
   }
   const all = listFiles(dir).sort();
   for (const html of all.filter((f) => f.endsWith('.html'))) {

@@ -32,7 +32,10 @@ export function summarize(values: number[]): Summary {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export function ratio(a: number, b: number): number {
@@ -63,7 +66,10 @@ export function table(title: string, header: string[], rows: unknown[][], notes:
   const cells = [header, ...rows.map((r) => r.map((c) => fmt(c)))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) =>
-    r.map((c, i) => (i === 0 ? (c ?? '').padEnd(widths[i]) : (c ?? '').padStart(widths[i]))).join('   ').trimEnd();
+    r
+      .map((c, i) => (i === 0 ? (c ?? '').padEnd(widths[i]) : (c ?? '').padStart(widths[i])))
+      .join('   ')
+      .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('   ');
   return [title, line(cells[0]), rule, ...cells.slice(1).map(line), ...notes.map((n) => `  ${n}`)].join('\n');
 }

@@ -26,7 +26,8 @@ export interface HeapUsage {
 export async function attachServiceWorker(context: BrowserContext, extensionId: string): Promise<ServiceWorkerSession> {
   const attempts: { via: string; open: () => Promise<CDPSession> }[] = [];
   const browser = context.browser();
-  if (browser) attempts.push({ via: 'browser CDP session (newBrowserCDPSession)', open: () => browser.newBrowserCDPSession() });
+  if (browser)
+    attempts.push({ via: 'browser CDP session (newBrowserCDPSession)', open: () => browser.newBrowserCDPSession() });
   attempts.push({
     via: 'page CDP session (context.newCDPSession)',
     open: async () => context.newCDPSession(context.pages()[0] ?? (await context.newPage())),
@@ -47,7 +48,9 @@ export async function attachServiceWorker(context: BrowserContext, extensionId: 
 
 async function attachWith(cdp: CDPSession, via: string, extensionId: string): Promise<ServiceWorkerSession> {
   const { targetInfos } = await cdp.send('Target.getTargets');
-  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+  const target = targetInfos.find(
+    (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`),
+  );
   if (!target) throw new Error('the extension service worker is not running');
   const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
   let nextId = 0;
@@ -85,11 +88,13 @@ async function attachWith(cdp: CDPSession, via: string, extensionId: string): Pr
           resolve: (v) => (clearTimeout(timer), resolve(v)),
           reject: (e) => (clearTimeout(timer), reject(e)),
         });
-        cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch((err) => {
-          pending.delete(id);
-          clearTimeout(timer);
-          reject(err);
-        });
+        cdp
+          .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+          .catch((err) => {
+            pending.delete(id);
+            clearTimeout(timer);
+            reject(err);
+          });
       });
     },
     on(event, listener) {

@@ -5,6 +5,6 @@
  *   <node24>/bin/node e2e/pds-current/start-pds.ts [--pds-port N] [--plc-port N] [--data-dir DIR] [--verbose]
  * `npm run pds:current` installs what it needs and does this.
  */
-import { runPdsLauncher } from '../pds/launcher.ts'
+import { runPdsLauncher } from '../pds/launcher.ts';
 
-runPdsLauncher(() => import('@atproto/dev-env'), import.meta.url)
+runPdsLauncher(() => import('@atproto/dev-env'), import.meta.url);

@@ -19,11 +19,11 @@
  * be /dev/stderr: opening it fails with ENXIO when stderr is a socket, as
  * with Node's child_process pipes.)
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import { parseArgs } from 'node:util'
-import { type DevEnvModule, type ExpressRouterProto, type LocalNetwork, startLocalNetwork } from './local-network.ts'
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type DevEnvModule, type ExpressRouterProto, type LocalNetwork, startLocalNetwork } from './local-network.ts';
 
 /**
  * Runs the launcher with this tree's `@atproto/dev-env` (imported by the
@@ -38,30 +38,30 @@ export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>, entryUrl
       'data-dir': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
-  })
+  });
 
-  const toPort = (v: string | undefined) => (v === undefined ? undefined : Number(v))
+  const toPort = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
-  let networkPromise: Promise<LocalNetwork> | undefined
-  let stopping = false
+  let networkPromise: Promise<LocalNetwork> | undefined;
+  let stopping = false;
 
   async function stop(signal: NodeJS.Signals) {
     // A second signal while closing means "really quit now".
-    if (stopping) process.exit(1)
-    stopping = true
-    console.error(`[start-pds] ${signal}: closing`)
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.error(`[start-pds] ${signal}: closing`);
     try {
       // Also covers a signal that arrives while still starting.
-      await (await networkPromise)?.close()
-      process.exit(0)
+      await (await networkPromise)?.close();
+      process.exit(0);
     } catch (err) {
-      console.error('[start-pds] close failed', err)
-      process.exit(1)
+      console.error('[start-pds] close failed', err);
+      process.exit(1);
     }
   }
 
   async function main() {
-    const started = performance.now()
+    const started = performance.now();
     networkPromise = startLocalNetwork({
       pdsPort: toPort(values['pds-port']),
       plcPort: toPort(values['plc-port']),
@@ -69,49 +69,49 @@ export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>, entryUrl
       verbose: values.verbose,
       loadDevEnv,
       expressRouter: expressRouterOf(entryUrl),
-    })
-    const network = await networkPromise
-    if (stopping) return // stop() is closing it
+    });
+    const network = await networkPromise;
+    if (stopping) return; // stop() is closing it
     process.stdout.write(
       JSON.stringify({
         pdsUrl: network.pdsUrl,
         plcUrl: network.plcUrl,
         pdsVersion: installedVersion(entryUrl, '@atproto/pds'),
         accounts: network.accounts,
-      servedMethods: network.servedMethods,
+        servedMethods: network.servedMethods,
       }) + '\n',
-    )
-    console.error(
-      `[start-pds] ready in ${Math.round(performance.now() - started)} ms (data: ${network.dataDir})`,
-    )
+    );
+    console.error(`[start-pds] ready in ${Math.round(performance.now() - started)} ms (data: ${network.dataDir})`);
   }
 
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   // Deliberately not awaited: vite-node keeps its own SIGTERM (and stdin
   // "end") handler, which calls process.exit() without our cleanup, until the
   // entry module has finished evaluating. Returning right away removes it.
   main().catch((err) => {
-    console.error('[start-pds] failed to start', err)
-    process.exit(1)
-  })
+    console.error('[start-pds] failed to start', err);
+    process.exit(1);
+  });
 }
 
 /** The version of a package as the caller's tree resolves it (the PDS's health endpoint only reports a configured one). */
 function installedVersion(entryUrl: string, name: string): string {
-  let dir = path.dirname(createRequire(entryUrl).resolve(name))
+  let dir = path.dirname(createRequire(entryUrl).resolve(name));
   for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json')
-    if (!existsSync(manifest)) continue
-    const { name: found, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string }
-    if (found === name && version) return version
+    const manifest = path.join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { name: found, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+    if (found === name && version) return version;
   }
-  throw new Error(`Cannot find the version of ${name}`)
+  throw new Error(`Cannot find the version of ${name}`);
 }
 
 /** The express Router the PDS's XRPC server was built with, resolved from the caller's tree. */
 function expressRouterOf(entryUrl: string): ExpressRouterProto {
-  const fromXrpcServer = createRequire(createRequire(createRequire(entryUrl).resolve('@atproto/pds')).resolve('@atproto/xrpc-server'))
-  return (fromXrpcServer('express') as { Router: ExpressRouterProto }).Router
+  const fromXrpcServer = createRequire(
+    createRequire(createRequire(entryUrl).resolve('@atproto/pds')).resolve('@atproto/xrpc-server'),
+  );
+  return (fromXrpcServer('express') as { Router: ExpressRouterProto }).Router;
 }

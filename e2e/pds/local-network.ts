@@ -19,93 +19,91 @@
  *   DID documents come from `${plcUrl}/<did>`; their `#atproto_pds` service
  *   endpoint is `pdsUrl`.
  */
-import { rmSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import net from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 /** What this module uses of `@atproto/dev-env`: the same in 0.3.x and 0.6.x. */
 export interface DevEnvModule {
   TestNetworkNoAppView: {
     create(params: {
-      plc: { port: number }
-      pds: { port: number; dataDirectory: string; blobstoreDiskLocation: string }
-    }): Promise<DevEnvNetwork>
-  }
+      plc: { port: number };
+      pds: { port: number; dataDirectory: string; blobstoreDiskLocation: string };
+    }): Promise<DevEnvNetwork>;
+  };
 }
 
 export interface DevEnvNetwork {
-  pds: { url: string; ctx: { cfg: { identity: { serviceHandleDomains: string[] } } } }
-  plc: { url: string }
-  close(): Promise<void>
+  pds: { url: string; ctx: { cfg: { identity: { serviceHandleDomains: string[] } } } };
+  plc: { url: string };
+  close(): Promise<void>;
 }
 
 export interface Account {
-  did: string
-  handle: string
-  password: string
-  email: string
+  did: string;
+  handle: string;
+  password: string;
+  email: string;
 }
 
 export interface LocalNetwork {
   /** `http://localhost:<port>`: the OAuth issuer and the DID docs' PDS endpoint. */
-  pdsUrl: string
+  pdsUrl: string;
   /** `http://localhost:<port>`: serves DID documents at `${plcUrl}/<did>`. */
-  plcUrl: string
-  accounts: { alice: Account; bob: Account }
+  plcUrl: string;
+  accounts: { alice: Account; bob: Account };
   /** Every XRPC method the PDS registers a route for (it runs them itself; others go to its proxy catch-all). */
-  servedMethods: string[]
+  servedMethods: string[];
   /** Creates `<handleShort>.test`, password `<handleShort>-password`. */
-  createAccount(handleShort: string): Promise<Account>
+  createAccount(handleShort: string): Promise<Account>;
   /** Stops all servers, then deletes `dataDir`. Safe to call more than once. */
-  close(): Promise<void>
+  close(): Promise<void>;
   /** This network's databases and blobs; deleted by close(). */
-  dataDir: string
+  dataDir: string;
   /** Escape hatch: the underlying dev-env network (ctx, admin auth, ...). */
-  network: DevEnvNetwork
+  network: DevEnvNetwork;
 }
 
 export interface StartLocalNetworkOptions {
   /** Imports `@atproto/dev-env` from the caller's tree (each target has its own). */
-  loadDevEnv: () => Promise<DevEnvModule>
+  loadDevEnv: () => Promise<DevEnvModule>;
   /** The express Router prototype the PDS's XRPC server uses: its routes are recorded as `servedMethods`. */
-  expressRouter: ExpressRouterProto
+  expressRouter: ExpressRouterProto;
   /** Default: a free port on 127.0.0.1. */
-  pdsPort?: number
+  pdsPort?: number;
   /** Default: a free port on 127.0.0.1. */
-  plcPort?: number
+  plcPort?: number;
   /**
    * Parent folder for the data (default: the OS temp dir). A fresh
    * `at-keyring-pds-*` sub-directory is created in it, and only that
    * sub-directory is deleted on close.
    */
-  dataDir?: string
+  dataDir?: string;
   /** Let the PDS/PLC log (pino JSON on stdout) and print OAuth errors. */
-  verbose?: boolean
+  verbose?: boolean;
 }
 
-const LOOPBACK_HOST = '127.0.0.1'
+const LOOPBACK_HOST = '127.0.0.1';
 
-export async function startLocalNetwork(
-  opts: StartLocalNetworkOptions,
-): Promise<LocalNetwork> {
-  const parent = opts.dataDir ?? os.tmpdir()
-  await mkdir(parent, { recursive: true })
-  const dataDir = await mkdtemp(path.join(parent, 'at-keyring-pds-'))
+export async function startLocalNetwork(opts: StartLocalNetworkOptions): Promise<LocalNetwork> {
+  const parent = opts.dataDir ?? os.tmpdir();
+  await mkdir(parent, { recursive: true });
+  const dataDir = await mkdtemp(path.join(parent, 'at-keyring-pds-'));
   // Fallback for exits that skip close() (crash, someone's process.exit()):
   // delete synchronously in the 'exit' event. Nothing runs on SIGKILL.
-  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true })
-  process.once('exit', removeDataDir)
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  process.once('exit', removeDataDir);
   const cleanUp = async () => {
-    process.off('exit', removeDataDir)
-    await rm(dataDir, { recursive: true, force: true })
-  }
-  const pdsDataDir = path.join(dataDir, 'pds')
-  await mkdir(pdsDataDir) // sqlite does not create parent directories
+    process.off('exit', removeDataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const pdsDataDir = path.join(dataDir, 'pds');
+  await mkdir(pdsDataDir); // sqlite does not create parent directories
 
-  let network: DevEnvNetwork
-  const servedMethods: string[] = []
+  let network: DevEnvNetwork;
+  const servedMethods: string[] = [];
   try {
     // Ports are picked here, on 127.0.0.1, instead of by dev-env's get-port,
     // which probes every interface including 0.0.0.0. Given ports are probed
@@ -113,61 +111,63 @@ export async function startLocalNetwork(
     const [plcPort, pdsPort] = await Promise.all([
       probeLoopbackPort(opts.plcPort ?? 0),
       probeLoopbackPort(opts.pdsPort ?? 0),
-    ])
+    ]);
 
     const startupEnv: Record<string, string | undefined> = {
       // dev-env always mkdirs a random dir in os.tmpdir(), even when given
       // explicit data paths; keep it inside dataDir so close() removes it.
       TMPDIR: dataDir,
-    }
+    };
     if (!opts.verbose) {
       // The @atproto/* and @did-plc/* pino loggers read LOG_ENABLED once, when
       // first loaded (below); they stay silent unless it is truthy.
-      startupEnv.LOG_ENABLED = 'false'
+      startupEnv.LOG_ENABLED = 'false';
       // NODE_ENV=development (vite-node's default) makes @atproto/oauth-provider
       // console.error every OAuth error, even routine ones like use_dpop_nonce.
       // It is read at load/creation time, so overriding it during start-up is
       // enough. 'test' keeps the same non-production code paths.
-      const nodeEnv = process.env.NODE_ENV
+      const nodeEnv = process.env.NODE_ENV;
       if (nodeEnv === undefined || nodeEnv === 'development') {
-        startupEnv.NODE_ENV = 'test'
+        startupEnv.NODE_ENV = 'test';
       }
     } else {
-      startupEnv.LOG_ENABLED = 'true'
+      startupEnv.LOG_ENABLED = 'true';
     }
 
     network = await withEnv(startupEnv, async () => {
       // Imported lazily so the env above applies when the loggers are created.
-      const { TestNetworkNoAppView } = await opts.loadDevEnv()
+      const { TestNetworkNoAppView } = await opts.loadDevEnv();
       // dev-env has no bind-address option (the PDS and PLC call
       // `app.listen(port)`, i.e. all interfaces), so force loopback here.
-      return withRouteRecorder(opts.expressRouter, servedMethods, () => withLoopbackListen((servers) =>
-        TestNetworkNoAppView.create({
-          plc: { port: plcPort },
-          pds: {
-            port: pdsPort,
-            dataDirectory: pdsDataDir,
-            blobstoreDiskLocation: path.join(dataDir, 'blobs'),
-          },
-        }).catch((err) => {
-          // dev-env doesn't stop what it already started (e.g. the PLC when
-          // the PDS port is taken); at least free the ports. (A PDS that
-          // failed in listen() keeps timers alive, so the process may not
-          // exit by itself.)
-          for (const server of servers) server.close()
-          throw err
-        }),
-      ))
-    })
+      return withRouteRecorder(opts.expressRouter, servedMethods, () =>
+        withLoopbackListen((servers) =>
+          TestNetworkNoAppView.create({
+            plc: { port: plcPort },
+            pds: {
+              port: pdsPort,
+              dataDirectory: pdsDataDir,
+              blobstoreDiskLocation: path.join(dataDir, 'blobs'),
+            },
+          }).catch((err) => {
+            // dev-env doesn't stop what it already started (e.g. the PLC when
+            // the PDS port is taken); at least free the ports. (A PDS that
+            // failed in listen() keeps timers alive, so the process may not
+            // exit by itself.)
+            for (const server of servers) server.close();
+            throw err;
+          }),
+        ),
+      );
+    });
   } catch (err) {
-    await cleanUp()
-    throw err
+    await cleanUp();
+    throw err;
   }
 
-  const pdsUrl = network.pds.url
-  const plcUrl = network.plc.url
+  const pdsUrl = network.pds.url;
+  const plcUrl = network.plc.url;
   // '.test' with dev-env's config; read rather than hard-coded.
-  const handleDomain = network.pds.ctx.cfg.identity.serviceHandleDomains[0]
+  const handleDomain = network.pds.ctx.cfg.identity.serviceHandleDomains[0];
 
   const createAccount = async (handleShort: string): Promise<Account> => {
     const input = {
@@ -176,45 +176,49 @@ export async function startLocalNetwork(
       // "disposable" email domains.
       email: `${handleShort}@test.com`,
       password: `${handleShort}-password`,
-    }
+    };
     const res = await fetch(`${pdsUrl}/xrpc/com.atproto.server.createAccount`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(input),
-    })
-    const body = (await res.json()) as { did?: string; message?: string }
+    });
+    const body = (await res.json()) as { did?: string; message?: string };
     if (!res.ok || !body.did) {
-      throw new Error(
-        `createAccount(${input.handle}) failed: ${res.status} ${body.message ?? ''}`,
-      )
+      throw new Error(`createAccount(${input.handle}) failed: ${res.status} ${body.message ?? ''}`);
     }
-    return { did: body.did, ...input }
-  }
+    return { did: body.did, ...input };
+  };
 
-  let closing: Promise<void> | undefined
+  let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       try {
-        await network.close()
+        await network.close();
       } finally {
-        await cleanUp()
+        await cleanUp();
       }
-    })())
+    })());
 
   try {
-    const [alice, bob] = await Promise.all([
-      createAccount('alice'),
-      createAccount('bob'),
-    ])
-    return { pdsUrl, plcUrl, accounts: { alice, bob }, servedMethods: [...new Set(servedMethods)].sort(), createAccount, close, dataDir, network }
+    const [alice, bob] = await Promise.all([createAccount('alice'), createAccount('bob')]);
+    return {
+      pdsUrl,
+      plcUrl,
+      accounts: { alice, bob },
+      servedMethods: [...new Set(servedMethods)].sort(),
+      createAccount,
+      close,
+      dataDir,
+      network,
+    };
   } catch (err) {
-    await close()
-    throw err
+    await close();
+    throw err;
   }
 }
 
 export interface ExpressRouterProto {
-  route(path: unknown): unknown
+  route(path: unknown): unknown;
 }
 
 /**
@@ -223,15 +227,15 @@ export interface ExpressRouterProto {
  * express app gives no way back to a mounted sub-app's routes afterwards.)
  */
 async function withRouteRecorder<T>(router: ExpressRouterProto, methods: string[], fn: () => Promise<T>): Promise<T> {
-  const original = router.route
+  const original = router.route;
   router.route = function (this: unknown, routePath: unknown) {
-    if (typeof routePath === 'string' && routePath.startsWith('/xrpc/')) methods.push(routePath.slice('/xrpc/'.length))
-    return original.call(this, routePath)
-  }
+    if (typeof routePath === 'string' && routePath.startsWith('/xrpc/')) methods.push(routePath.slice('/xrpc/'.length));
+    return original.call(this, routePath);
+  };
   try {
-    return await fn()
+    return await fn();
   } finally {
-    router.route = original
+    router.route = original;
   }
 }
 
@@ -240,45 +244,42 @@ async function withRouteRecorder<T>(router: ExpressRouterProto, methods: string[
  * or (port 0) asks the kernel for a free one. Returns the port.
  */
 async function probeLoopbackPort(port: number): Promise<number> {
-  const server = net.createServer()
+  const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, LOOPBACK_HOST, resolve)
-  })
-  const { port: bound } = server.address() as net.AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return bound
+    server.once('error', reject);
+    server.listen(port, LOOPBACK_HOST, resolve);
+  });
+  const { port: bound } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return bound;
 }
 
 /**
  * Runs `fn` with some process.env variables overridden, then restores them.
  * (os.tmpdir() reads TMPDIR on every call, so this also redirects it.)
  */
-async function withEnv<T>(
-  vars: Record<string, string | undefined>,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   const apply = (values: Record<string, string | undefined>) => {
     for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) delete process.env[k]
-      else process.env[k] = v
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     }
-  }
-  apply(vars)
+  };
+  apply(vars);
   try {
-    return await fn()
+    return await fn();
   } finally {
-    apply(saved)
+    apply(saved);
   }
 }
 
 // --- loopback-only listen ----------------------------------------------------
 
-type ListenFn = net.Server['listen']
-let originalListen: ListenFn | undefined
+type ListenFn = net.Server['listen'];
+let originalListen: ListenFn | undefined;
 /** One array per running withLoopbackListen(); each gets every server started. */
-const collectors = new Set<net.Server[]>()
+const collectors = new Set<net.Server[]>();
 
 /**
  * Runs `fn` while `net.Server#listen` (used by http.Server and express's
@@ -289,44 +290,40 @@ const collectors = new Set<net.Server[]>()
  */
 async function withLoopbackListen<T>(fn: (servers: net.Server[]) => Promise<T>): Promise<T> {
   if (collectors.size === 0) {
-    const original = net.Server.prototype.listen
-    originalListen = original
+    const original = net.Server.prototype.listen;
+    originalListen = original;
     net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
-      for (const servers of collectors) servers.push(this)
-      return (original as (...a: unknown[]) => net.Server).apply(this, forceLoopbackArgs(args))
-    } as ListenFn
+      for (const servers of collectors) servers.push(this);
+      return (original as (...a: unknown[]) => net.Server).apply(this, forceLoopbackArgs(args));
+    } as ListenFn;
   }
-  const servers: net.Server[] = []
-  collectors.add(servers)
+  const servers: net.Server[] = [];
+  collectors.add(servers);
   try {
-    return await fn(servers)
+    return await fn(servers);
   } finally {
-    collectors.delete(servers)
+    collectors.delete(servers);
     if (collectors.size === 0 && originalListen) {
-      net.Server.prototype.listen = originalListen
-      originalListen = undefined
+      net.Server.prototype.listen = originalListen;
+      originalListen = undefined;
     }
   }
 }
 
 function forceLoopbackArgs(args: unknown[]): unknown[] {
-  const [first] = args
+  const [first] = args;
   // listen(cb): a random port on all interfaces.
-  if (typeof first === 'function') return [0, LOOPBACK_HOST, ...args]
+  if (typeof first === 'function') return [0, LOOPBACK_HOST, ...args];
   // listen([port[, host[, backlog]]][, cb]): add the host if it is missing.
-  if (
-    first == null ||
-    typeof first === 'number' ||
-    (typeof first === 'string' && /^\d+$/.test(first))
-  ) {
-    if (typeof args[1] === 'string') return args
-    return [first ?? 0, LOOPBACK_HOST, ...args.slice(1)]
+  if (first == null || typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+    if (typeof args[1] === 'string') return args;
+    return [first ?? 0, LOOPBACK_HOST, ...args.slice(1)];
   }
   // listen({ port, host?, ... }[, cb]): TCP options without a host.
   if (typeof first === 'object') {
-    const o = first as Record<string, unknown>
-    const isTcp = !('path' in o) && !('fd' in o) && !('handle' in o) && !('_handle' in o)
-    if (isTcp && o.host == null) return [{ ...o, host: LOOPBACK_HOST }, ...args.slice(1)]
+    const o = first as Record<string, unknown>;
+    const isTcp = !('path' in o) && !('fd' in o) && !('handle' in o) && !('_handle' in o);
+    if (isTcp && o.host == null) return [{ ...o, host: LOOPBACK_HOST }, ...args.slice(1)];
   }
-  return args
+  return args;
 }

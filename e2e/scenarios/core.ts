@@ -26,7 +26,12 @@ function pageRequest(page: UiPage, method: string, params?: unknown): Promise<Ou
   );
 }
 
-async function poll<T>(read: () => Promise<T>, accept: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+async function poll<T>(
+  read: () => Promise<T>,
+  accept: (v: T) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T;
   do {
@@ -49,7 +54,11 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
 
   async function checkSession() {
     await popup.click(`${account} [data-testid=check-account]`);
-    await poll(() => popup.text(`${account} [data-testid=check-result]`), (t) => !!t?.includes('Session works'), 'a working session');
+    await poll(
+      () => popup.text(`${account} [data-testid=check-result]`),
+      (t) => !!t?.includes('Session works'),
+      'a working session',
+    );
   }
 
   describe(`core journey in ${browserName} (local PDS)`, () => {
@@ -79,7 +88,13 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       await auth.clickButton(PDS_BUTTONS.signIn);
       // The extension catches the redirect and closes the window itself.
       await auth.clickAndClose({ button: PDS_BUTTONS.authorize });
-      expect(await poll(() => popup.text(`${account} [data-testid=account-handle]`), (t) => t === '@alice.test', 'the account')).toBe('@alice.test');
+      expect(
+        await poll(
+          () => popup.text(`${account} [data-testid=account-handle]`),
+          (t) => t === '@alice.test',
+          'the account',
+        ),
+      ).toBe('@alice.test');
       await checkSession();
     });
 
@@ -109,14 +124,20 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       await bg.evaluate(() => ((globalThis as any).__beforeStop = true), undefined);
       await driver.stopBackground();
       await checkSession();
-      expect(await (await driver.background()).evaluate(() => (globalThis as any).__beforeStop, undefined)).toBeUndefined();
+      expect(
+        await (await driver.background()).evaluate(() => (globalThis as any).__beforeStop, undefined),
+      ).toBeUndefined();
     });
 
     it('keeps the session across a browser restart', async () => {
       await driver.close();
       driver = await launch(profileDir);
       popup = await driver.openPopup();
-      await poll(() => popup.count(account), (n) => n === 1, 'the account after the restart');
+      await poll(
+        () => popup.count(account),
+        (n) => n === 1,
+        'the account after the restart',
+      );
       await checkSession();
     });
 
@@ -124,7 +145,9 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
     it('connects a site after consent, then creates and reads a record through the extension', async () => {
       page = await driver.openPage(site.origin);
       const consentWindow = driver.nextWindow((url) => url.includes('/consent.html'));
-      const connecting = pageRequest(page, 'atproto_connect', { scope: 'atproto repo:app.bsky.feed.post?action=create' });
+      const connecting = pageRequest(page, 'atproto_connect', {
+        scope: 'atproto repo:app.bsky.feed.post?action=create',
+      });
       const consent = await consentWindow;
       expect(await consent.text('[data-testid=consent-origin]')).toBe(site.origin);
       await consent.clickAndClose({ selector: '[data-testid=consent-approve]' });
@@ -132,31 +155,72 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
 
       const created = await pageRequest(page, 'atproto_xrpc', {
         nsid: 'com.atproto.repo.createRecord',
-        body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: `hello from ${browserName}`, createdAt: new Date().toISOString() } },
+        body: {
+          repo: alice.did,
+          collection: 'app.bsky.feed.post',
+          record: {
+            $type: 'app.bsky.feed.post',
+            text: `hello from ${browserName}`,
+            createdAt: new Date().toISOString(),
+          },
+        },
       });
       expect(created).toMatchObject({ ok: true, result: { status: 200 } });
       rkey = (created as any).result.body.uri.split('/').pop();
-      const read = await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.getRecord', params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey } });
-      expect(read).toMatchObject({ ok: true, result: { status: 200, body: { value: { text: `hello from ${browserName}` } } } });
+      const read = await pageRequest(page, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.getRecord',
+        params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey },
+      });
+      expect(read).toMatchObject({
+        ok: true,
+        result: { status: 200, body: { value: { text: `hello from ${browserName}` } } },
+      });
       // Outside the grant, without a prompt: refused.
-      expect(await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.deleteRecord', body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey }, noPrompt: true })).toMatchObject({ ok: false, code: 4100 });
+      expect(
+        await pageRequest(page, 'atproto_xrpc', {
+          nsid: 'com.atproto.repo.deleteRecord',
+          body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey },
+          noPrompt: true,
+        }),
+      ).toMatchObject({ ok: false, code: 4100 });
     });
 
     it('refuses the core attacks of the security review; the record survives', async () => {
       const del = { repo: alice.did, collection: 'app.bsky.feed.post', rkey };
       // Case variant of a PDS method, dressed as a proxied service call.
-      expect(await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.deleterecord', body: del, proxy: 'did:web:appview.example#bsky_appview' })).toMatchObject({ ok: false, code: -32602 });
+      expect(
+        await pageRequest(page, 'atproto_xrpc', {
+          nsid: 'com.atproto.repo.deleterecord',
+          body: del,
+          proxy: 'did:web:appview.example#bsky_appview',
+        }),
+      ).toMatchObject({ ok: false, code: -32602 });
       // A delete whose body the broker could not read.
       const binaryDelete = await page.evaluate(
         (del) =>
           (window as any).atproto
-            .request({ method: 'atproto_xrpc', params: { nsid: 'com.atproto.repo.deleteRecord', body: new TextEncoder().encode(JSON.stringify(del)), encoding: 'application/json' } })
-            .then(() => ({ ok: true }), (e: any) => ({ ok: false, code: e.code })),
+            .request({
+              method: 'atproto_xrpc',
+              params: {
+                nsid: 'com.atproto.repo.deleteRecord',
+                body: new TextEncoder().encode(JSON.stringify(del)),
+                encoding: 'application/json',
+              },
+            })
+            .then(
+              () => ({ ok: true }),
+              (e: any) => ({ ok: false, code: e.code }),
+            ),
         del,
       );
       expect(binaryDelete).toEqual({ ok: false, code: -32602 });
       // A service token to move the account away.
-      expect(await pageRequest(page, 'atproto_serviceAuth', { aud: 'did:web:attacker.example', lxm: 'com.atproto.server.createAccount' })).toMatchObject({ ok: false, code: 4100 });
+      expect(
+        await pageRequest(page, 'atproto_serviceAuth', {
+          aud: 'did:web:attacker.example',
+          lxm: 'com.atproto.server.createAccount',
+        }),
+      ).toMatchObject({ ok: false, code: 4100 });
       // A page of the same site served with CSP sandbox (an opaque origin) gets nothing.
       const sandboxed = await driver.openPage(`${site.origin}/csp-sandbox`);
       const answer = await sandboxed.evaluate(
@@ -172,33 +236,86 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       const consentWindow = driver.nextWindow((url) => url.includes('/consent.html'));
       await page.evaluate(() => {
         (window as any).__replies = [];
-        window.addEventListener('message', (e) => e.source === window && e.data?.source === 'at-keyring:reply' && (window as any).__replies.push(e.data));
-        window.postMessage({ source: 'at-keyring:request', id: 'X', method: 'atproto_connect', params: { scope: 'atproto repo:app.bsky.feed.like?action=create' } }, '*');
+        window.addEventListener(
+          'message',
+          (e) => e.source === window && e.data?.source === 'at-keyring:reply' && (window as any).__replies.push(e.data),
+        );
+        window.postMessage(
+          {
+            source: 'at-keyring:request',
+            id: 'X',
+            method: 'atproto_connect',
+            params: { scope: 'atproto repo:app.bsky.feed.like?action=create' },
+          },
+          '*',
+        );
       }, undefined);
       const consent = await consentWindow;
-      await page.evaluate(() => window.postMessage({ source: 'at-keyring:request', id: 'X', method: 'atproto_connect', params: { scope: 'atproto transition:generic' } }, '*'), undefined);
-      const refused = await poll(() => page.evaluate(() => (window as any).__replies as any[], undefined), (r) => r.length >= 1, 'the answer to the re-used id');
+      await page.evaluate(
+        () =>
+          window.postMessage(
+            {
+              source: 'at-keyring:request',
+              id: 'X',
+              method: 'atproto_connect',
+              params: { scope: 'atproto transition:generic' },
+            },
+            '*',
+          ),
+        undefined,
+      );
+      const refused = await poll(
+        () => page.evaluate(() => (window as any).__replies as any[], undefined),
+        (r) => r.length >= 1,
+        'the answer to the re-used id',
+      );
       expect(refused[0]).toMatchObject({ id: 'X', error: { code: -32602 } });
       await consent.clickAndClose({ selector: '[data-testid=consent-approve]' });
-      const [, approved] = await poll(() => page.evaluate(() => (window as any).__replies as any[], undefined), (r) => r.length >= 2, 'the approved connect');
-      expect(approved.result.scope).toBe('atproto repo:app.bsky.feed.post?action=create repo:app.bsky.feed.like?action=create');
-      const read = await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.getRecord', params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey } });
+      const [, approved] = await poll(
+        () => page.evaluate(() => (window as any).__replies as any[], undefined),
+        (r) => r.length >= 2,
+        'the approved connect',
+      );
+      expect(approved.result.scope).toBe(
+        'atproto repo:app.bsky.feed.post?action=create repo:app.bsky.feed.like?action=create',
+      );
+      const read = await pageRequest(page, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.getRecord',
+        params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey },
+      });
       expect(read).toMatchObject({ ok: true, result: { status: 200 } });
     });
 
     it('revokes the site from the popup: the page is refused afterwards', async () => {
       await popup.reload();
       const siteCard = `[data-testid=site][data-origin="${site.origin}"]`;
-      await poll(() => popup.count(siteCard), (n) => n === 1, 'the connected site');
+      await poll(
+        () => popup.count(siteCard),
+        (n) => n === 1,
+        'the connected site',
+      );
       await popup.click(`${siteCard} [data-testid=revoke-site]`);
-      await poll(() => popup.count(siteCard), (n) => n === 0, 'the site to disappear');
-      expect(await pageRequest(page, 'atproto_xrpc', { nsid: 'com.atproto.repo.getRecord', params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey } })).toMatchObject({ ok: false, code: 4100 });
+      await poll(
+        () => popup.count(siteCard),
+        (n) => n === 0,
+        'the site to disappear',
+      );
+      expect(
+        await pageRequest(page, 'atproto_xrpc', {
+          nsid: 'com.atproto.repo.getRecord',
+          params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey },
+        }),
+      ).toMatchObject({ ok: false, code: 4100 });
       expect(await pageRequest(page, 'atproto_accounts')).toEqual({ ok: true, result: [] });
     });
 
     it('signs out and forgets the session and its DPoP key', async () => {
       await popup.click(`${account} [data-testid=sign-out]`);
-      await poll(() => popup.count(account), (n) => n === 0, 'the account to disappear');
+      await poll(
+        () => popup.count(account),
+        (n) => n === 0,
+        'the account to disappear',
+      );
       const left = await (await driver.background()).evaluate(
         (did) =>
           new Promise((resolve) => {

@@ -23,10 +23,19 @@ const probes: Array<[label: string, path: string]> = [
   ['getAccountInviteCodes', '/xrpc/com.atproto.server.getAccountInviteCodes'],
   ['checkAccountStatus', '/xrpc/com.atproto.server.checkAccountStatus'],
   ['getRecommendedDidCredentials', '/xrpc/com.atproto.identity.getRecommendedDidCredentials'],
-  ['service token: createAccount at an attacker', `/xrpc/com.atproto.server.getServiceAuth?aud=${ATTACKER}&lxm=com.atproto.server.createAccount`],
+  [
+    'service token: createAccount at an attacker',
+    `/xrpc/com.atproto.server.getServiceAuth?aud=${ATTACKER}&lxm=com.atproto.server.createAccount`,
+  ],
   ['service token: no method, at an attacker', `/xrpc/com.atproto.server.getServiceAuth?aud=${ATTACKER}`],
-  ['service token: signPlcOperation', `/xrpc/com.atproto.server.getServiceAuth?aud=${ATTACKER}&lxm=com.atproto.identity.signPlcOperation`],
-  ['service token: getSession', `/xrpc/com.atproto.server.getServiceAuth?aud=${ATTACKER}&lxm=com.atproto.server.getSession`],
+  [
+    'service token: signPlcOperation',
+    `/xrpc/com.atproto.server.getServiceAuth?aud=${ATTACKER}&lxm=com.atproto.identity.signPlcOperation`,
+  ],
+  [
+    'service token: getSession',
+    `/xrpc/com.atproto.server.getServiceAuth?aud=${ATTACKER}&lxm=com.atproto.server.getSession`,
+  ],
   ['admin: getAccountInfo', `/xrpc/com.atproto.admin.getAccountInfo?did=${alice.did}`],
   ['repo read: listRecords', `/xrpc/com.atproto.repo.listRecords?repo=${alice.did}&collection=app.bsky.feed.post`],
 ];
@@ -47,7 +56,9 @@ describe(`what PDS ${pds.pdsVersion} itself refuses for the extension's session 
     const allowed: string[] = [];
     for (const [label, probe] of probes) {
       const { status, body } = await requestWithSavedSession(sw, alice.did, { url: `${pds.pdsUrl}${probe}` });
-      rows.push(`${String(status).padEnd(4)} ${label}${status >= 400 ? ` (${body?.error ?? ''}: ${String(body?.message ?? '').slice(0, 80)})` : ''}`);
+      rows.push(
+        `${String(status).padEnd(4)} ${label}${status >= 400 ? ` (${body?.error ?? ''}: ${String(body?.message ?? '').slice(0, 80)})` : ''}`,
+      );
       if (status < 300) allowed.push(label);
     }
     console.log(`PDS ${pds.pdsVersion}, token scope "atproto transition:generic":\n${rows.join('\n')}`);

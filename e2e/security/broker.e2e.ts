@@ -41,10 +41,17 @@ async function installReplyLog(page: Page) {
 
 /** What a hostile page can do: post a request with an id of its choosing. */
 const postRaw = (page: Page, id: string, method: string, params: unknown) =>
-  page.evaluate(({ id, method, params }) => window.postMessage({ source: 'at-keyring:request', id, method, params }, '*'), { id, method, params });
+  page.evaluate(
+    ({ id, method, params }) => window.postMessage({ source: 'at-keyring:request', id, method, params }, '*'),
+    { id, method, params },
+  );
 
 async function replies(page: Page, id: string, count: number): Promise<any[]> {
-  await page.waitForFunction(({ id, count }) => (window as any).__replies.filter((r: any) => r.id === id).length >= count, { id, count }, { timeout: 20_000 });
+  await page.waitForFunction(
+    ({ id, count }) => (window as any).__replies.filter((r: any) => r.id === id).length >= count,
+    { id, count },
+    { timeout: 20_000 },
+  );
   return page.evaluate((id) => (window as any).__replies.filter((r: any) => r.id === id), id);
 }
 
@@ -54,7 +61,9 @@ async function grantOf(origin: string): Promise<string | undefined> {
 }
 
 async function postStillThere(): Promise<boolean> {
-  const res = await fetch(`${pds.pdsUrl}/xrpc/com.atproto.repo.getRecord?repo=${alice.did}&collection=app.bsky.feed.post&rkey=${rkey}`);
+  const res = await fetch(
+    `${pds.pdsUrl}/xrpc/com.atproto.repo.getRecord?repo=${alice.did}&collection=app.bsky.feed.post&rkey=${rkey}`,
+  );
   return res.status === 200;
 }
 
@@ -83,7 +92,15 @@ async function withoutPrompt<T>(fn: () => Promise<T>): Promise<T> {
 const deleteBody = () => ({ repo: alice.did, collection: 'app.bsky.feed.post', rkey });
 const likeCall = () => ({
   nsid: 'com.atproto.repo.createRecord',
-  body: { repo: alice.did, collection: 'app.bsky.feed.like', record: { $type: 'app.bsky.feed.like', subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' }, createdAt: new Date().toISOString() } },
+  body: {
+    repo: alice.did,
+    collection: 'app.bsky.feed.like',
+    record: {
+      $type: 'app.bsky.feed.like',
+      subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' },
+      createdAt: new Date().toISOString(),
+    },
+  },
 });
 
 describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion})`, () => {
@@ -103,7 +120,11 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     grantA = (connected as any).result.scope;
     const created = await request(pageA, 'atproto_xrpc', {
       nsid: 'com.atproto.repo.createRecord',
-      body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: 'keep me', createdAt: new Date().toISOString() } },
+      body: {
+        repo: alice.did,
+        collection: 'app.bsky.feed.post',
+        record: { $type: 'app.bsky.feed.post', text: 'keep me', createdAt: new Date().toISOString() },
+      },
     });
     expect(created).toMatchObject({ ok: true, result: { status: 200 } });
     postUri = (created as any).result.body.uri;
@@ -120,12 +141,17 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       await postRaw(pageB, 'X1', 'atproto_connect', { scope: 'atproto' });
       const window = await consent;
       await postRaw(pageB, 'X1', 'atproto_connect', { scope: 'atproto transition:generic' });
-      expect((await replies(pageB, 'X1', 1))[0]).toMatchObject({ error: { code: -32602, data: { reason: 'id-reused' } } });
+      expect((await replies(pageB, 'X1', 1))[0]).toMatchObject({
+        error: { code: -32602, data: { reason: 'id-reused' } },
+      });
       await clickClosing(window, { testId: 'consent-approve' });
       const [, approved] = await replies(pageB, 'X1', 2);
       expect(approved).toMatchObject({ result: { scope: 'atproto' } });
       expect(await grantOf(siteB.origin)).toBe('atproto');
-      expect(await request(pageB, 'atproto_xrpc', { ...likeCall(), noPrompt: true })).toMatchObject({ ok: false, error: { code: 4100 } });
+      expect(await request(pageB, 'atproto_xrpc', { ...likeCall(), noPrompt: true })).toMatchObject({
+        ok: false,
+        error: { code: 4100 },
+      });
     });
 
     it('xrpc: a delete under the id of a displayed like is refused; the like happens, the post survives', async () => {
@@ -133,11 +159,15 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       await postRaw(pageA, 'Y1', 'atproto_xrpc', likeCall());
       const window = await consent;
       await postRaw(pageA, 'Y1', 'atproto_xrpc', { nsid: 'com.atproto.repo.deleteRecord', body: deleteBody() });
-      expect((await replies(pageA, 'Y1', 1))[0]).toMatchObject({ error: { code: -32602, data: { reason: 'id-reused' } } });
+      expect((await replies(pageA, 'Y1', 1))[0]).toMatchObject({
+        error: { code: -32602, data: { reason: 'id-reused' } },
+      });
       expect(await consentText(window)).toMatch(/like/i);
       await clickClosing(window, { testId: 'consent-always' });
       const [, liked] = await replies(pageA, 'Y1', 2);
-      expect(liked).toMatchObject({ result: { status: 200, body: { uri: expect.stringContaining('app.bsky.feed.like') } } });
+      expect(liked).toMatchObject({
+        result: { status: 200, body: { uri: expect.stringContaining('app.bsky.feed.like') } },
+      });
       expect(await postStillThere()).toBe(true);
       expect(await grantOf(siteA.origin)).toBe(`${grantA} repo:app.bsky.feed.like?action=create`);
     });
@@ -145,12 +175,18 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     it('xrpc: after a write, its id cannot carry another write, even one inside the grant', async () => {
       const write = (text: string) => ({
         nsid: 'com.atproto.repo.createRecord',
-        body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() } },
+        body: {
+          repo: alice.did,
+          collection: 'app.bsky.feed.post',
+          record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() },
+        },
       });
       await postRaw(pageA, 'Y2', 'atproto_xrpc', write('first'));
       expect((await replies(pageA, 'Y2', 1))[0]).toMatchObject({ result: { status: 200 } });
       await postRaw(pageA, 'Y2', 'atproto_xrpc', write('second'));
-      expect((await replies(pageA, 'Y2', 2))[1]).toMatchObject({ error: { code: -32602, data: { reason: 'id-reused' } } });
+      expect((await replies(pageA, 'Y2', 2))[1]).toMatchObject({
+        error: { code: -32602, data: { reason: 'id-reused' } },
+      });
     });
   });
 
@@ -161,7 +197,10 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       ['com.atproto.repo.DeleteRecord', { body: deleteBody(), proxy: 'did:web:appview.example#bsky_appview' }],
       ['Com.atproto.server.getSession', {}],
       ['com.atproto.server.GETSESSION', { proxy: 'did:web:appview.example#bsky_appview' }],
-      ['Com.atproto.server.getServiceAuth', { params: { aud: 'did:web:attacker.example', lxm: 'com.atproto.server.createAccount' } }],
+      [
+        'Com.atproto.server.getServiceAuth',
+        { params: { aud: 'did:web:attacker.example', lxm: 'com.atproto.server.createAccount' } },
+      ],
     ])('%s is refused at once (-32602), without a prompt; the post survives', async (nsid, rest) => {
       const answer = await withoutPrompt(() => request(pageA, 'atproto_xrpc', { nsid, ...rest }));
       expect(answer).toMatchObject({ ok: false, error: { code: -32602, data: { reason: 'method-case' } } });
@@ -170,12 +209,21 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
 
     it('an unknown method in an account namespace is refused in any case (4100)', async () => {
       for (const nsid of ['Com.Atproto.Server.deleteEverything', 'com.atproto.ADMIN.newThing']) {
-        expect(await withoutPrompt(() => request(pageA, 'atproto_xrpc', { nsid, body: {} }))).toMatchObject({ ok: false, error: { code: 4100 } });
+        expect(await withoutPrompt(() => request(pageA, 'atproto_xrpc', { nsid, body: {} }))).toMatchObject({
+          ok: false,
+          error: { code: 4100 },
+        });
       }
     });
 
     it('a PDS method called with the other HTTP method is refused (the PDS would forward it)', async () => {
-      const answer = await withoutPrompt(() => request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.createRecord', method: 'GET', proxy: 'did:web:appview.example#bsky_appview' }));
+      const answer = await withoutPrompt(() =>
+        request(pageA, 'atproto_xrpc', {
+          nsid: 'com.atproto.repo.createRecord',
+          method: 'GET',
+          proxy: 'did:web:appview.example#bsky_appview',
+        }),
+      );
       expect(answer).toMatchObject({ ok: false, error: { code: -32602, data: { reason: 'http-method' } } });
     });
   });
@@ -185,9 +233,21 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     it.each([
       ['deleteRecord', () => ({ nsid: 'com.atproto.repo.deleteRecord', body: bytes(), encoding: 'application/json' })],
       ['putRecord', () => ({ nsid: 'com.atproto.repo.putRecord', body: bytes(), encoding: 'application/json' })],
-      ['applyWrites', () => ({ nsid: 'com.atproto.repo.applyWrites', body: bytes(), encoding: 'application/json; charset=utf-8' })],
-      ['deleteRecord as a JSON string', () => ({ nsid: 'com.atproto.repo.deleteRecord', body: JSON.stringify(deleteBody()) })],
-      ['applyWrites with an unknown write type', () => ({ nsid: 'com.atproto.repo.applyWrites', body: { repo: alice.did, writes: [{ $type: 'com.atproto.repo.applyWrites#Delete', ...deleteBody() }] } })],
+      [
+        'applyWrites',
+        () => ({ nsid: 'com.atproto.repo.applyWrites', body: bytes(), encoding: 'application/json; charset=utf-8' }),
+      ],
+      [
+        'deleteRecord as a JSON string',
+        () => ({ nsid: 'com.atproto.repo.deleteRecord', body: JSON.stringify(deleteBody()) }),
+      ],
+      [
+        'applyWrites with an unknown write type',
+        () => ({
+          nsid: 'com.atproto.repo.applyWrites',
+          body: { repo: alice.did, writes: [{ $type: 'com.atproto.repo.applyWrites#Delete', ...deleteBody() }] },
+        }),
+      ],
     ])('%s is refused (-32602) without a prompt; the post survives', async (_label, params) => {
       const answer = await withoutPrompt(() => request(pageA, 'atproto_xrpc', params()));
       expect(answer).toMatchObject({ ok: false, error: { code: -32602 } });
@@ -213,24 +273,39 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       ['com.atproto.server.deleteAccount'],
       ['com.atproto.repo.importRepo'],
     ])('none for %s, in any case, without a prompt (4100)', async (lxm) => {
-      const answer = await withoutPrompt(() => request(pageA, 'atproto_serviceAuth', { aud: 'did:web:attacker.example', lxm }));
+      const answer = await withoutPrompt(() =>
+        request(pageA, 'atproto_serviceAuth', { aud: 'did:web:attacker.example', lxm }),
+      );
       expect(answer).toMatchObject({ ok: false, error: { code: 4100 } });
     });
 
     it('none without a method (it would be valid for any)', async () => {
-      const answer = await withoutPrompt(() => request(pageA, 'atproto_serviceAuth', { aud: 'did:web:attacker.example' }));
+      const answer = await withoutPrompt(() =>
+        request(pageA, 'atproto_serviceAuth', { aud: 'did:web:attacker.example' }),
+      );
       expect(answer).toMatchObject({ ok: false, error: { code: 4100 } });
     });
 
     it('aud and lxm must be a DID and an NSID (-32602)', async () => {
-      for (const params of [{ aud: 'https://attacker.example', lxm: 'com.example.x' }, { aud: 'did:web:attacker.example', lxm: 'not an nsid' }]) {
-        expect(await withoutPrompt(() => request(pageA, 'atproto_serviceAuth', params))).toMatchObject({ ok: false, error: { code: -32602 } });
+      for (const params of [
+        { aud: 'https://attacker.example', lxm: 'com.example.x' },
+        { aud: 'did:web:attacker.example', lxm: 'not an nsid' },
+      ]) {
+        expect(await withoutPrompt(() => request(pageA, 'atproto_serviceAuth', params))).toMatchObject({
+          ok: false,
+          error: { code: -32602 },
+        });
       }
     });
   });
 
   describe('12. the request ledger keeps what replay needs, not whole answers', () => {
-    const big = (kib: number) => ({ nsid: 'com.example.test.bigProcedure', params: { kib }, body: {}, proxy: `${siteA.serviceDid}#test_svc` });
+    const big = (kib: number) => ({
+      nsid: 'com.example.test.bigProcedure',
+      params: { kib },
+      body: {},
+      proxy: `${siteA.serviceDid}#test_svc`,
+    });
     const ledgerRow = (id: string) =>
       browser.serviceWorker().then((sw) =>
         sw.evaluate(
@@ -239,7 +314,8 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
               const open = indexedDB.open('at-keyring');
               open.onsuccess = () => {
                 const get = open.result.transaction('requests').objectStore('requests').get(key);
-                get.onsuccess = () => resolve(get.result ? { state: get.result.state, kept: get.result.response !== undefined } : null);
+                get.onsuccess = () =>
+                  resolve(get.result ? { state: get.result.state, kept: get.result.response !== undefined } : null);
               };
             }),
           `${siteA.origin} ${id}`,
@@ -262,7 +338,9 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       expect(await ledgerRow('L2')).toEqual({ state: 'done', kept: false });
       const calls = siteA.xrpcHits.filter((h) => h.includes('bigProcedure')).length;
       await postRaw(pageA, 'L2', 'atproto_xrpc', big(512));
-      expect((await replies(pageA, 'L2', 2))[1]).toMatchObject({ error: { code: -32603, data: { reason: 'replay-unavailable' } } });
+      expect((await replies(pageA, 'L2', 2))[1]).toMatchObject({
+        error: { code: -32603, data: { reason: 'replay-unavailable' } },
+      });
       expect(siteA.xrpcHits.filter((h) => h.includes('bigProcedure')).length).toBe(calls);
     });
   });

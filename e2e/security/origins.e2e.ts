@@ -27,24 +27,40 @@ let siteB: TestSite;
 let pageA: Page;
 
 const listPosts = async () => {
-  const listed = await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.listRecords', params: { repo: alice.did, collection: 'app.bsky.feed.post', limit: 100 } });
+  const listed = await request(pageA, 'atproto_xrpc', {
+    nsid: 'com.atproto.repo.listRecords',
+    params: { repo: alice.did, collection: 'app.bsky.feed.post', limit: 100 },
+  });
   expect(listed.ok).toBe(true);
   return ((listed as any).result.body.records as any[]).map((r) => r.uri as string).sort();
 };
 
 const createPost = (text: string) => ({
   nsid: 'com.atproto.repo.createRecord',
-  body: { repo: alice.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() } },
+  body: {
+    repo: alice.did,
+    collection: 'app.bsky.feed.post',
+    record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() },
+  },
   noPrompt: true,
 });
 
 /** Every API call a page with A's grant could make; each must be refused with 4100 as an opaque origin. */
 async function expectOpaqueRefused(target: Page | Frame) {
-  expect(await target.evaluate(() => ({ origin: window.origin, provider: typeof (window as any).atproto }))).toEqual({ origin: 'null', provider: 'object' });
+  expect(await target.evaluate(() => ({ origin: window.origin, provider: typeof (window as any).atproto }))).toEqual({
+    origin: 'null',
+    provider: 'object',
+  });
   const opaque = { ok: false, error: { code: 4100, message: expect.stringContaining('opaque') } };
   expect(await request(target, 'atproto_accounts')).toMatchObject(opaque);
   expect(await request(target, 'atproto_xrpc', createPost('from an opaque origin'))).toMatchObject(opaque);
-  expect(await request(target, 'atproto_serviceAuth', { aud: siteA.serviceDid, lxm: 'com.example.test.echo', noPrompt: true })).toMatchObject(opaque);
+  expect(
+    await request(target, 'atproto_serviceAuth', {
+      aud: siteA.serviceDid,
+      lxm: 'com.example.test.echo',
+      noPrompt: true,
+    }),
+  ).toMatchObject(opaque);
   expect(await request(target, 'atproto_connect', { scope: 'atproto' })).toMatchObject(opaque);
 }
 
@@ -56,7 +72,11 @@ async function frameWhere(page: Page, predicate: (f: Frame) => boolean): Promise
 describe('only real, secure origins use the API, and events reach only their document (Chromium, local PDS)', () => {
   beforeAll(async () => {
     [siteA, siteB] = await Promise.all([startTestSite(), startTestSite()]);
-    ({ browser, popup, close: closeBrowser } = await launchSignedIn(extensionPath, pds, alice, [`--host-resolver-rules=MAP ${EVIL_HOST} 127.0.0.1`]));
+    ({
+      browser,
+      popup,
+      close: closeBrowser,
+    } = await launchSignedIn(extensionPath, pds, alice, [`--host-resolver-rules=MAP ${EVIL_HOST} 127.0.0.1`]));
     await recordPageMessages(browser.context);
     pageA = await browser.context.newPage();
     await pageA.goto(siteA.origin);
@@ -65,26 +85,46 @@ describe('only real, secure origins use the API, and events reach only their doc
     await clickClosing(await consentPromise, { testId: 'consent-approve' });
     expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did } });
     // Site A itself can do everything the opaque documents below try.
-    expect(await request(pageA, 'atproto_xrpc', createPost('from site A'))).toMatchObject({ ok: true, result: { status: 200 } });
-    expect(await request(pageA, 'atproto_serviceAuth', { aud: siteA.serviceDid, lxm: 'com.example.test.echo', noPrompt: true })).toMatchObject({ ok: true });
+    expect(await request(pageA, 'atproto_xrpc', createPost('from site A'))).toMatchObject({
+      ok: true,
+      result: { status: 200 },
+    });
+    expect(
+      await request(pageA, 'atproto_serviceAuth', {
+        aud: siteA.serviceDid,
+        lxm: 'com.example.test.echo',
+        noPrompt: true,
+      }),
+    ).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await closeBrowser?.();
     await Promise.all([siteA?.close(), siteB?.close()]);
   });
 
-  it("what Chromium tells the background about senders (origin, documentId, tab.url)", async () => {
+  it('what Chromium tells the background about senders (origin, documentId, tab.url)', async () => {
     const sw = await browser.serviceWorker();
     await sw.evaluate(() => {
       (globalThis as any).__senders = [];
       (globalThis as any).chrome.runtime.onMessage.addListener((_m: unknown, s: any) => {
-        (globalThis as any).__senders.push({ origin: s.origin, url: s.url, documentId: s.documentId, frameId: s.frameId, tabUrl: s.tab?.url });
+        (globalThis as any).__senders.push({
+          origin: s.origin,
+          url: s.url,
+          documentId: s.documentId,
+          frameId: s.frameId,
+          tabUrl: s.tab?.url,
+        });
         return false;
       });
     });
     await request(pageA, 'atproto_accounts');
     const senders = await sw.evaluate(() => (globalThis as any).__senders);
-    expect(senders.at(-1)).toMatchObject({ origin: siteA.origin, url: `${siteA.origin}/`, documentId: expect.any(String), frameId: 0 });
+    expect(senders.at(-1)).toMatchObject({
+      origin: siteA.origin,
+      url: `${siteA.origin}/`,
+      documentId: expect.any(String),
+      frameId: 0,
+    });
     console.log('Chromium MessageSender for a content script:', JSON.stringify(senders.at(-1)));
   });
 
@@ -101,7 +141,10 @@ describe('only real, secure origins use the API, and events reach only their doc
     await expectOpaqueRefused(frame);
     expect(await listPosts()).toEqual(before);
     // The site itself is still connected.
-    expect(await request(pageA, 'atproto_accounts')).toEqual({ ok: true, result: [{ did: alice.did, handle: 'alice.test' }] });
+    expect(await request(pageA, 'atproto_accounts')).toEqual({
+      ok: true,
+      result: [{ did: alice.did, handle: 'alice.test' }],
+    });
   });
 
   it('refuses a page of the site served with Content-Security-Policy: sandbox', async () => {
@@ -120,7 +163,9 @@ describe('only real, secure origins use the API, and events reach only their doc
       frame.srcdoc = `<script>window.open(${JSON.stringify(`${src}/?sandboxed-popup`)})</script>`;
       document.body.append(frame);
     }, siteA.origin);
-    const popupPage = await browser.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('?sandboxed-popup') });
+    const popupPage = await browser.context.waitForEvent('page', {
+      predicate: (p) => p.url().endsWith('?sandboxed-popup'),
+    });
     await popupPage.waitForLoadState();
     await expectOpaqueRefused(popupPage);
     await popupPage.close();
@@ -142,7 +187,19 @@ describe('only real, secure origins use the API, and events reach only their doc
       await frame.waitForLoadState();
       await new Promise((r) => setTimeout(r, 300));
       // The page cannot reach its parent's provider either: the frame is cross-origin to it.
-      expect(await frame.evaluate(() => ({ origin: window.origin, provider: typeof (window as any).atproto, parent: (() => { try { return typeof (window.parent as any).atproto; } catch { return 'blocked'; } })() }))).toEqual({ origin: 'null', provider: 'undefined', parent: 'blocked' });
+      expect(
+        await frame.evaluate(() => ({
+          origin: window.origin,
+          provider: typeof (window as any).atproto,
+          parent: (() => {
+            try {
+              return typeof (window.parent as any).atproto;
+            } catch {
+              return 'blocked';
+            }
+          })(),
+        })),
+      ).toEqual({ origin: 'null', provider: 'undefined', parent: 'blocked' });
     }
   });
 
@@ -152,7 +209,13 @@ describe('only real, secure origins use the API, and events reach only their doc
     await page.goto(`http://${EVIL_HOST}:${port}/`);
     // No secure context: the provider cannot start there (it needs crypto.randomUUID), but a
     // page can speak the window protocol to the relay itself, so the background must refuse.
-    expect(await page.evaluate(() => ({ origin: window.origin, secure: isSecureContext, provider: typeof (window as any).atproto }))).toEqual({
+    expect(
+      await page.evaluate(() => ({
+        origin: window.origin,
+        secure: isSecureContext,
+        provider: typeof (window as any).atproto,
+      })),
+    ).toEqual({
       origin: `http://${EVIL_HOST}:${port}`,
       secure: false,
       provider: 'undefined',
@@ -198,11 +261,16 @@ describe('only real, secure origins use the API, and events reach only their doc
     const answer = await frame.evaluate(
       () =>
         new Promise<any>((resolve) => {
-          window.addEventListener('message', (e) => e.data?.source === 'at-keyring:reply' && e.data.id === 'framed' && resolve(e.data));
+          window.addEventListener(
+            'message',
+            (e) => e.data?.source === 'at-keyring:reply' && e.data.id === 'framed' && resolve(e.data),
+          );
           window.postMessage({ source: 'at-keyring:request', id: 'framed', method: 'atproto_accounts' }, '*');
         }),
     );
-    expect(answer).toMatchObject({ error: { code: 4100, message: expect.stringContaining('only works on secure pages') } });
+    expect(answer).toMatchObject({
+      error: { code: 4100, message: expect.stringContaining('only works on secure pages') },
+    });
     await page.close();
   });
 
@@ -210,7 +278,9 @@ describe('only real, secure origins use the API, and events reach only their doc
     const listen = (page: Page) =>
       page.evaluate(() => {
         (window as any).__events = [];
-        (window as any).atproto.on('accountsChanged', (a: unknown) => (window as any).__events.push(['accountsChanged', a]));
+        (window as any).atproto.on('accountsChanged', (a: unknown) =>
+          (window as any).__events.push(['accountsChanged', a]),
+        );
         (window as any).atproto.on('disconnect', (e: unknown) => (window as any).__events.push(['disconnect', e]));
       });
     // What a document saw of the keyring's events: through the provider, and any raw window message.
@@ -246,7 +316,9 @@ describe('only real, secure origins use the API, and events reach only their doc
     await expect.poll(() => site.count()).toBe(1);
     await site.getByTestId('revoke-site').click();
 
-    await expect.poll(() => otherA.evaluate(() => (window as any).__events)).toContainEqual(['disconnect', expect.objectContaining({ code: 4100 })]);
+    await expect
+      .poll(() => otherA.evaluate(() => (window as any).__events))
+      .toContainEqual(['disconnect', expect.objectContaining({ code: 4100 })]);
     await expect.poll(() => otherA.evaluate(() => (window as any).__events.at(-1))).toEqual(['accountsChanged', []]);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await seen(silentB)).toEqual({ provider: [], raw: [] });

@@ -2,7 +2,7 @@ import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from '../support/chromium';
 import { launchSignedIn } from '../support/keyring';
-import { clickClosing, nextConsentWindow, request, type RequestOutcome } from '../support/site';
+import { clickClosing, nextConsentWindow, type RequestOutcome, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 // Security review findings 7 (prompt flooding, click-through) and 11 (the
@@ -43,7 +43,11 @@ const isDisabled = (consent: Page, testId: string) => consent.getByTestId(testId
 /** Resolves once the button is enabled; its duration in ms, from the call. */
 async function msUntilEnabled(consent: Page, testId: string): Promise<number> {
   const started = Date.now();
-  await consent.waitForFunction((id) => !(document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.disabled, testId, { polling: 20 });
+  await consent.waitForFunction(
+    (id) => !(document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.disabled,
+    testId,
+    { polling: 20 },
+  );
   return Date.now() - started;
 }
 
@@ -70,7 +74,8 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
         ),
       framed.map((s) => s.origin),
     );
-    for (const site of framed) await frameOf(site.origin).waitForFunction(() => typeof (window as any).atproto?.request === 'function');
+    for (const site of framed)
+      await frameOf(site.origin).waitForFunction(() => typeof (window as any).atproto?.request === 'function');
   });
   afterAll(async () => {
     await closeBrowser?.();
@@ -83,7 +88,9 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
 
   it('opens one consent window per tab: frames asking at once get -32002 tab-busy', async () => {
     const windowPromise = nextConsentWindow(browser.context);
-    const asks = new Map(framed.map((s) => [s.origin, request(frameOf(s.origin), 'atproto_connect', { scope: 'atproto' })]));
+    const asks = new Map(
+      framed.map((s) => [s.origin, request(frameOf(s.origin), 'atproto_connect', { scope: 'atproto' })]),
+    );
     consent = await windowPromise;
     await consent.getByTestId('consent').waitFor();
     winner = (await consent.getByTestId('consent-origin').textContent())!;
@@ -101,7 +108,9 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
   it('names the requesting frame and the site open in the tab, in the window and its title', async () => {
     expect(await consent.getByTestId('consent-origin').textContent()).toBe(winner);
     expect(await consent.getByTestId('consent-top-origin').textContent()).toBe(top.origin);
-    expect(await consent.getByTestId('consent-frame-note').innerText()).toContain(`Requested by a frame inside ${top.origin}`);
+    expect(await consent.getByTestId('consent-frame-note').innerText()).toContain(
+      `Requested by a frame inside ${top.origin}`,
+    );
     expect(await consent.title()).toContain(winner);
   });
 
@@ -148,7 +157,10 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
     expect(retryAfterMs).toBeGreaterThan(0);
     expect(retryAfterMs).toBeLessThanOrEqual(PROMPT_COOLDOWN_MS);
     await browser.stopServiceWorkers();
-    expect(await request(frameOf(winner), 'atproto_connect', { scope: 'atproto' })).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'cooldown' } } });
+    expect(await request(frameOf(winner), 'atproto_connect', { scope: 'atproto' })).toMatchObject({
+      ok: false,
+      error: { code: 4001, data: { reason: 'cooldown' } },
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(consentWindows).toHaveLength(windowsBefore);
   });

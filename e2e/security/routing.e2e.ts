@@ -30,19 +30,32 @@ function forwardedProbe(nsid: string): { method: 'GET' | 'POST'; query?: Record<
     case 'app.bsky.feed.getPostThread':
       return { method: 'GET', query: { uri: post } };
     case 'com.atproto.moderation.createReport':
-      return { method: 'POST', body: { reasonType: 'com.atproto.moderation.defs#reasonOther', subject: { $type: 'com.atproto.admin.defs#repoRef', did } } };
+      return {
+        method: 'POST',
+        body: {
+          reasonType: 'com.atproto.moderation.defs#reasonOther',
+          subject: { $type: 'com.atproto.admin.defs#repoRef', did },
+        },
+      };
     default:
       return { method: routeOf(nsid).httpMethod! };
   }
 }
 
-async function call(nsid: string, init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown; proxy?: string }) {
+async function call(
+  nsid: string,
+  init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown; proxy?: string },
+) {
   const url = new URL(`/xrpc/${nsid}`, pds.pdsUrl);
   for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (init.proxy) headers['atproto-proxy'] = init.proxy;
   if (init.method === 'POST') headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method: init.method, headers, body: init.method === 'POST' ? JSON.stringify(init.body ?? { probe: true }) : undefined });
+  const res = await fetch(url, {
+    method: init.method,
+    headers,
+    body: init.method === 'POST' ? JSON.stringify(init.body ?? { probe: true }) : undefined,
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -88,10 +101,14 @@ describe(`routing table against PDS ${pds.pdsVersion}`, () => {
     expect(served.length).toBeGreaterThan(60);
     const before = site.xrpcHits.length;
     // Deliberately invalid input: the probes must not change the account (and deactivation is left to the end).
-    const ordered = [...served.filter((m) => !/deactivate|delete/i.test(m)), ...served.filter((m) => /deactivate|delete/i.test(m))];
+    const ordered = [
+      ...served.filter((m) => !/deactivate|delete/i.test(m)),
+      ...served.filter((m) => /deactivate|delete/i.test(m)),
+    ];
     for (const nsid of ordered) {
       // (With the other HTTP method the PDS may forward it: the broker refuses such calls, see intent.test.ts.)
-      for (const spelling of [nsid, nsid.toLowerCase()]) await call(spelling, { method: routeOf(nsid).httpMethod!, proxy, body: { probe: true } });
+      for (const spelling of [nsid, nsid.toLowerCase()])
+        await call(spelling, { method: routeOf(nsid).httpMethod!, proxy, body: { probe: true } });
     }
     expect(site.xrpcHits.slice(before)).toEqual([]);
   });

@@ -58,7 +58,12 @@ const PROBES: Probe[] = [
   xrpc('nsid: aaaa….a.a!', 'nsid', 'a'.repeat(312) + '.a.a!'),
   xrpc('nsid: a…', 'nsid', 'a' + '.'.repeat(316)),
   xrpc('nsid: over the bound', 'nsid', 'a.'.repeat(200) + 'b'),
-  xrpc('nsid: valid, 317 chars', 'nsid', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(61)}`, 4100),
+  xrpc(
+    'nsid: valid, 317 chars',
+    'nsid',
+    `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(61)}`,
+    4100,
+  ),
   // proxy (2048)
   xrpc('proxy: did:a: ×341 #', 'proxy', 'did:a:'.repeat(341) + '#'),
   xrpc('proxy: did:a:a#  ×256', 'proxy', 'did:a:a#'.repeat(256)),
@@ -141,7 +146,9 @@ describe('linear-time validation of page input (Chromium, local PDS)', () => {
 
   it('refuses an own __proto__ key in the params (it would set the prototype)', async () => {
     const outcome = await hostile.evaluate(async () => {
-      const params = JSON.parse('{"nsid": "com.atproto.repo.createRecord", "body": {"repo": "x", "__proto__": {"collection": "app.bsky.graph.block"}}}');
+      const params = JSON.parse(
+        '{"nsid": "com.atproto.repo.createRecord", "body": {"repo": "x", "__proto__": {"collection": "app.bsky.graph.block"}}}',
+      );
       try {
         await (window as any).atproto.request({ method: 'atproto_xrpc', params });
         return 'resolved';

@@ -1,7 +1,8 @@
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { existsSync } from 'node:fs';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
+export const CHROMIUM_PATH =
+  process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 
 export interface ExtensionBrowser {
   context: BrowserContext;
@@ -21,7 +22,11 @@ export interface ExtensionBrowser {
  * Starts Debian's Chromium with the built extension loaded in a persistent
  * profile. `extraArgs` are appended to the command line (e.g. --host-resolver-rules).
  */
-export async function launchWithExtension(extensionPath: string, userDataDir: string, extraArgs: string[] = []): Promise<ExtensionBrowser> {
+export async function launchWithExtension(
+  extensionPath: string,
+  userDataDir: string,
+  extraArgs: string[] = [],
+): Promise<ExtensionBrowser> {
   if (!CHROMIUM_PATH) throw new Error('Chromium not found: apt-get install chromium, or set CHROMIUM_PATH');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
@@ -73,7 +78,9 @@ export async function launchWithExtension(extensionPath: string, userDataDir: st
       const cdp = await context.newCDPSession(page);
       try {
         const { targetInfos } = await cdp.send('Target.getTargets');
-        const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
+        const target = targetInfos.find(
+          (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`),
+        );
         if (!target) throw new Error('The extension service worker is not running');
         // Playwright's CDP sessions are not flat: talk to the worker through the target domain.
         const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });

@@ -37,7 +37,8 @@ export interface BrowserDriver {
   close(): Promise<void>;
 }
 
-const isClosedError = (err: Error) => /has been closed|Target closed|detached|No target|no such frame|Session closed/i.test(err.message);
+const isClosedError = (err: Error) =>
+  /has been closed|Target closed|detached|No target|no such frame|Session closed/i.test(err.message);
 
 function playwrightPage(page: PlaywrightPage): UiPage {
   return {
@@ -46,7 +47,10 @@ function playwrightPage(page: PlaywrightPage): UiPage {
     clickButton: (text) => page.getByRole('button', { name: text, exact: true }).click(),
     async clickAndClose(target) {
       const closed = page.waitForEvent('close', { timeout: 20_000 });
-      const locator = 'selector' in target ? page.locator(target.selector) : page.getByRole('button', { name: target.button, exact: true });
+      const locator =
+        'selector' in target
+          ? page.locator(target.selector)
+          : page.getByRole('button', { name: target.button, exact: true });
       await locator.click({ noWaitAfter: true }).catch((err: Error) => {
         if (!isClosedError(err)) throw err;
       });
@@ -120,7 +124,9 @@ export async function launchChromiumDriver(extensionPath: string, profileDir: st
       return playwrightPage(page);
     },
     async nextWindow(match) {
-      return playwrightPage(await browser.context.waitForEvent('page', { predicate: (p) => match(p.url()), timeout: 20_000 }));
+      return playwrightPage(
+        await browser.context.waitForEvent('page', { predicate: (p) => match(p.url()), timeout: 20_000 }),
+      );
     },
     background: async () => {
       const worker = await browser.serviceWorker();

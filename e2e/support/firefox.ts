@@ -30,7 +30,8 @@ import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core'
  *   are granted at install.
  */
 
-export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
+export const FIREFOX_PATH =
+  process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
 
 /** The add-on id from wxt.config.ts (browser_specific_settings.gecko.id). */
 export const GECKO_ID = 'keyring@atkeyring.dev';
@@ -148,18 +149,22 @@ export async function launchFirefoxWithExtension(
   }
   const extensionOrigin = `moz-extension://${EXTENSION_UUID}`;
   // Raw BiDi access (puppeteer's public API has no chrome scope or wait:'none' navigation).
-  const connection = (browser as unknown as { connection: unknown }).connection as { send(method: string, params: object): Promise<{ result: any }> };
+  const connection = (browser as unknown as { connection: unknown }).connection as {
+    send(method: string, params: object): Promise<{ result: any }>;
+  };
 
   const chromeEvaluate = async <T>(expression: string): Promise<T> => {
     const { result: tree } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });
-    const window = tree.contexts.find((c: any) => c.url === 'chrome://browser/content/browser.xhtml') ?? tree.contexts[0];
+    const window =
+      tree.contexts.find((c: any) => c.url === 'chrome://browser/content/browser.xhtml') ?? tree.contexts[0];
     const { result } = await connection.send('script.evaluate', {
       expression,
       target: { context: window.context },
       awaitPromise: true,
       resultOwnership: 'none',
     });
-    if (result.type !== 'success') throw new Error(`chrome evaluate failed: ${result.exceptionDetails?.text ?? JSON.stringify(result)}`);
+    if (result.type !== 'success')
+      throw new Error(`chrome evaluate failed: ${result.exceptionDetails?.text ?? JSON.stringify(result)}`);
     return result.result.value as T;
   };
 
@@ -245,7 +250,12 @@ export async function launchFirefoxWithExtension(
         } else if (seen.url !== info.url) {
           seen.url = info.url;
           seen.extension ||= isExtension;
-          if (isExtension) connectionEvents.emit('browsingContext.historyUpdated', { context: info.context, timestamp: Date.now(), url: info.url });
+          if (isExtension)
+            connectionEvents.emit('browsingContext.historyUpdated', {
+              context: info.context,
+              timestamp: Date.now(),
+              url: info.url,
+            });
         }
       }
       for (const [id, seen] of known) {
@@ -299,7 +309,10 @@ export async function launchFirefoxWithExtension(
           if (err) reject(err);
           else resolve(page!);
         };
-        const timer = setTimeout(() => finish(new Error(`No new page matching ${predicate} within ${timeout} ms`)), timeout);
+        const timer = setTimeout(
+          () => finish(new Error(`No new page matching ${predicate} within ${timeout} ms`)),
+          timeout,
+        );
         const onTarget = async (target: Target) => {
           if (target.type() !== 'page') return;
           const page = await target.page();

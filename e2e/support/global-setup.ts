@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { buildExtension, EXTENSION_PATHS } from './build';
-import { pdsTargetFromEnv, startPdsProcess, type PdsInfo, type PdsTarget } from './pds-process';
+import { type PdsInfo, type PdsTarget, pdsTargetFromEnv, startPdsProcess } from './pds-process';
 
 declare module 'vitest' {
   export interface ProvidedContext {

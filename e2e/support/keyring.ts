@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from './chromium';
-import type { PdsInfo } from './pds-process';
+import { type ExtensionBrowser, launchWithExtension } from './chromium';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from './pds-pages';
+import type { PdsInfo } from './pds-process';
 import { clickClosing } from './site';
 
 type Account = PdsInfo['accounts']['alice'];
@@ -36,7 +36,10 @@ export async function signIn(
   await auth.locator(PDS_PASSWORD_INPUT).fill(account.password);
   await auth.getByRole('button', { name: PDS_BUTTONS.signIn }).click();
   const closed = auth.waitForEvent('close', { timeout: 20_000 });
-  await clickClosing(auth, { role: 'button', name: decision === 'authorize' ? PDS_BUTTONS.authorize : PDS_BUTTONS.deny });
+  await clickClosing(auth, {
+    role: 'button',
+    name: decision === 'authorize' ? PDS_BUTTONS.authorize : PDS_BUTTONS.deny,
+  });
   // The extension catches the redirect and closes the window itself.
   await closed;
 }
@@ -90,17 +93,35 @@ export async function requestWithSavedSession(
       const saved = (globalThis as any).__testSessions?.[did];
       if (!saved) throw new Error('no saved session for ' + did);
       const b64url = (bytes: ArrayBuffer | Uint8Array) =>
-        btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        btoa(String.fromCharCode(...new Uint8Array(bytes)))
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/=+$/, '');
       const enc = new TextEncoder();
       const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', saved.dpopKey.keyPair.publicKey);
       const method = form ? 'POST' : 'GET';
-      const ath = form ? undefined : b64url(await crypto.subtle.digest('SHA-256', enc.encode(saved.tokenSet.access_token)));
+      const ath = form
+        ? undefined
+        : b64url(await crypto.subtle.digest('SHA-256', enc.encode(saved.tokenSet.access_token)));
       const proof = async (nonce?: string) => {
         const header = b64url(enc.encode(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk: { kty, crv, x, y } })));
         const payload = b64url(
-          enc.encode(JSON.stringify({ jti: crypto.randomUUID(), htm: method, htu: url, iat: Math.floor(Date.now() / 1000), ath, nonce })),
+          enc.encode(
+            JSON.stringify({
+              jti: crypto.randomUUID(),
+              htm: method,
+              htu: url,
+              iat: Math.floor(Date.now() / 1000),
+              ath,
+              nonce,
+            }),
+          ),
         );
-        const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, saved.dpopKey.keyPair.privateKey, enc.encode(`${header}.${payload}`));
+        const sig = await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          saved.dpopKey.keyPair.privateKey,
+          enc.encode(`${header}.${payload}`),
+        );
         return `${header}.${payload}.${b64url(sig)}`;
       };
       const call = async (nonce?: string) =>

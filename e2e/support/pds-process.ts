@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { CURRENT_PDS_DIR, NODE24_BIN } from '../../scripts/toolchain';
 
 export interface PdsInfo {
@@ -28,7 +28,8 @@ export const PDS_TARGETS: readonly PdsTarget[] = ['pinned', 'current'];
 /** The target named by E2E_PDS (default: pinned). */
 export function pdsTargetFromEnv(): PdsTarget {
   const value = process.env.E2E_PDS ?? 'pinned';
-  if (!(PDS_TARGETS as readonly string[]).includes(value)) throw new Error(`E2E_PDS must be one of ${PDS_TARGETS.join(', ')}, not "${value}"`);
+  if (!(PDS_TARGETS as readonly string[]).includes(value))
+    throw new Error(`E2E_PDS must be one of ${PDS_TARGETS.join(', ')}, not "${value}"`);
   return value as PdsTarget;
 }
 
@@ -44,7 +45,9 @@ function launchCommand(target: PdsTarget): [string, string[]] {
  * Starts the local PLC + PDS of a target as a child process and resolves
  * with its URLs and accounts once it prints its ready line.
  */
-export async function startPdsProcess(target: PdsTarget = pdsTargetFromEnv()): Promise<{ info: PdsInfo; stop(): Promise<void> }> {
+export async function startPdsProcess(
+  target: PdsTarget = pdsTargetFromEnv(),
+): Promise<{ info: PdsInfo; stop(): Promise<void> }> {
   const [command, args] = launchCommand(target);
   const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,

@@ -24,7 +24,8 @@ export async function request(page: Page | Frame, method: string, params?: unkno
         return v;
       };
       const decode = (v: any): any => {
-        if (v && typeof v === 'object' && typeof v.$u8 === 'string') return Uint8Array.from(atob(v.$u8), (c) => c.charCodeAt(0));
+        if (v && typeof v === 'object' && typeof v.$u8 === 'string')
+          return Uint8Array.from(atob(v.$u8), (c) => c.charCodeAt(0));
         if (Array.isArray(v)) return v.map(decode);
         if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
         return v;
@@ -69,7 +70,10 @@ export function nextConsentWindow(context: BrowserContext): Promise<Page> {
  * PDS's final Authorize): the window may be gone before the click returns.
  */
 export async function clickClosing(page: Page, testIdOrRole: { testId: string } | { role: 'button'; name: string }) {
-  const locator = 'testId' in testIdOrRole ? page.getByTestId(testIdOrRole.testId) : page.getByRole('button', { name: testIdOrRole.name });
+  const locator =
+    'testId' in testIdOrRole
+      ? page.getByTestId(testIdOrRole.testId)
+      : page.getByRole('button', { name: testIdOrRole.name });
   await locator.click({ noWaitAfter: true }).catch((err: Error) => {
     if (!/has been closed|Target closed/.test(err.message)) throw err;
   });

@@ -77,11 +77,16 @@ export async function startTestSite(): Promise<TestSite> {
     if (url.pathname === '/csp-sandbox') {
       // How sites isolate user uploads: the document gets an opaque origin.
       res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': 'sandbox allow-scripts' })
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': 'sandbox allow-scripts',
+        })
         .end('<!doctype html><title>sandboxed upload</title><h1>sandboxed upload</h1>');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>test site</title><h1>test site</h1>');
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end('<!doctype html><title>test site</title><h1>test site</h1>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;

@@ -132,7 +132,9 @@ async function readBody(body: BodyInit | null | undefined): Promise<string | Uin
   if (typeof Blob !== 'undefined' && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
   if (typeof URLSearchParams !== 'undefined' && body instanceof URLSearchParams) return body.toString();
   if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return readStream(body);
-  throw new InvalidParamsError(`Unsupported request body (${Object.prototype.toString.call(body)}); use bytes, a Blob or JSON`);
+  throw new InvalidParamsError(
+    `Unsupported request body (${Object.prototype.toString.call(body)}); use bytes, a Blob or JSON`,
+  );
 }
 
 async function readStream(stream: ReadableStream<unknown>): Promise<Uint8Array> {

@@ -4,8 +4,9 @@
  * extension's code running in the page), and keeps track of the site's
  * current account so adapters (see `./agent`) know which DID they act as.
  */
-import { findProvider, type FindProviderOptions } from './discovery.js';
+
 import type { ProviderMethod } from './contract.js';
+import { type FindProviderOptions, findProvider } from './discovery.js';
 import { ErrorCode, fromProviderError, InternalError } from './errors.js';
 import type {
   AccountSummary,
@@ -29,7 +30,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function asAccounts(value: unknown): AccountSummary[] {
   if (!Array.isArray(value)) throw new InternalError('The provider returned malformed accounts');
-  return value.flatMap((a) => (isObject(a) && typeof a.did === 'string' && typeof a.handle === 'string' ? [{ did: a.did, handle: a.handle }] : []));
+  return value.flatMap((a) =>
+    isObject(a) && typeof a.did === 'string' && typeof a.handle === 'string' ? [{ did: a.did, handle: a.handle }] : [],
+  );
 }
 
 export class KeyringClient {
@@ -95,7 +98,13 @@ export class KeyringClient {
   /** Asks the user to connect an account (no prompt if an existing grant covers the scope). */
   async connect(params: ConnectParams = {}): Promise<ConnectResult> {
     const r = await this.#call('atproto_connect', stripUndefined({ scope: params.scope, account: params.account }));
-    if (!isObject(r) || typeof r.did !== 'string' || typeof r.handle !== 'string' || typeof r.pds !== 'string' || typeof r.scope !== 'string') {
+    if (
+      !isObject(r) ||
+      typeof r.did !== 'string' ||
+      typeof r.handle !== 'string' ||
+      typeof r.pds !== 'string' ||
+      typeof r.scope !== 'string'
+    ) {
       throw new InternalError('The provider returned a malformed connect result');
     }
     const result: ConnectResult = { did: r.did, handle: r.handle, pds: r.pds, scope: r.scope };
@@ -121,10 +130,24 @@ export class KeyringClient {
     const { nsid, method, params, body, encoding, proxy, noPrompt, did, labelers } = call;
     const r = await this.#call(
       'atproto_xrpc',
-      stripUndefined({ nsid, method, params: params && stripUndefined(params), body, encoding, proxy, noPrompt, did, labelers }),
+      stripUndefined({
+        nsid,
+        method,
+        params: params && stripUndefined(params),
+        body,
+        encoding,
+        proxy,
+        noPrompt,
+        did,
+        labelers,
+      }),
     );
-    if (!isObject(r) || typeof r.status !== 'number') throw new InternalError('The provider returned a malformed XRPC result');
-    const headers = isObject(r.headers) && typeof r.headers['content-type'] === 'string' ? { 'content-type': r.headers['content-type'] } : {};
+    if (!isObject(r) || typeof r.status !== 'number')
+      throw new InternalError('The provider returned a malformed XRPC result');
+    const headers =
+      isObject(r.headers) && typeof r.headers['content-type'] === 'string'
+        ? { 'content-type': r.headers['content-type'] }
+        : {};
     return { status: r.status, headers, body: (r.body ?? null) as T };
   }
 
@@ -132,7 +155,8 @@ export class KeyringClient {
   async serviceAuth(params: ServiceAuthRequest): Promise<ServiceAuthResult> {
     const { aud, lxm, exp, noPrompt, did } = params;
     const r = await this.#call('atproto_serviceAuth', stripUndefined({ aud, lxm, exp, noPrompt, did }));
-    if (!isObject(r) || typeof r.token !== 'string') throw new InternalError('The provider returned a malformed service-auth result');
+    if (!isObject(r) || typeof r.token !== 'string')
+      throw new InternalError('The provider returned a malformed service-auth result');
     return { token: r.token };
   }
 

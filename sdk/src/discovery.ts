@@ -5,7 +5,13 @@
  * extensions can coexist; `window.atproto` is only a fallback because the
  * first extension to load wins that global.
  */
-import { ANNOUNCE_EVENT, REQUEST_EVENT, type AtprotoProvider, type ProviderDetail, type ProviderInfo } from './contract.js';
+import {
+  ANNOUNCE_EVENT,
+  type AtprotoProvider,
+  type ProviderDetail,
+  type ProviderInfo,
+  REQUEST_EVENT,
+} from './contract.js';
 import { ProviderNotFoundError } from './errors.js';
 
 export { ANNOUNCE_EVENT, ATKEYRING_RDNS, REQUEST_EVENT } from './contract.js';
@@ -55,7 +61,13 @@ function asDetail(event: Event): ProviderDetail | undefined {
   const info = detail.info as Record<string, unknown> | null | undefined;
   if (typeof info !== 'object' || info === null) return undefined;
   const { uuid, name, icon, rdns } = info;
-  if (typeof uuid !== 'string' || !uuid || typeof name !== 'string' || typeof icon !== 'string' || typeof rdns !== 'string') {
+  if (
+    typeof uuid !== 'string' ||
+    !uuid ||
+    typeof name !== 'string' ||
+    typeof icon !== 'string' ||
+    typeof rdns !== 'string'
+  ) {
     return undefined;
   }
   if (!isProvider(detail.provider)) return undefined;

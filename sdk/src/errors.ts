@@ -4,7 +4,13 @@
  */
 import { ErrorCode, type ProviderErrorShape } from './contract.js';
 
-export { ERROR_REASONS, ErrorCode, type ErrorCodeValue, type ErrorReason, type ProviderErrorShape } from './contract.js';
+export {
+  ERROR_REASONS,
+  ErrorCode,
+  type ErrorCodeValue,
+  type ErrorReason,
+  type ProviderErrorShape,
+} from './contract.js';
 
 /** Base class of every error a provider call rejects with. */
 export class KeyringError extends Error implements ProviderErrorShape {
@@ -36,7 +42,11 @@ export class UserRejectedError extends KeyringError {
 /** 4100: not connected, or the call is outside this origin's grant (and no prompt was allowed). */
 export class UnauthorizedError extends KeyringError {
   override name = 'UnauthorizedError';
-  constructor(message = 'Not connected, or not allowed by this site\'s grant', data?: unknown, options?: { cause?: unknown }) {
+  constructor(
+    message = "Not connected, or not allowed by this site's grant",
+    data?: unknown,
+    options?: { cause?: unknown },
+  ) {
     super(ErrorCode.unauthorized, message, data, options);
   }
 }
@@ -52,7 +62,7 @@ export class UnsupportedMethodError extends KeyringError {
 /** 4900: the account's session ended (signed out, expired, revoked); connect again. */
 export class SessionGoneError extends KeyringError {
   override name = 'SessionGoneError';
-  constructor(message = 'The account\'s session is gone; connect again', data?: unknown, options?: { cause?: unknown }) {
+  constructor(message = "The account's session is gone; connect again", data?: unknown, options?: { cause?: unknown }) {
     super(ErrorCode.sessionGone, message, data, options);
   }
 }
@@ -123,7 +133,9 @@ export function fromProviderError(e: unknown): KeyringError {
     if (typeof code === 'number' && Number.isFinite(code)) {
       const text = typeof message === 'string' && message ? message : undefined;
       const Known = BY_CODE[code];
-      return Known ? new Known(text, data, { cause: e }) : new KeyringError(code, text ?? `Provider error ${code}`, data, { cause: e });
+      return Known
+        ? new Known(text, data, { cause: e })
+        : new KeyringError(code, text ?? `Provider error ${code}`, data, { cause: e });
     }
   }
   const message = e instanceof Error ? e.message : typeof e === 'string' ? e : 'Unknown provider failure';

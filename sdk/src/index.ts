@@ -5,29 +5,32 @@
  * `@atkeyring/sdk/agent` and JWT verification in `@atkeyring/sdk/verify`,
  * so a site only bundles what it imports.
  */
+
+export { KeyringClient, type KeyringEventName, type KeyringListener } from './client.js';
 export {
   CAPABILITIES,
   CONTRACT_VERSION,
   LIMITS,
   PROVIDER_METHODS,
 } from './contract.js';
-export { KeyringClient, type KeyringEventName, type KeyringListener } from './client.js';
 export {
   ANNOUNCE_EVENT,
   ATKEYRING_RDNS,
   DEFAULT_DISCOVERY_TIMEOUT_MS,
+  type DiscoveryOptions,
+  type DiscoveryWindow,
   discoverProviders,
+  type FindProviderOptions,
+  type FoundProvider,
   findProvider,
   REQUEST_EVENT,
   supportsCapability,
-  type DiscoveryOptions,
-  type DiscoveryWindow,
-  type FindProviderOptions,
-  type FoundProvider,
 } from './discovery.js';
 export {
   ERROR_REASONS,
   ErrorCode,
+  type ErrorCodeValue,
+  type ErrorReason,
   findKeyringError,
   fromProviderError,
   InternalError,
@@ -35,15 +38,13 @@ export {
   isKeyringError,
   KeyringError,
   PromptPendingError,
+  type ProviderErrorShape,
   ProviderNotFoundError,
   RateLimitedError,
   SessionGoneError,
   UnauthorizedError,
   UnsupportedMethodError,
   UserRejectedError,
-  type ErrorCodeValue,
-  type ErrorReason,
-  type ProviderErrorShape,
 } from './errors.js';
 export type {
   AccountSummary,

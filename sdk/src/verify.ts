@@ -7,7 +7,14 @@
  * Separate entry point (`@atkeyring/sdk/verify`): it needs `@atproto/crypto`,
  * which sites that only make calls should not bundle.
  */
-import { formatDidKey, multibaseToBytes, P256_JWT_ALG, parseDidKey, SECP256K1_JWT_ALG, verifySignature } from '@atproto/crypto';
+import {
+  formatDidKey,
+  multibaseToBytes,
+  P256_JWT_ALG,
+  parseDidKey,
+  SECP256K1_JWT_ALG,
+  verifySignature,
+} from '@atproto/crypto';
 
 export const DEFAULT_PLC_URL = 'https://plc.directory';
 /** Tolerated clock difference between the PDS and this server. */
@@ -104,16 +111,28 @@ function decodeJsonPart(part: string, what: string): Record<string, unknown> {
 }
 
 /** Decodes a JWT without verifying anything. */
-export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown>; signature: Uint8Array; signingInput: string } {
+export function decodeJwt(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  signature: Uint8Array;
+  signingInput: string;
+} {
   if (typeof token !== 'string') throw new ServiceAuthError('malformed', 'The token is not a string');
   const parts = token.split('.');
   if (parts.length !== 3) throw new ServiceAuthError('malformed', 'A JWT has three parts');
   const [h, p, s] = parts as [string, string, string];
-  return { header: decodeJsonPart(h, 'header'), payload: decodeJsonPart(p, 'payload'), signature: base64UrlDecode(s), signingInput: `${h}.${p}` };
+  return {
+    header: decodeJsonPart(h, 'header'),
+    payload: decodeJsonPart(p, 'payload'),
+    signature: base64UrlDecode(s),
+    signingInput: `${h}.${p}`,
+  };
 }
 
 /** The default resolver: did:plc from a PLC directory, did:web from `https://<host>/.well-known/did.json`. */
-export function createDidResolver(options: { plcUrl?: string; fetch?: typeof globalThis.fetch; timeoutMs?: number } = {}): DidResolver {
+export function createDidResolver(
+  options: { plcUrl?: string; fetch?: typeof globalThis.fetch; timeoutMs?: number } = {},
+): DidResolver {
   const plcUrl = (options.plcUrl ?? DEFAULT_PLC_URL).replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 5_000;
   return async (did) => {
@@ -131,11 +150,15 @@ export function createDidResolver(options: { plcUrl?: string; fetch?: typeof glo
     }
     let response: Response;
     try {
-      response = await doFetch(url, { headers: { accept: 'application/did+json, application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      response = await doFetch(url, {
+        headers: { accept: 'application/did+json, application/json' },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (cause) {
       throw new ServiceAuthError('issuer-unresolvable', `Could not fetch the DID document of ${did}`, { cause });
     }
-    if (!response.ok) throw new ServiceAuthError('issuer-unresolvable', `Resolving ${did} failed with HTTP ${response.status}`);
+    if (!response.ok)
+      throw new ServiceAuthError('issuer-unresolvable', `Resolving ${did} failed with HTTP ${response.status}`);
     try {
       return await response.json();
     } catch (cause) {
@@ -152,13 +175,15 @@ const LEGACY_KEY_TYPES: Record<string, string> = {
 
 /** The `#atproto` signing key of a DID document, as a did:key. */
 export function atprotoSigningKey(doc: unknown, did: string): string {
-  if (typeof doc !== 'object' || doc === null) throw new ServiceAuthError('issuer-unresolvable', `No DID document for ${did}`);
+  if (typeof doc !== 'object' || doc === null)
+    throw new ServiceAuthError('issuer-unresolvable', `No DID document for ${did}`);
   const { id, verificationMethod } = doc as { id?: unknown; verificationMethod?: unknown };
   // A resolver must not hand us someone else's document.
   if (id !== did) throw new ServiceAuthError('issuer-unresolvable', `The DID document's id is not ${did}`);
   const methods = Array.isArray(verificationMethod) ? verificationMethod : [];
   const method = methods.find(
-    (m): m is Record<string, unknown> => typeof m === 'object' && m !== null && (m.id === '#atproto' || m.id === `${did}#atproto`),
+    (m): m is Record<string, unknown> =>
+      typeof m === 'object' && m !== null && (m.id === '#atproto' || m.id === `${did}#atproto`),
   );
   if (!method || typeof method.publicKeyMultibase !== 'string') {
     throw new ServiceAuthError('no-signing-key', `${did} has no #atproto verification method`);
@@ -177,11 +202,19 @@ export function atprotoSigningKey(doc: unknown, did: string): string {
   throw new ServiceAuthError('no-signing-key', `Unsupported verification method type ${String(method.type)}`);
 }
 
-async function signatureMatches(didKey: string, signingInput: string, signature: Uint8Array, alg: string): Promise<boolean> {
+async function signatureMatches(
+  didKey: string,
+  signingInput: string,
+  signature: Uint8Array,
+  alg: string,
+): Promise<boolean> {
   try {
     // Malleable (high-S) signatures are accepted, as the reference verifier
     // (@atproto/xrpc-server) does, so both accept the same tokens.
-    return await verifySignature(didKey, new TextEncoder().encode(signingInput), signature, { jwtAlg: alg, allowMalleableSig: true });
+    return await verifySignature(didKey, new TextEncoder().encode(signingInput), signature, {
+      jwtAlg: alg,
+      allowMalleableSig: true,
+    });
   } catch {
     return false; // wrong curve for alg, bad encoding
   }
@@ -193,7 +226,10 @@ async function signatureMatches(didKey: string, signingInput: string, signature:
  * the signature against the issuer's `#atproto` key. Throws
  * {@link ServiceAuthError}; returns the claims when valid.
  */
-export async function verifyServiceAuth(token: string, options: VerifyServiceAuthOptions): Promise<VerifiedServiceAuth> {
+export async function verifyServiceAuth(
+  token: string,
+  options: VerifyServiceAuthOptions,
+): Promise<VerifiedServiceAuth> {
   const { header, payload, signature, signingInput } = decodeJwt(token);
 
   // Service tokens are plain JWTs; refuse tokens minted for other purposes.
@@ -201,7 +237,8 @@ export async function verifyServiceAuth(token: string, options: VerifyServiceAut
     throw new ServiceAuthError('bad-type', `Not a service-auth token (typ ${String(header.typ)})`);
   }
   const alg = header.alg;
-  if (alg !== SECP256K1_JWT_ALG && alg !== P256_JWT_ALG) throw new ServiceAuthError('unsupported-alg', `Unsupported alg ${String(alg)}`);
+  if (alg !== SECP256K1_JWT_ALG && alg !== P256_JWT_ALG)
+    throw new ServiceAuthError('unsupported-alg', `Unsupported alg ${String(alg)}`);
 
   const now = (options.now?.() ?? Date.now()) / 1000;
   const skew = options.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC;
@@ -209,13 +246,21 @@ export async function verifyServiceAuth(token: string, options: VerifyServiceAut
   // exp is optional in JWT but a token that never expires is not acceptable here.
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new ServiceAuthError('malformed', 'The token has no exp');
   if (now > exp + skew) throw new ServiceAuthError('expired', 'The token has expired');
-  if (iat !== undefined && (typeof iat !== 'number' || iat > now + skew)) throw new ServiceAuthError('not-yet-valid', 'The token was issued in the future');
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + skew)) throw new ServiceAuthError('not-yet-valid', 'The token is not valid yet');
+  if (iat !== undefined && (typeof iat !== 'number' || iat > now + skew))
+    throw new ServiceAuthError('not-yet-valid', 'The token was issued in the future');
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + skew))
+    throw new ServiceAuthError('not-yet-valid', 'The token is not valid yet');
 
   const accepted = typeof options.aud === 'string' ? [options.aud] : options.aud;
-  if (typeof aud !== 'string' || !accepted.includes(aud)) throw new ServiceAuthError('wrong-audience', `The token is for ${String(aud)}`);
+  if (typeof aud !== 'string' || !accepted.includes(aud))
+    throw new ServiceAuthError('wrong-audience', `The token is for ${String(aud)}`);
   if (options.lxm !== undefined && lxm !== options.lxm) {
-    throw new ServiceAuthError('wrong-lxm', lxm === undefined ? `The token has no lxm; expected ${options.lxm}` : `The token is for ${String(lxm)}, not ${options.lxm}`);
+    throw new ServiceAuthError(
+      'wrong-lxm',
+      lxm === undefined
+        ? `The token has no lxm; expected ${options.lxm}`
+        : `The token is for ${String(lxm)}, not ${options.lxm}`,
+    );
   }
   if (lxm !== undefined && typeof lxm !== 'string') throw new ServiceAuthError('malformed', 'lxm is not a string');
   if (jti !== undefined && typeof jti !== 'string') throw new ServiceAuthError('malformed', 'jti is not a string');

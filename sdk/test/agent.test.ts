@@ -12,7 +12,11 @@ const BLOB_CID = 'bafkreieprs5x3t2g4c6h2uzgk5e2nql5cfqjhjv2sxsee5samddw7vfinq';
 const APPVIEW = 'did:web:api.bsky.app';
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255, 128]);
 
-const json = (body: unknown, status = 200) => ({ status, headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+const json = (body: unknown, status = 200) => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body,
+});
 
 /** Plausible PDS/AppView answers, keyed by NSID. */
 function pds(method: string, params: any): unknown {
@@ -21,11 +25,13 @@ function pds(method: string, params: any): unknown {
   if (method !== 'atproto_xrpc') throw rpcError(4200, 'unknown method');
   switch (params.nsid) {
     case 'com.atproto.repo.createRecord':
-      if (params.body?.collection === 'app.bsky.feed.like') throw rpcError(4100, 'Not allowed by this site\'s grant');
+      if (params.body?.collection === 'app.bsky.feed.like') throw rpcError(4100, "Not allowed by this site's grant");
       return json({ uri: `at://${params.body.repo}/${params.body.collection}/3kabc`, cid: REC_CID });
     case 'com.atproto.repo.uploadBlob': {
       const body = params.body as Uint8Array;
-      return json({ blob: { $type: 'blob', ref: { $link: BLOB_CID }, mimeType: params.encoding, size: body.byteLength } });
+      return json({
+        blob: { $type: 'blob', ref: { $link: BLOB_CID }, mimeType: params.encoding, size: body.byteLength },
+      });
     }
     case 'com.atproto.repo.getRecord':
       return json({ error: 'RecordNotFound', message: 'Could not locate record' }, 400);
@@ -122,7 +128,11 @@ describe('Agent over the extension', () => {
     agent.configureProxy(`${APPVIEW}#bsky_appview`);
     const uris = [`at://${ALICE.did}/app.bsky.feed.post/1`, `at://${ALICE.did}/app.bsky.feed.post/2`];
     await agent.getPosts({ uris });
-    expect(lastXrpc()).toMatchObject({ nsid: 'app.bsky.feed.getPosts', params: { uris }, proxy: `${APPVIEW}#bsky_appview` });
+    expect(lastXrpc()).toMatchObject({
+      nsid: 'app.bsky.feed.getPosts',
+      params: { uris },
+      proxy: `${APPVIEW}#bsky_appview`,
+    });
   });
 
   it('returns binary responses as bytes', async () => {
@@ -135,7 +145,9 @@ describe('Agent over the extension', () => {
 
   it('surfaces PDS errors as XRPCErrors with the status and error name', async () => {
     const { agent } = await setup();
-    const err = await agent.com.atproto.repo.getRecord({ repo: ALICE.did, collection: 'app.bsky.feed.post', rkey: 'nope' }).catch((e) => e);
+    const err = await agent.com.atproto.repo
+      .getRecord({ repo: ALICE.did, collection: 'app.bsky.feed.post', rkey: 'nope' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(XRPCError);
     expect(err).toMatchObject({ status: 400, error: 'RecordNotFound', message: 'Could not locate record' });
   });
@@ -183,7 +195,11 @@ describe('toXrpcRequest', () => {
   it('reads the NSID, repeated query params, proxy, labelers and encoding; drops other headers', async () => {
     const call = await toXrpcRequest('/xrpc/app.bsky.feed.getPosts?uris=a&uris=b&limit=3&q=a+b%26c', {
       method: 'get',
-      headers: { 'atproto-proxy': `${APPVIEW}#bsky_appview`, 'atproto-accept-labelers': 'did:plc:x;redact', authorization: 'nope' },
+      headers: {
+        'atproto-proxy': `${APPVIEW}#bsky_appview`,
+        'atproto-accept-labelers': 'did:plc:x;redact',
+        authorization: 'nope',
+      },
     });
     expect(call).toEqual({
       nsid: 'app.bsky.feed.getPosts',
@@ -193,7 +209,10 @@ describe('toXrpcRequest', () => {
       labelers: 'did:plc:x;redact',
     });
     // Agent sends the header empty when no labeler is configured: nothing to pass on.
-    expect(await toXrpcRequest('/xrpc/a.b.c', { headers: { 'atproto-accept-labelers': '' } })).toEqual({ nsid: 'a.b.c', method: 'GET' });
+    expect(await toXrpcRequest('/xrpc/a.b.c', { headers: { 'atproto-accept-labelers': '' } })).toEqual({
+      nsid: 'a.b.c',
+      method: 'GET',
+    });
   });
 
   it('reads ReadableStream, string and URLSearchParams bodies', async () => {
@@ -204,29 +223,73 @@ describe('toXrpcRequest', () => {
         c.close();
       },
     });
-    expect(await toXrpcRequest('/xrpc/com.atproto.repo.uploadBlob', { method: 'POST', body: stream, headers: { 'content-type': 'image/png' } })).toEqual({
+    expect(
+      await toXrpcRequest('/xrpc/com.atproto.repo.uploadBlob', {
+        method: 'POST',
+        body: stream,
+        headers: { 'content-type': 'image/png' },
+      }),
+    ).toEqual({
       nsid: 'com.atproto.repo.uploadBlob',
       method: 'POST',
       encoding: 'image/png',
       body: PNG,
     });
-    expect(await toXrpcRequest('/xrpc/com.example.text', { method: 'POST', body: 'héllo', headers: { 'content-type': 'text/plain;charset=UTF-8' } })).toMatchObject({
+    expect(
+      await toXrpcRequest('/xrpc/com.example.text', {
+        method: 'POST',
+        body: 'héllo',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      }),
+    ).toMatchObject({
       body: 'héllo',
       encoding: 'text/plain;charset=UTF-8',
     });
-    expect(await toXrpcRequest('/xrpc/com.example.json', { method: 'POST', body: '{"a":[1]}', headers: { 'content-type': 'application/json' } })).toMatchObject({ body: { a: [1] } });
-    expect((await toXrpcRequest('/xrpc/com.atproto.repo.uploadBlob', { method: 'POST', body: PNG.buffer, headers: { 'content-type': 'image/png' } })).body).toEqual(PNG);
+    expect(
+      await toXrpcRequest('/xrpc/com.example.json', {
+        method: 'POST',
+        body: '{"a":[1]}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    ).toMatchObject({ body: { a: [1] } });
+    expect(
+      (
+        await toXrpcRequest('/xrpc/com.atproto.repo.uploadBlob', {
+          method: 'POST',
+          body: PNG.buffer,
+          headers: { 'content-type': 'image/png' },
+        })
+      ).body,
+    ).toEqual(PNG);
     // Bytes without a type stay bytes (a string would be JSON-encoded by the extension).
-    expect((await toXrpcRequest('/xrpc/com.example.raw', { method: 'POST', body: 'raw' })).body).toEqual(new TextEncoder().encode('raw'));
-    expect((await toXrpcRequest('/xrpc/com.example.form', { method: 'POST', body: new URLSearchParams({ a: '1' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } })).body).toEqual(new TextEncoder().encode('a=1'));
+    expect((await toXrpcRequest('/xrpc/com.example.raw', { method: 'POST', body: 'raw' })).body).toEqual(
+      new TextEncoder().encode('raw'),
+    );
+    expect(
+      (
+        await toXrpcRequest('/xrpc/com.example.form', {
+          method: 'POST',
+          body: new URLSearchParams({ a: '1' }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).body,
+    ).toEqual(new TextEncoder().encode('a=1'));
   });
 
   it('refuses what XRPC through the extension cannot express', async () => {
     await expect(toXrpcRequest('https://evil.example/xrpc/com.example.x')).rejects.toBeInstanceOf(InvalidParamsError);
     await expect(toXrpcRequest('/not-xrpc/com.example.x')).rejects.toBeInstanceOf(InvalidParamsError);
     await expect(toXrpcRequest('/xrpc/com.example.x', { method: 'PUT' })).rejects.toBeInstanceOf(InvalidParamsError);
-    await expect(toXrpcRequest('/xrpc/com.example.x', { method: 'POST', body: new FormData() })).rejects.toBeInstanceOf(InvalidParamsError);
-    await expect(toXrpcRequest('/xrpc/com.example.x', { method: 'POST', body: '{oops', headers: { 'content-type': 'application/json' } })).rejects.toBeInstanceOf(InvalidParamsError);
+    await expect(toXrpcRequest('/xrpc/com.example.x', { method: 'POST', body: new FormData() })).rejects.toBeInstanceOf(
+      InvalidParamsError,
+    );
+    await expect(
+      toXrpcRequest('/xrpc/com.example.x', {
+        method: 'POST',
+        body: '{oops',
+        headers: { 'content-type': 'application/json' },
+      }),
+    ).rejects.toBeInstanceOf(InvalidParamsError);
   });
 });
 
@@ -235,7 +298,9 @@ describe('keyringFetch', () => {
     let answer!: (v: unknown) => void;
     const provider = new FakeProvider(() => new Promise((resolve) => (answer = resolve)));
     const client = new KeyringClient(provider);
-    await expect(keyringFetch(client, '/xrpc/com.example.x', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(keyringFetch(client, '/xrpc/com.example.x', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(provider.calls).toHaveLength(0);
     // Aborted while the body is read: nothing is sent.
     const early = new AbortController();
@@ -270,7 +335,11 @@ describe('toResponse', () => {
     const empty = toResponse({ status: 204, headers: {}, body: null });
     expect(empty.status).toBe(204);
     expect(await empty.text()).toBe('');
-    const err = toResponse({ status: 401, headers: { 'content-type': 'application/json' }, body: { error: 'AuthRequired' } });
+    const err = toResponse({
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+      body: { error: 'AuthRequired' },
+    });
     expect(err.status).toBe(401);
     expect(() => toResponse({ status: 0, headers: {}, body: null })).toThrow(InternalError);
   });

@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { KeyringClient } from '../src/client';
-import { InternalError, InvalidParamsError, KeyringError, PromptPendingError, SessionGoneError, UnauthorizedError, UserRejectedError } from '../src/errors';
+import {
+  InternalError,
+  InvalidParamsError,
+  KeyringError,
+  PromptPendingError,
+  SessionGoneError,
+  UnauthorizedError,
+  UserRejectedError,
+} from '../src/errors';
 import type { AccountSummary, DisconnectEvent } from '../src/types';
 import { FakeProvider, realProvider, rpcError } from './fake-provider';
 
@@ -19,7 +27,9 @@ describe('KeyringClient requests', () => {
   });
 
   it('accounts lists accounts (current first) and disconnect forgets it', async () => {
-    const provider = new FakeProvider((method) => (method === 'atproto_accounts' ? [ALICE, BOB, { junk: true }] : null));
+    const provider = new FakeProvider((method) =>
+      method === 'atproto_accounts' ? [ALICE, BOB, { junk: true }] : null,
+    );
     const client = new KeyringClient(provider);
     expect(await client.accounts()).toEqual([ALICE, BOB]);
     expect(client.account).toEqual(ALICE);
@@ -29,7 +39,11 @@ describe('KeyringClient requests', () => {
   });
 
   it('xrpc passes every field, drops undefined ones, and normalises the result', async () => {
-    const provider = new FakeProvider(() => ({ status: 200, headers: { 'content-type': 'application/json', other: 'x' }, body: { ok: 1 } }));
+    const provider = new FakeProvider(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/json', other: 'x' },
+      body: { ok: 1 },
+    }));
     const client = new KeyringClient(provider);
     const result = await client.xrpc<{ ok: number }>({
       nsid: 'com.atproto.repo.listRecords',
@@ -54,15 +68,26 @@ describe('KeyringClient requests', () => {
   });
 
   it('xrpc resolves non-2xx answers (they are results, not errors)', async () => {
-    const client = new KeyringClient(new FakeProvider(() => ({ status: 400, headers: {}, body: { error: 'RecordNotFound' } })));
-    await expect(client.xrpc({ nsid: 'com.atproto.repo.getRecord' })).resolves.toEqual({ status: 400, headers: {}, body: { error: 'RecordNotFound' } });
+    const client = new KeyringClient(
+      new FakeProvider(() => ({ status: 400, headers: {}, body: { error: 'RecordNotFound' } })),
+    );
+    await expect(client.xrpc({ nsid: 'com.atproto.repo.getRecord' })).resolves.toEqual({
+      status: 400,
+      headers: {},
+      body: { error: 'RecordNotFound' },
+    });
   });
 
   it('serviceAuth returns the token', async () => {
     const provider = new FakeProvider(() => ({ token: 'a.b.c' }));
     const client = new KeyringClient(provider);
-    expect(await client.serviceAuth({ aud: 'did:web:service.test', lxm: 'com.example.method', exp: 123 })).toEqual({ token: 'a.b.c' });
-    expect(provider.calls[0]).toEqual({ method: 'atproto_serviceAuth', params: { aud: 'did:web:service.test', lxm: 'com.example.method', exp: 123 } });
+    expect(await client.serviceAuth({ aud: 'did:web:service.test', lxm: 'com.example.method', exp: 123 })).toEqual({
+      token: 'a.b.c',
+    });
+    expect(provider.calls[0]).toEqual({
+      method: 'atproto_serviceAuth',
+      params: { aud: 'did:web:service.test', lxm: 'com.example.method', exp: 123 },
+    });
   });
 
   it.each([
@@ -153,13 +178,30 @@ describe("KeyringClient on the extension's real provider script", () => {
     client.on('accountsChanged', (a) => events.push(a));
 
     expect(await client.connect({ scope: 'atproto repo:app.bsky.feed.post' })).toMatchObject({ did: ALICE.did });
-    const res = await client.xrpc({ nsid: 'com.atproto.repo.createRecord', body: { repo: ALICE.did, n: 1 }, noPrompt: true, did: ALICE.did });
-    expect(res.body).toEqual({ echoed: { nsid: 'com.atproto.repo.createRecord', body: { repo: ALICE.did, n: 1 }, noPrompt: true, did: ALICE.did } });
+    const res = await client.xrpc({
+      nsid: 'com.atproto.repo.createRecord',
+      body: { repo: ALICE.did, n: 1 },
+      noPrompt: true,
+      did: ALICE.did,
+    });
+    expect(res.body).toEqual({
+      echoed: {
+        nsid: 'com.atproto.repo.createRecord',
+        body: { repo: ALICE.did, n: 1 },
+        noPrompt: true,
+        did: ALICE.did,
+      },
+    });
     const blob = await client.xrpc({ nsid: 'com.atproto.sync.getBlob', params: { did: ALICE.did, cid: 'bafk' } });
     expect(blob.body).toBeInstanceOf(Uint8Array);
     expect(blob.body).toEqual(bytes);
     expect(await client.serviceAuth({ aud: 'did:web:svc.test#svc', lxm: 'com.example.x' })).toEqual({ token: 'x.y.z' });
-    expect(calls.map((c) => c.method)).toEqual(['atproto_connect', 'atproto_xrpc', 'atproto_xrpc', 'atproto_serviceAuth']);
+    expect(calls.map((c) => c.method)).toEqual([
+      'atproto_connect',
+      'atproto_xrpc',
+      'atproto_xrpc',
+      'atproto_serviceAuth',
+    ]);
 
     // What the extension's schemas refuse surfaces as InvalidParamsError.
     await expect(client.xrpc({ nsid: 'not an nsid' })).rejects.toBeInstanceOf(InvalidParamsError);

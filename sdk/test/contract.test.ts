@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as extensionContract from '../../src/protocol/contract';
-import { ErrorCode as ExtensionErrorCode, LIMITS as ExtensionLimits, PAGE_METHODS, PROVIDER_INFO } from '../../src/protocol/page';
+import {
+  ErrorCode as ExtensionErrorCode,
+  LIMITS as ExtensionLimits,
+  PAGE_METHODS,
+  PROVIDER_INFO,
+} from '../../src/protocol/page';
 import * as contract from '../src/contract';
 import { ErrorCode } from '../src/errors';
 import * as sdk from '../src/index';
@@ -22,17 +27,25 @@ describe('one contract', () => {
     expect(PAGE_METHODS).toBe(contract.PROVIDER_METHODS);
     // src/protocol/contract re-exports the SDK's module, all of it.
     expect(Object.keys(extensionContract).sort()).toEqual(Object.keys(contract).sort());
-    for (const [name, value] of Object.entries(contract)) expect((extensionContract as Record<string, unknown>)[name], name).toBe(value);
+    for (const [name, value] of Object.entries(contract))
+      expect((extensionContract as Record<string, unknown>)[name], name).toBe(value);
   });
 
   it('the SDK re-exports every constant of the contract', () => {
-    for (const [name, value] of Object.entries(contract)) expect((sdk as Record<string, unknown>)[name], name).toBe(value);
+    for (const [name, value] of Object.entries(contract))
+      expect((sdk as Record<string, unknown>)[name], name).toBe(value);
   });
 
   it('every data.reason names a known code; the contract objects are frozen', () => {
     const codes = new Set<number>(Object.values(contract.ErrorCode));
     for (const [reason, code] of Object.entries(contract.ERROR_REASONS)) expect(codes.has(code), reason).toBe(true);
-    for (const value of [contract.ErrorCode, contract.ERROR_REASONS, contract.LIMITS, contract.CAPABILITIES, contract.PROVIDER_METHODS]) {
+    for (const value of [
+      contract.ErrorCode,
+      contract.ERROR_REASONS,
+      contract.LIMITS,
+      contract.CAPABILITIES,
+      contract.PROVIDER_METHODS,
+    ]) {
       expect(Object.isFrozen(value)).toBe(true);
     }
     expect(contract.CONTRACT_VERSION).toMatch(/^\d+\.\d+$/);
@@ -62,7 +75,13 @@ describe('docs/provider-api.md', () => {
     expect(start, heading).toBeGreaterThan(-1);
     const rows: string[][] = [];
     for (const line of doc.slice(start + heading.length + 2).split('\n')) {
-      if (line.startsWith('|')) rows.push(line.split('|').slice(1, -1).map((c) => c.trim()));
+      if (line.startsWith('|'))
+        rows.push(
+          line
+            .split('|')
+            .slice(1, -1)
+            .map((c) => c.trim()),
+        );
       else if (rows.length) break;
     }
     return rows.slice(2);

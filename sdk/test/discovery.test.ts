@@ -2,16 +2,32 @@ import { describe, expect, it, vi } from 'vitest';
 import { installProvider } from '../../src/provider/provider';
 import { KeyringClient } from '../src/client';
 import { CAPABILITIES, CONTRACT_VERSION } from '../src/contract';
-import { ATKEYRING_RDNS, discoverProviders, findProvider, supportsCapability, type DiscoveryWindow } from '../src/discovery';
+import {
+  ATKEYRING_RDNS,
+  type DiscoveryWindow,
+  discoverProviders,
+  findProvider,
+  supportsCapability,
+} from '../src/discovery';
 import { ProviderNotFoundError } from '../src/errors';
 import type { ProviderInfo } from '../src/types';
 import { FakeProvider } from './fake-provider';
 
 /** An "extension" that announces on request (synchronously, like the real one) and optionally late. */
-function fakeExtension(win: EventTarget, info: Partial<ProviderInfo> & { rdns: string }, opts: { delayMs?: number } = {}) {
+function fakeExtension(
+  win: EventTarget,
+  info: Partial<ProviderInfo> & { rdns: string },
+  opts: { delayMs?: number } = {},
+) {
   const provider = new FakeProvider();
-  const full: ProviderInfo = { uuid: crypto.randomUUID(), name: info.rdns, icon: 'data:image/svg+xml;base64,', ...info };
-  const announce = () => win.dispatchEvent(new CustomEvent('atproto:announceProvider', { detail: Object.freeze({ info: full, provider }) }));
+  const full: ProviderInfo = {
+    uuid: crypto.randomUUID(),
+    name: info.rdns,
+    icon: 'data:image/svg+xml;base64,',
+    ...info,
+  };
+  const announce = () =>
+    win.dispatchEvent(new CustomEvent('atproto:announceProvider', { detail: Object.freeze({ info: full, provider }) }));
   if (opts.delayMs !== undefined) setTimeout(announce, opts.delayMs);
   else win.addEventListener('atproto:requestProvider', announce);
   return { provider, info: full, announce };
@@ -65,7 +81,10 @@ describe('discoverProviders', () => {
     const provider = installProvider(win);
     const found = await discoverProviders({ window: win, timeoutMs: 1 });
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ info: { name: 'AT Keyring', rdns: ATKEYRING_RDNS, contractVersion: '1.1' }, provider });
+    expect(found[0]).toMatchObject({
+      info: { name: 'AT Keyring', rdns: ATKEYRING_RDNS, contractVersion: '1.1' },
+      provider,
+    });
     expect(found[0]!.info.contractVersion).toBe(CONTRACT_VERSION);
     expect(found[0]!.info.capabilities).toEqual(CAPABILITIES);
     expect(Object.isFrozen(found[0]!.info.capabilities)).toBe(true);
@@ -81,7 +100,14 @@ describe('discoverProviders', () => {
     fakeExtension(win, { rdns: 'v1' });
     const found = await discoverProviders({ window: win, timeoutMs: 1 });
     expect(found.map((d) => d.info)).toEqual([
-      { uuid: v11.info.uuid, name: 'v11', icon: 'data:image/svg+xml;base64,', rdns: 'v11', contractVersion: '1.1', capabilities },
+      {
+        uuid: v11.info.uuid,
+        name: 'v11',
+        icon: 'data:image/svg+xml;base64,',
+        rdns: 'v11',
+        contractVersion: '1.1',
+        capabilities,
+      },
       { uuid: expect.any(String), name: 'v1', icon: 'data:image/svg+xml;base64,', rdns: 'v1' },
     ]);
     // A copy: the announcing script cannot change what the site already checked.
@@ -156,7 +182,9 @@ describe('findProvider', () => {
     win.atproto = legacy;
     const found = await findProvider({ window: win, timeoutMs: 5 });
     expect(found).toEqual({ provider: legacy });
-    await expect(findProvider({ window: win, timeoutMs: 5, fallbackToGlobal: false })).rejects.toBeInstanceOf(ProviderNotFoundError);
+    await expect(findProvider({ window: win, timeoutMs: 5, fallbackToGlobal: false })).rejects.toBeInstanceOf(
+      ProviderNotFoundError,
+    );
   });
 
   it('throws ProviderNotFoundError when there is no provider at all', async () => {
@@ -173,7 +201,9 @@ describe('findProvider', () => {
     const found = await findProvider({ window: win, timeoutMs: 5, choose: choose as any });
     expect(choose.mock.calls[0]![0].map((d) => d.info.rdns)).toEqual(['one', 'two']);
     expect(found.provider).toBe(second.provider);
-    await expect(findProvider({ window: win, timeoutMs: 5, choose: async () => undefined })).rejects.toThrow('No provider was chosen');
+    await expect(findProvider({ window: win, timeoutMs: 5, choose: async () => undefined })).rejects.toThrow(
+      'No provider was chosen',
+    );
   });
 
   it('KeyringClient.discover wraps the provider it finds', async () => {

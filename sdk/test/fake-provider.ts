@@ -1,5 +1,5 @@
 /** Provider doubles for the SDK's tests. */
-import { createProvider } from '../../src/provider/provider';
+
 import {
   asProviderError,
   connectParams,
@@ -12,6 +12,7 @@ import {
   WINDOW_REQUEST,
   xrpcParams,
 } from '../../src/protocol/page';
+import { createProvider } from '../../src/provider/provider';
 import type { AtprotoProvider, ProviderEventName } from '../src/types';
 
 export interface RecordedRequest {
@@ -63,7 +64,6 @@ export function rpcError(code: number, message: string, data?: unknown): Error {
 
 // ---- the extension's real provider over a simulated relay ------------------
 
-
 const SCHEMAS: Record<string, ((v: unknown, path?: string) => unknown) | undefined> = {
   atproto_connect: connectParams,
   atproto_xrpc: xrpcParams,
@@ -95,7 +95,11 @@ export function realProvider(handler: Handler) {
         const checked = SCHEMAS[data.method]?.(params, 'params') ?? params;
         calls.push({ method: data.method, params: checked });
         const result = await handler(data.method, checked);
-        post({ source: WINDOW_REPLY, id: data.id, result: fromWire(toWire(result, 'result', LIMITS.maxResultJsonChars), 'result', LIMITS.maxResultJsonChars) });
+        post({
+          source: WINDOW_REPLY,
+          id: data.id,
+          result: fromWire(toWire(result, 'result', LIMITS.maxResultJsonChars), 'result', LIMITS.maxResultJsonChars),
+        });
       } catch (err: any) {
         const error =
           err?.name === 'SchemaError'

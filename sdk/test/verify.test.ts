@@ -1,7 +1,14 @@
-import { bytesToMultibase, P256Keypair, Secp256k1Keypair, type Keypair } from '@atproto/crypto';
+import { bytesToMultibase, type Keypair, P256Keypair, Secp256k1Keypair } from '@atproto/crypto';
 import { createServiceJwt } from '@atproto/xrpc-server';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDidResolver, decodeJwt, ServiceAuthError, verifyServiceAuth, type DidResolver, type ServiceAuthErrorReason } from '../src/verify';
+import {
+  createDidResolver,
+  type DidResolver,
+  decodeJwt,
+  ServiceAuthError,
+  type ServiceAuthErrorReason,
+  verifyServiceAuth,
+} from '../src/verify';
 
 const SERVICE = 'did:web:service.example';
 const ALICE = 'did:plc:aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -12,7 +19,11 @@ const LXM = 'com.example.feed.getThings';
 const b64url = (v: Uint8Array | string) => Buffer.from(v).toString('base64url');
 
 /** Mints a JWT like a PDS's getServiceAuth does, with overridable header/claims. */
-async function mint(keypair: Keypair, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+async function mint(
+  keypair: Keypair,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const h = b64url(JSON.stringify({ typ: 'JWT', alg: keypair.jwtAlg, ...header }));
   const p = b64url(JSON.stringify(claims));
   const sig = await keypair.sign(new TextEncoder().encode(`${h}.${p}`));
@@ -20,7 +31,15 @@ async function mint(keypair: Keypair, claims: Record<string, unknown>, header: R
 }
 
 const now = () => Math.floor(Date.now() / 1000);
-const claimsFor = (iss: string, extra: Record<string, unknown> = {}) => ({ iss, aud: SERVICE, exp: now() + 60, iat: now(), lxm: LXM, jti: 'abc', ...extra });
+const claimsFor = (iss: string, extra: Record<string, unknown> = {}) => ({
+  iss,
+  aud: SERVICE,
+  exp: now() + 60,
+  iat: now(),
+  lxm: LXM,
+  jti: 'abc',
+  ...extra,
+});
 
 function docWith(did: string, method: Record<string, unknown>) {
   return {
@@ -31,7 +50,8 @@ function docWith(did: string, method: Record<string, unknown>) {
     service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: 'https://pds.test' }],
   };
 }
-const multikeyDoc = (did: string, keypair: Keypair) => docWith(did, { type: 'Multikey', publicKeyMultibase: keypair.did().slice('did:key:'.length) });
+const multikeyDoc = (did: string, keypair: Keypair) =>
+  docWith(did, { type: 'Multikey', publicKeyMultibase: keypair.did().slice('did:key:'.length) });
 
 let k256: Secp256k1Keypair;
 let p256: P256Keypair;
@@ -45,7 +65,13 @@ beforeAll(async () => {
     [ALICE, multikeyDoc(ALICE, k256)],
     [BOB, multikeyDoc(BOB, p256)],
     // Older documents name the curve in the type and carry the bare key.
-    [CAROL, docWith(CAROL, { type: 'EcdsaSecp256k1VerificationKey2019', publicKeyMultibase: bytesToMultibase(k256.publicKeyBytes(), 'base58btc') })],
+    [
+      CAROL,
+      docWith(CAROL, {
+        type: 'EcdsaSecp256k1VerificationKey2019',
+        publicKeyMultibase: bytesToMultibase(k256.publicKeyBytes(), 'base58btc'),
+      }),
+    ],
   ]);
 });
 
@@ -78,7 +104,10 @@ describe('verifyServiceAuth: valid tokens', () => {
 
   it('accepts tokens minted by @atproto/xrpc-server (what a PDS uses)', async () => {
     const token = await createServiceJwt({ iss: ALICE, aud: SERVICE, lxm: LXM, keypair: k256 });
-    await expect(verifyServiceAuth(token, { aud: SERVICE, lxm: LXM, resolveDid })).resolves.toMatchObject({ did: ALICE, lxm: LXM });
+    await expect(verifyServiceAuth(token, { aud: SERVICE, lxm: LXM, resolveDid })).resolves.toMatchObject({
+      did: ALICE,
+      lxm: LXM,
+    });
   });
 
   it('accepts any of several audiences, any lxm when none is required, and a service-qualified iss', async () => {
@@ -90,7 +119,9 @@ describe('verifyServiceAuth: valid tokens', () => {
   it('tolerates small clock skew', async () => {
     const token = await mint(k256, claimsFor(ALICE, { exp: now() - 10, iat: now() + 10 }));
     await expect(verifyServiceAuth(token, { aud: SERVICE, resolveDid })).resolves.toBeTruthy();
-    await expect(reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid, clockSkewSec: 0 }))).resolves.toBe('expired');
+    await expect(reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid, clockSkewSec: 0 }))).resolves.toBe(
+      'expired',
+    );
   });
 });
 
@@ -104,7 +135,9 @@ describe('verifyServiceAuth: refused tokens', () => {
     const expired = await mint(k256, claimsFor(ALICE, { exp: now() - 120 }));
     expect(await reasonOf(verifyServiceAuth(expired, { aud: SERVICE, resolveDid }))).toBe('expired');
     const later = await mint(k256, claimsFor(ALICE));
-    expect(await reasonOf(verifyServiceAuth(later, { aud: SERVICE, resolveDid, now: () => Date.now() + 3_600_000 }))).toBe('expired');
+    expect(
+      await reasonOf(verifyServiceAuth(later, { aud: SERVICE, resolveDid, now: () => Date.now() + 3_600_000 })),
+    ).toBe('expired');
     const noExp = await mint(k256, claimsFor(ALICE, { exp: undefined }));
     expect(await reasonOf(verifyServiceAuth(noExp, { aud: SERVICE, resolveDid }))).toBe('malformed');
   });
@@ -126,14 +159,18 @@ describe('verifyServiceAuth: refused tokens', () => {
     const [h, p, s] = token.split('.');
     const sig = Buffer.from(s!, 'base64url');
     sig[10]! ^= 0x01;
-    expect(await reasonOf(verifyServiceAuth(`${h}.${p}.${b64url(sig)}`, { aud: SERVICE, resolveDid }))).toBe('bad-signature');
+    expect(await reasonOf(verifyServiceAuth(`${h}.${p}.${b64url(sig)}`, { aud: SERVICE, resolveDid }))).toBe(
+      'bad-signature',
+    );
   });
 
   it('tampered claims (signature over other claims)', async () => {
     const token = await mint(k256, claimsFor(ALICE));
     const [h, , s] = token.split('.');
     const forged = b64url(JSON.stringify(claimsFor(ALICE, { lxm: 'com.atproto.admin.everything' })));
-    expect(await reasonOf(verifyServiceAuth(`${h}.${forged}.${s}`, { aud: SERVICE, resolveDid }))).toBe('bad-signature');
+    expect(await reasonOf(verifyServiceAuth(`${h}.${forged}.${s}`, { aud: SERVICE, resolveDid }))).toBe(
+      'bad-signature',
+    );
   });
 
   it("signed by someone else's key, or claiming another issuer", async () => {
@@ -150,31 +187,70 @@ describe('verifyServiceAuth: refused tokens', () => {
     const throwing: DidResolver = async () => {
       throw new Error('network down');
     };
-    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: throwing }))).toBe('issuer-unresolvable');
+    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: throwing }))).toBe(
+      'issuer-unresolvable',
+    );
   });
 
   it("a resolver answering with another DID's document", async () => {
     const token = await mint(k256, claimsFor(ALICE));
-    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: async () => multikeyDoc(BOB, k256) }))).toBe('issuer-unresolvable');
+    expect(
+      await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: async () => multikeyDoc(BOB, k256) })),
+    ).toBe('issuer-unresolvable');
   });
 
   it('a document without a usable #atproto key', async () => {
     const token = await mint(k256, claimsFor(ALICE));
-    const noKey = { id: ALICE, verificationMethod: [{ id: `${ALICE}#other`, type: 'Multikey', publicKeyMultibase: k256.did().slice(8) }] };
-    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: async () => noKey }))).toBe('no-signing-key');
+    const noKey = {
+      id: ALICE,
+      verificationMethod: [{ id: `${ALICE}#other`, type: 'Multikey', publicKeyMultibase: k256.did().slice(8) }],
+    };
+    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: async () => noKey }))).toBe(
+      'no-signing-key',
+    );
     const badKey = docWith(ALICE, { type: 'Multikey', publicKeyMultibase: 'zNotAKey' });
-    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: async () => badKey }))).toBe('no-signing-key');
+    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: async () => badKey }))).toBe(
+      'no-signing-key',
+    );
     const oddType = docWith(ALICE, { type: 'JsonWebKey2020', publicKeyMultibase: k256.did().slice(8) });
-    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: async () => oddType }))).toBe('no-signing-key');
+    expect(await reasonOf(verifyServiceAuth(token, { aud: SERVICE, resolveDid: async () => oddType }))).toBe(
+      'no-signing-key',
+    );
   });
 
   it('bad iss, alg or typ, and malformed tokens', async () => {
-    expect(await reasonOf(verifyServiceAuth(await mint(k256, claimsFor('not-a-did')), { aud: SERVICE, resolveDid }))).toBe('bad-issuer');
-    expect(await reasonOf(verifyServiceAuth(await mint(k256, claimsFor(ALICE), { alg: 'none' }), { aud: SERVICE, resolveDid }))).toBe('unsupported-alg');
-    expect(await reasonOf(verifyServiceAuth(await mint(k256, claimsFor(ALICE), { alg: 'HS256' }), { aud: SERVICE, resolveDid }))).toBe('unsupported-alg');
-    expect(await reasonOf(verifyServiceAuth(await mint(k256, claimsFor(ALICE), { typ: 'at+jwt' }), { aud: SERVICE, resolveDid }))).toBe('bad-type');
-    expect(await reasonOf(verifyServiceAuth(await mint(k256, claimsFor(ALICE), { typ: 'dpop+jwt' }), { aud: SERVICE, resolveDid }))).toBe('bad-type');
-    for (const junk of ['', 'a.b', 'a.b.c.d', '!!.??.##', `${b64url('[]')}.${b64url('{}')}.AA`, `${b64url('{}')}.${b64url('nope')}.AA`, `${b64url('{}')}.${b64url('{}')}.A`]) {
+    expect(
+      await reasonOf(verifyServiceAuth(await mint(k256, claimsFor('not-a-did')), { aud: SERVICE, resolveDid })),
+    ).toBe('bad-issuer');
+    expect(
+      await reasonOf(
+        verifyServiceAuth(await mint(k256, claimsFor(ALICE), { alg: 'none' }), { aud: SERVICE, resolveDid }),
+      ),
+    ).toBe('unsupported-alg');
+    expect(
+      await reasonOf(
+        verifyServiceAuth(await mint(k256, claimsFor(ALICE), { alg: 'HS256' }), { aud: SERVICE, resolveDid }),
+      ),
+    ).toBe('unsupported-alg');
+    expect(
+      await reasonOf(
+        verifyServiceAuth(await mint(k256, claimsFor(ALICE), { typ: 'at+jwt' }), { aud: SERVICE, resolveDid }),
+      ),
+    ).toBe('bad-type');
+    expect(
+      await reasonOf(
+        verifyServiceAuth(await mint(k256, claimsFor(ALICE), { typ: 'dpop+jwt' }), { aud: SERVICE, resolveDid }),
+      ),
+    ).toBe('bad-type');
+    for (const junk of [
+      '',
+      'a.b',
+      'a.b.c.d',
+      '!!.??.##',
+      `${b64url('[]')}.${b64url('{}')}.AA`,
+      `${b64url('{}')}.${b64url('nope')}.AA`,
+      `${b64url('{}')}.${b64url('{}')}.A`,
+    ]) {
       expect(await reasonOf(verifyServiceAuth(junk, { aud: SERVICE, resolveDid }))).toBe('malformed');
     }
   });
@@ -184,22 +260,35 @@ describe('key rotation', () => {
   it('retries once with forceRefresh when the cached key no longer matches', async () => {
     const rotated = await Secp256k1Keypair.create();
     const token = await mint(rotated, claimsFor(ALICE));
-    const resolver = vi.fn<DidResolver>(async (_did, { forceRefresh }) => (forceRefresh ? multikeyDoc(ALICE, rotated) : multikeyDoc(ALICE, k256)));
-    await expect(verifyServiceAuth(token, { aud: SERVICE, resolveDid: resolver })).resolves.toMatchObject({ did: ALICE });
+    const resolver = vi.fn<DidResolver>(async (_did, { forceRefresh }) =>
+      forceRefresh ? multikeyDoc(ALICE, rotated) : multikeyDoc(ALICE, k256),
+    );
+    await expect(verifyServiceAuth(token, { aud: SERVICE, resolveDid: resolver })).resolves.toMatchObject({
+      did: ALICE,
+    });
     expect(resolver.mock.calls.map((c) => c[1])).toEqual([{ forceRefresh: false }, { forceRefresh: true }]);
   });
 });
 
 describe('createDidResolver', () => {
   const okFetch = () =>
-    vi.fn(async (url: string | URL | Request) => new Response(JSON.stringify({ id: 'from', url: String(url) }), { headers: { 'content-type': 'application/json' } }));
+    vi.fn(
+      async (url: string | URL | Request) =>
+        new Response(JSON.stringify({ id: 'from', url: String(url) }), {
+          headers: { 'content-type': 'application/json' },
+        }),
+    );
 
   it('resolves did:plc from the PLC directory and did:web from /.well-known/did.json', async () => {
     const fetch = okFetch();
     const resolve = createDidResolver({ plcUrl: 'https://plc.test/', fetch });
     expect(await resolve(ALICE, { forceRefresh: false })).toMatchObject({ url: `https://plc.test/${ALICE}` });
-    expect(await resolve('did:web:example.com', { forceRefresh: false })).toMatchObject({ url: 'https://example.com/.well-known/did.json' });
-    expect(await resolve('did:web:localhost%3A2583', { forceRefresh: false })).toMatchObject({ url: 'http://localhost:2583/.well-known/did.json' });
+    expect(await resolve('did:web:example.com', { forceRefresh: false })).toMatchObject({
+      url: 'https://example.com/.well-known/did.json',
+    });
+    expect(await resolve('did:web:localhost%3A2583', { forceRefresh: false })).toMatchObject({
+      url: 'http://localhost:2583/.well-known/did.json',
+    });
     const plcDefault = createDidResolver({ fetch });
     expect(await plcDefault(ALICE, { forceRefresh: false })).toMatchObject({ url: `https://plc.directory/${ALICE}` });
   });
@@ -222,7 +311,9 @@ describe('createDidResolver', () => {
   it('is what verifyServiceAuth uses by default (plcUrl and fetch options)', async () => {
     const token = await mint(k256, claimsFor(ALICE));
     const fetch = vi.fn(async () => new Response(JSON.stringify(multikeyDoc(ALICE, k256))));
-    await expect(verifyServiceAuth(token, { aud: SERVICE, plcUrl: 'https://plc.test', fetch })).resolves.toMatchObject({ did: ALICE });
+    await expect(verifyServiceAuth(token, { aud: SERVICE, plcUrl: 'https://plc.test', fetch })).resolves.toMatchObject({
+      did: ALICE,
+    });
     expect(fetch).toHaveBeenCalledWith(`https://plc.test/${ALICE}`, expect.anything());
   });
 });

@@ -37,7 +37,8 @@ export function isNetworkFailure(err: unknown): boolean {
   return causes(err).some(
     (e) =>
       (e instanceof TypeError && /fetch|network/i.test(e.message)) ||
-      (e instanceof Error && /FetchRequestError|ECONNREFUSED|Failed to fetch|NetworkError/i.test(`${e.name} ${e.message}`)),
+      (e instanceof Error &&
+        /FetchRequestError|ECONNREFUSED|Failed to fetch|NetworkError/i.test(`${e.name} ${e.message}`)),
   );
 }
 
@@ -47,16 +48,32 @@ export function describeAuthorizeError(err: unknown, input: string): KeyringErro
   const message = err instanceof Error ? err.message : String(err);
   if (message.startsWith('Failed to resolve identity')) {
     return isNetworkFailure(err)
-      ? new KeyringError('resolver-unreachable', `Couldn't reach the network to look up “${input}”. Check your connection and try again.`, { cause: err })
-      : new KeyringError('unknown-identity', `No account found for “${input}”. Check the handle or DID.`, { cause: err });
+      ? new KeyringError(
+          'resolver-unreachable',
+          `Couldn't reach the network to look up “${input}”. Check your connection and try again.`,
+          { cause: err },
+        )
+      : new KeyringError('unknown-identity', `No account found for “${input}”. Check the handle or DID.`, {
+          cause: err,
+        });
   }
   if (message.includes('OAuth server metadata') || message.includes('not protected by issuer')) {
     return isNetworkFailure(err)
-      ? new KeyringError('pds-unreachable', `Couldn't reach the server of “${input}”. It may be down; try again later.`, { cause: err })
-      : new KeyringError('pds-not-supported', `The server of “${input}” doesn't support OAuth sign-in.`, { cause: err });
+      ? new KeyringError(
+          'pds-unreachable',
+          `Couldn't reach the server of “${input}”. It may be down; try again later.`,
+          { cause: err },
+        )
+      : new KeyringError('pds-not-supported', `The server of “${input}” doesn't support OAuth sign-in.`, {
+          cause: err,
+        });
   }
   if (isNetworkFailure(err)) {
-    return new KeyringError('pds-unreachable', `Couldn't reach the server of “${input}”. It may be down; try again later.`, { cause: err });
+    return new KeyringError(
+      'pds-unreachable',
+      `Couldn't reach the server of “${input}”. It may be down; try again later.`,
+      { cause: err },
+    );
   }
   return new KeyringError('login-failed', `Sign-in couldn't start: ${message}`, { cause: err });
 }
@@ -70,7 +87,9 @@ export function describeCallbackError(err: unknown, params: URLSearchParams): Ke
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/unknown authorization session|state/i.test(message) && !error) {
-    return new KeyringError('login-expired', 'This sign-in took too long or was already used. Please start again.', { cause: err });
+    return new KeyringError('login-expired', 'This sign-in took too long or was already used. Please start again.', {
+      cause: err,
+    });
   }
   const detail = params.get('error_description') ?? message;
   return new KeyringError('login-failed', `Sign-in failed: ${detail}`, { cause: err });

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
 import { OAuthCallbackError, OAuthResolverError } from '@atproto/oauth-client-browser';
-import { openKeyringDB } from '../storage/db';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../oauth/settings';
 import { LOGIN_STATE_TTL_MS } from '../oauth/stores';
+import { openKeyringDB } from '../storage/db';
 import { describeAuthorizeError, describeCallbackError, KeyringError } from './errors';
-import { Keyring, normalizeLoginInput, type KeyringEvent, type KeyringPlatform } from './keyring';
+import { Keyring, type KeyringEvent, type KeyringPlatform, normalizeLoginInput } from './keyring';
 
 function fakePlatform(events: KeyringEvent[] = []): KeyringPlatform {
   return {
@@ -31,7 +31,10 @@ describe('login input', () => {
 
 describe('error descriptions', () => {
   it('says an unknown handle is unknown', () => {
-    const err = describeAuthorizeError(new OAuthResolverError('Failed to resolve identity: bob.nowhere'), 'bob.nowhere');
+    const err = describeAuthorizeError(
+      new OAuthResolverError('Failed to resolve identity: bob.nowhere'),
+      'bob.nowhere',
+    );
     expect(err.code).toBe('unknown-identity');
     expect(err.message).toContain('No account found for “bob.nowhere”');
   });
@@ -55,10 +58,14 @@ describe('Keyring', () => {
     const db = await openKeyringDB('keyring-sweep');
     let now = 1_000_000;
     const keyring = new Keyring(db, fakePlatform(), DEFAULT_SETTINGS, () => now);
-    await db.put('meta', {
-      old: { id: 'old', input: 'a', startedAt: now - LOGIN_STATE_TTL_MS - 1, status: 'pending' },
-      recent: { id: 'recent', input: 'b', startedAt: now - 1000, status: 'pending' },
-    }, 'logins');
+    await db.put(
+      'meta',
+      {
+        old: { id: 'old', input: 'a', startedAt: now - LOGIN_STATE_TTL_MS - 1, status: 'pending' },
+        recent: { id: 'recent', input: 'b', startedAt: now - 1000, status: 'pending' },
+      },
+      'logins',
+    );
     await db.put('oauthState', { value: {}, expiresAt: now - 1 }, 'expired-state');
     expect(await keyring.sweep()).toBe(2);
     expect(await keyring.loginStatus('old')).toBeNull();
@@ -70,12 +77,23 @@ describe('Keyring', () => {
     const db = await openKeyringDB('keyring-accounts');
     const events: KeyringEvent[] = [];
     const keyring = new Keyring(db, fakePlatform(events), DEFAULT_SETTINGS);
-    const base = { pds: 'https://pds', issuer: 'https://pds', scope: 'atproto', tokensUpdatedAt: 0, accessExpiresAt: null, sessionExpiresAt: 0, health: { state: 'ok' as const } };
+    const base = {
+      pds: 'https://pds',
+      issuer: 'https://pds',
+      scope: 'atproto',
+      tokensUpdatedAt: 0,
+      accessExpiresAt: null,
+      sessionExpiresAt: 0,
+      health: { state: 'ok' as const },
+    };
     await db.put('accounts', { ...base, did: 'did:plc:a', handle: 'a.test', signedInAt: 1 });
     await db.put('accounts', { ...base, did: 'did:plc:b', handle: 'b.test', signedInAt: 2 });
     expect((await keyring.listAccounts()).activeDid).toBeNull();
     await keyring.setActive('did:plc:b');
-    expect(await keyring.listAccounts()).toMatchObject({ activeDid: 'did:plc:b', accounts: [{ did: 'did:plc:a' }, { did: 'did:plc:b' }] });
+    expect(await keyring.listAccounts()).toMatchObject({
+      activeDid: 'did:plc:b',
+      accounts: [{ did: 'did:plc:a' }, { did: 'did:plc:b' }],
+    });
     expect(events).toContainEqual({ type: 'accountsChanged' });
     await expect(keyring.setActive('did:plc:zzz')).rejects.toBeInstanceOf(KeyringError);
   });
@@ -84,8 +102,16 @@ describe('Keyring', () => {
     const db = await openKeyringDB('keyring-reauth');
     const keyring = new Keyring(db, fakePlatform(), DEFAULT_SETTINGS);
     await db.put('accounts', {
-      did: 'did:plc:a', handle: 'a.test', pds: 'https://pds', issuer: 'https://pds', scope: 'atproto', signedInAt: 1,
-      tokensUpdatedAt: 1, accessExpiresAt: null, sessionExpiresAt: 2, health: { state: 'reauth-required', reason: 'revoked', at: 1 },
+      did: 'did:plc:a',
+      handle: 'a.test',
+      pds: 'https://pds',
+      issuer: 'https://pds',
+      scope: 'atproto',
+      signedInAt: 1,
+      tokensUpdatedAt: 1,
+      accessExpiresAt: null,
+      sessionExpiresAt: 2,
+      health: { state: 'reauth-required', reason: 'revoked', at: 1 },
     });
     await expect(keyring.session('did:plc:a')).rejects.toMatchObject({ code: 'session-expired' });
   });
@@ -93,7 +119,9 @@ describe('Keyring', () => {
   it('validates settings updates', async () => {
     const db = await openKeyringDB('keyring-settings');
     const keyring = new Keyring(db, fakePlatform(), DEFAULT_SETTINGS);
-    await expect(keyring.updateSettings({ handleResolver: 'ftp://x' })).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(keyring.updateSettings({ handleResolver: 'ftp://x' })).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
     const saved = await keyring.updateSettings({ handleResolver: 'http://localhost:2583', allowHttp: true });
     expect(await keyring.settings()).toEqual(saved);
   });

@@ -1,18 +1,18 @@
 import {
   OAuthCallbackError,
   OAuthClient,
+  type OAuthClientMetadataInput,
+  type OAuthSession,
   TokenInvalidError,
   TokenRefreshError,
   TokenRevokedError,
-  type OAuthClientMetadataInput,
-  type OAuthSession,
 } from '@atproto/oauth-client-browser';
 import { createKeyringOAuthClient } from '../oauth/client';
-import { hostedIdentity, loopbackIdentity, SESSION_SCOPE, type ClientIdentity } from '../oauth/client-identity';
+import { type ClientIdentity, hostedIdentity, loopbackIdentity, SESSION_SCOPE } from '../oauth/client-identity';
 import { matchCallback } from '../oauth/redirect';
-import { parseSettings, type NetworkSettings } from '../oauth/settings';
+import { type NetworkSettings, parseSettings } from '../oauth/settings';
 import { LOGIN_STATE_TTL_MS } from '../oauth/stores';
-import { sweepExpired, type AccountRecord, type KeyringDB } from '../storage/db';
+import { type AccountRecord, type KeyringDB, sweepExpired } from '../storage/db';
 import { describeAuthorizeError, describeCallbackError, KeyringError } from './errors';
 
 /** Public-client sessions end this long after sign-in at the reference PDS. */
@@ -138,8 +138,15 @@ export class Keyring {
       void this.platform.launchWebAuthFlow(url.href).then(
         async (redirect) =>
           (await this.completeLoginFromUrl(redirect)) ??
-          this.#failLogin(attempt.id, new KeyringError('login-failed', 'The server sent the browser back to an unexpected address.')),
-        (err) => this.#failLogin(attempt.id, new KeyringError('access-denied', `Sign-in window closed: ${(err as Error).message ?? err}`)),
+          this.#failLogin(
+            attempt.id,
+            new KeyringError('login-failed', 'The server sent the browser back to an unexpected address.'),
+          ),
+        (err) =>
+          this.#failLogin(
+            attempt.id,
+            new KeyringError('access-denied', `Sign-in window closed: ${(err as Error).message ?? err}`),
+          ),
       );
     }
     return attempt;
@@ -292,7 +299,9 @@ export class Keyring {
     } catch (err) {
       if (isSessionGone(err)) {
         await this.#markReauth(did, describeSessionEnd(err));
-        throw new KeyringError('session-expired', `The session of ${account.handle} has ended. Sign in again.`, { cause: err });
+        throw new KeyringError('session-expired', `The session of ${account.handle} has ended. Sign in again.`, {
+          cause: err,
+        });
       }
       throw err;
     }

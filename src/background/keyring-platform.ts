@@ -1,5 +1,5 @@
-import { browser } from 'wxt/browser';
 import { OAuthClient } from '@atproto/oauth-client-browser';
+import { browser } from 'wxt/browser';
 import type { KeyringEvent, KeyringPlatform } from '../accounts/keyring';
 import { POPUP_EVENT_CHANNEL, type PopupEvent } from '../protocol/popup';
 
@@ -16,7 +16,8 @@ export function browserKeyringPlatform(onEvent: (event: KeyringEvent) => void): 
       return redirect;
     },
     redirectBase: () => browser.identity.getRedirectURL(),
-    fetchClientMetadata: (clientId) => OAuthClient.fetchMetadata({ clientId: clientId as `https://${string}/${string}` }),
+    fetchClientMetadata: (clientId) =>
+      OAuthClient.fetchMetadata({ clientId: clientId as `https://${string}/${string}` }),
     notify(event) {
       onEvent(event);
       const message: PopupEvent | null =

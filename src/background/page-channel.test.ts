@@ -1,7 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
+import { type FrameRef, SiteEvents } from '../broker/site-events';
 import { BG_PAGE_HELLO, BG_PAGE_REQUEST } from '../protocol/page';
-import { SiteEvents, type FrameRef } from '../broker/site-events';
-import { checkSecureOrigin, handlePageMessage, isLoopbackHost, requestContext, resolveSenderOrigin, type PageSender } from './page-channel';
+import {
+  checkSecureOrigin,
+  handlePageMessage,
+  isLoopbackHost,
+  type PageSender,
+  requestContext,
+  resolveSenderOrigin,
+} from './page-channel';
 import type { BackgroundServices } from './services';
 
 const DOC = { id: '0b6f4c1e-2a7d-4f3b-9e55-7c1d2e3f4a5b', origin: 'https://a.example' };
@@ -14,7 +21,12 @@ const chromeSender = (over: Partial<PageSender> = {}): PageSender => ({
   ...over,
 });
 /** Firefox gives no origin (and no documentId). */
-const firefoxSender = (over: Partial<PageSender> = {}): PageSender => ({ tab: { id: 1 }, frameId: 0, url: 'https://a.example/page', ...over });
+const firefoxSender = (over: Partial<PageSender> = {}): PageSender => ({
+  tab: { id: 1 },
+  frameId: 0,
+  url: 'https://a.example/page',
+  ...over,
+});
 
 describe('resolveSenderOrigin: where a request comes from', () => {
   it('takes the browser origin when the relay agrees', () => {
@@ -29,7 +41,10 @@ describe('resolveSenderOrigin: where a request comes from', () => {
   });
 
   it('refuses when the browser gives no origin and the relay reports "null"', () => {
-    expect(resolveSenderOrigin(firefoxSender(), { ...DOC, origin: 'null' })).toMatchObject({ ok: false, message: expect.stringContaining('opaque') });
+    expect(resolveSenderOrigin(firefoxSender(), { ...DOC, origin: 'null' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('opaque'),
+    });
   });
 
   it('uses the URL where the browser gives no origin, only when the relay confirms it', () => {
@@ -39,19 +54,32 @@ describe('resolveSenderOrigin: where a request comes from', () => {
   });
 
   it('refuses when browser, relay and URL disagree', () => {
-    expect(resolveSenderOrigin(chromeSender(), { ...DOC, origin: 'https://b.example' })).toMatchObject({ ok: false, message: expect.stringContaining('could not confirm') });
+    expect(resolveSenderOrigin(chromeSender(), { ...DOC, origin: 'https://b.example' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('could not confirm'),
+    });
     expect(resolveSenderOrigin(firefoxSender(), { ...DOC, origin: 'https://b.example' }).ok).toBe(false);
     expect(resolveSenderOrigin(chromeSender({ url: 'https://b.example/' }), DOC).ok).toBe(false);
     expect(resolveSenderOrigin(chromeSender({ origin: 'https://b.example' }), DOC).ok).toBe(false);
   });
 
   it('refuses about:, data:, blob:, file: and other non-http(s) senders', () => {
-    for (const url of ['about:blank', 'about:srcdoc', 'data:text/html,hi', 'blob:https://a.example/5d1c', 'file:///tmp/x.html', 'chrome-extension://abc/x.html', 'not a url']) {
+    for (const url of [
+      'about:blank',
+      'about:srcdoc',
+      'data:text/html,hi',
+      'blob:https://a.example/5d1c',
+      'file:///tmp/x.html',
+      'chrome-extension://abc/x.html',
+      'not a url',
+    ]) {
       expect(resolveSenderOrigin(chromeSender({ url }), DOC), url).toMatchObject({ ok: false });
       expect(resolveSenderOrigin(firefoxSender({ url }), DOC), url).toMatchObject({ ok: false });
     }
     expect(resolveSenderOrigin(chromeSender({ url: undefined }), DOC).ok).toBe(false);
-    expect(resolveSenderOrigin(chromeSender({ url: 'file:///x', origin: 'file://' }), { ...DOC, origin: 'file://' }).ok).toBe(false);
+    expect(
+      resolveSenderOrigin(chromeSender({ url: 'file:///x', origin: 'file://' }), { ...DOC, origin: 'file://' }).ok,
+    ).toBe(false);
   });
 });
 
@@ -68,13 +96,34 @@ describe('checkSecureOrigin: secure contexts only', () => {
   });
 
   it('refuses http on the network, with a clear message', () => {
-    for (const origin of ['http://192.168.1.5', 'http://example.com', 'http://10.0.0.1:8080', 'http://128.0.0.1', 'http://localhost.example.com', 'http://evil-http.test:8080', 'http://[::2]', 'http://[::ffff:7f00:1]']) {
-      expect(checkSecureOrigin(origin), origin).toEqual({ ok: false, message: expect.stringContaining('only works on secure pages') });
+    for (const origin of [
+      'http://192.168.1.5',
+      'http://example.com',
+      'http://10.0.0.1:8080',
+      'http://128.0.0.1',
+      'http://localhost.example.com',
+      'http://evil-http.test:8080',
+      'http://[::2]',
+      'http://[::ffff:7f00:1]',
+    ]) {
+      expect(checkSecureOrigin(origin), origin).toEqual({
+        ok: false,
+        message: expect.stringContaining('only works on secure pages'),
+      });
     }
   });
 
   it('refuses opaque, non-web and non-canonical origins', () => {
-    for (const origin of ['null', '', 'file://', 'ftp://a.example', 'https://a.example/', 'https://user@a.example', 'HTTPS://A.EXAMPLE', 'chrome-extension://abc']) {
+    for (const origin of [
+      'null',
+      '',
+      'file://',
+      'ftp://a.example',
+      'https://a.example/',
+      'https://user@a.example',
+      'HTTPS://A.EXAMPLE',
+      'chrome-extension://abc',
+    ]) {
       expect(checkSecureOrigin(origin).ok, origin).toBe(false);
     }
   });
@@ -89,7 +138,9 @@ describe('checkSecureOrigin: secure contexts only', () => {
 
 describe('requestContext: what the browser says about the request', () => {
   it('names the tab, the frame and a top-level origin that differs from the frame', () => {
-    expect(requestContext(chromeSender({ frameId: 3, tab: { id: 9, url: 'https://top.example/x?y' } }), 'https://a.example')).toEqual({ tabId: 9, frameId: 3, topOrigin: 'https://top.example' });
+    expect(
+      requestContext(chromeSender({ frameId: 3, tab: { id: 9, url: 'https://top.example/x?y' } }), 'https://a.example'),
+    ).toEqual({ tabId: 9, frameId: 3, topOrigin: 'https://top.example' });
     expect(requestContext(chromeSender(), 'https://a.example')).toEqual({ tabId: 1, frameId: 0 });
     // No tab URL from the browser: no top origin (never one from the message).
     expect(requestContext(firefoxSender({ frameId: 2 }), 'https://a.example')).toEqual({ tabId: 1, frameId: 2 });
@@ -99,7 +150,10 @@ describe('requestContext: what the browser says about the request', () => {
 function fakeServices() {
   let frames: FrameRef[] = [];
   const sent: Array<{ frame: FrameRef; message: any }> = [];
-  const events = new SiteEvents({ load: async () => frames, save: async (f) => void (frames = f) }, async (frame, message) => void sent.push({ frame, message }));
+  const events = new SiteEvents(
+    { load: async () => frames, save: async (f) => void (frames = f) },
+    async (frame, message) => void sent.push({ frame, message }),
+  );
   const handle = vi.fn(async (_origin: string, _raw: unknown, _context: unknown) => ({ result: [] as unknown }));
   const services = { events, broker: { handle } } as unknown as BackgroundServices;
   return { services, handle, frames: () => frames, sent };
@@ -109,7 +163,11 @@ describe('handlePageMessage', () => {
   it('refuses opaque senders with 4100 before the broker sees the request', async () => {
     const { services, handle, frames } = fakeServices();
     for (const sender of [chromeSender({ origin: 'null' }), firefoxSender()]) {
-      const answer = await handlePageMessage(services, { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts', doc: { ...DOC, origin: 'null' } } as never, sender);
+      const answer = await handlePageMessage(
+        services,
+        { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts', doc: { ...DOC, origin: 'null' } } as never,
+        sender,
+      );
       expect(answer).toMatchObject({ error: { code: 4100 } });
     }
     expect(handle).not.toHaveBeenCalled();
@@ -119,7 +177,11 @@ describe('handlePageMessage', () => {
   it('refuses plain http on the network with 4100', async () => {
     const { services, handle } = fakeServices();
     const sender = chromeSender({ origin: 'http://192.168.1.5', url: 'http://192.168.1.5/', tab: { id: 1 } });
-    const answer = await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: { ...DOC, origin: 'http://192.168.1.5' } } as never, sender);
+    const answer = await handlePageMessage(
+      services,
+      { kind: BG_PAGE_HELLO, doc: { ...DOC, origin: 'http://192.168.1.5' } } as never,
+      sender,
+    );
     expect(answer).toMatchObject({ error: { code: 4100, message: expect.stringContaining('secure') } });
     expect(handle).not.toHaveBeenCalled();
   });
@@ -127,9 +189,19 @@ describe('handlePageMessage', () => {
   it('passes the request without the relay report, with the browser context, and registers the document', async () => {
     const { services, handle, frames } = fakeServices();
     const sender = chromeSender({ frameId: 4, tab: { id: 7, url: 'https://top.example/' } });
-    await handlePageMessage(services, { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts', doc: DOC } as never, sender);
-    expect(handle).toHaveBeenCalledWith('https://a.example', { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts' }, { tabId: 7, frameId: 4, topOrigin: 'https://top.example' });
-    expect(frames()).toEqual([{ tabId: 7, frameId: 4, origin: 'https://a.example', docId: DOC.id, documentId: 'CHROME-DOC-1' }]);
+    await handlePageMessage(
+      services,
+      { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts', doc: DOC } as never,
+      sender,
+    );
+    expect(handle).toHaveBeenCalledWith(
+      'https://a.example',
+      { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts' },
+      { tabId: 7, frameId: 4, topOrigin: 'https://top.example' },
+    );
+    expect(frames()).toEqual([
+      { tabId: 7, frameId: 4, origin: 'https://a.example', docId: DOC.id, documentId: 'CHROME-DOC-1' },
+    ]);
   });
 
   it('replaces the registry entry of a frame when a new document registers, and addresses events to it', async () => {
@@ -137,14 +209,24 @@ describe('handlePageMessage', () => {
     await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: DOC } as never, firefoxSender({ tab: { id: 12 } }));
     const next = { id: 'second-document', origin: 'https://a.example' };
     await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: next } as never, firefoxSender({ tab: { id: 12 } }));
-    expect(frames()).toEqual([{ tabId: 12, frameId: 0, origin: 'https://a.example', docId: 'second-document', documentId: undefined }]);
+    expect(frames()).toEqual([
+      { tabId: 12, frameId: 0, origin: 'https://a.example', docId: 'second-document', documentId: undefined },
+    ]);
     await services.events.emit('https://a.example', { event: 'accountsChanged', data: [] });
     expect(sent.map((s) => s.message.doc)).toEqual(['second-document']);
   });
 
   it('refuses a message with no document id from the relay', async () => {
     const { services } = fakeServices();
-    expect(await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: { origin: DOC.origin } } as never, chromeSender())).toMatchObject({ error: { code: 4100 } });
-    expect(await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: { id: 'x y', origin: DOC.origin } } as never, chromeSender())).toMatchObject({ error: { code: 4100 } });
+    expect(
+      await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: { origin: DOC.origin } } as never, chromeSender()),
+    ).toMatchObject({ error: { code: 4100 } });
+    expect(
+      await handlePageMessage(
+        services,
+        { kind: BG_PAGE_HELLO, doc: { id: 'x y', origin: DOC.origin } } as never,
+        chromeSender(),
+      ),
+    ).toMatchObject({ error: { code: 4100 } });
   });
 });

@@ -1,5 +1,5 @@
-import { BG_PAGE_HELLO, BG_PAGE_REQUEST, ErrorCode, LIMITS, toWire, type PageResponse } from '../protocol/page';
 import type { RequestContext } from '../broker/broker';
+import { BG_PAGE_HELLO, BG_PAGE_REQUEST, ErrorCode, LIMITS, type PageResponse, toWire } from '../protocol/page';
 import type { BackgroundServices } from './services';
 
 /** What the browser says about a message's sender (runtime.MessageSender, the parts we use). */

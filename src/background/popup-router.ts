@@ -1,10 +1,10 @@
-import type { Keyring } from '../accounts/keyring';
 import { KeyringError } from '../accounts/errors';
+import type { Keyring } from '../accounts/keyring';
 import type { Broker } from '../broker/broker';
 import type { GrantStore } from '../broker/grants';
 import type { PromptManager } from '../broker/prompts';
 import { describeScope } from '../permissions/describe';
-import { popupRequest, type PopupRequest, type PopupResponse } from '../protocol/popup';
+import { type PopupRequest, type PopupResponse, popupRequest } from '../protocol/popup';
 import { SchemaError } from '../protocol/schema';
 
 export interface PrivilegedContext {
@@ -19,7 +19,11 @@ export interface PrivilegedContext {
  * scripts share the extension id but run inside web pages, so the sender's
  * URL (set by the browser) must be an extension page.
  */
-export function isExtensionPage(sender: { id?: string; url?: string }, extensionId: string, extensionOrigin: string): boolean {
+export function isExtensionPage(
+  sender: { id?: string; url?: string },
+  extensionId: string,
+  extensionOrigin: string,
+): boolean {
   return sender.id === extensionId && (sender.url ?? '').startsWith(extensionOrigin);
 }
 
@@ -49,7 +53,10 @@ export interface SiteGrantView {
   lines: string[];
 }
 
-async function dispatch({ keyring, broker, grants, prompts }: PrivilegedContext, request: PopupRequest): Promise<unknown> {
+async function dispatch(
+  { keyring, broker, grants, prompts }: PrivilegedContext,
+  request: PopupRequest,
+): Promise<unknown> {
   switch (request.op) {
     case 'accounts.list':
       return keyring.listAccounts();
@@ -70,7 +77,8 @@ async function dispatch({ keyring, broker, grants, prompts }: PrivilegedContext,
     case 'prompt.get': {
       const prompt = await prompts.get(request.id);
       if (!prompt) return null;
-      const lines = prompt.details.kind === 'connect' ? prompt.details.scope.map(describeScope) : prompt.details.summary;
+      const lines =
+        prompt.details.kind === 'connect' ? prompt.details.scope.map(describeScope) : prompt.details.summary;
       return { prompt, lines, ...(await keyring.listAccounts()) };
     }
     case 'prompt.decide':

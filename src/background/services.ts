@@ -4,9 +4,9 @@ import { Broker } from '../broker/broker';
 import { GrantStore } from '../broker/grants';
 import { PromptManager } from '../broker/prompts';
 import { OriginRateLimiter } from '../broker/rate-limit';
-import { SiteEvents, type FrameRef } from '../broker/site-events';
+import { type FrameRef, SiteEvents } from '../broker/site-events';
 import type { NetworkSettings } from '../oauth/settings';
-import { openKeyringDB, type KeyringDB } from '../storage/db';
+import { type KeyringDB, openKeyringDB } from '../storage/db';
 import { browserKeyringPlatform } from './keyring-platform';
 
 export interface BackgroundServices {
@@ -54,7 +54,9 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
     async (frame, message) => {
       // Addressed to the document where the browser names documents (Chromium; Firefox 153 too):
       // the send fails once that document is gone. The relay also checks the event's document id.
-      const target = frame.documentId ? { frameId: frame.frameId, documentId: frame.documentId } : { frameId: frame.frameId };
+      const target = frame.documentId
+        ? { frameId: frame.frameId, documentId: frame.documentId }
+        : { frameId: frame.frameId };
       const answer: unknown = await browser.tabs.sendMessage(frame.tabId, message, target);
       return answer === false ? false : undefined;
     },

@@ -13,15 +13,26 @@ describe('Broker: requests and validation', () => {
   it('refuses non-web origins', async () => {
     const { broker } = await createBrokerFixture();
     for (const origin of ['null', 'chrome-extension://abc', 'file://', 'https://x.example/path']) {
-      expect(await broker.handle(origin, { kind: BG_PAGE_REQUEST, id: '1', method: 'atproto_accounts' })).toMatchObject({ error: { code: 4100 } });
+      expect(await broker.handle(origin, { kind: BG_PAGE_REQUEST, id: '1', method: 'atproto_accounts' })).toMatchObject(
+        { error: { code: 4100 } },
+      );
     }
   });
 
   it('answers malformed envelopes, unknown methods and bad params with codes', async () => {
     const { broker, call } = await createBrokerFixture();
     expect(await broker.handle(SITE, null)).toMatchObject({ error: { code: -32602 } });
-    expect(await broker.handle(SITE, { kind: BG_PAGE_REQUEST, id: 'x'.repeat(65), method: 'atproto_accounts' })).toMatchObject({ error: { code: -32602 } });
-    expect(await broker.handle(SITE, { kind: BG_PAGE_REQUEST, id: '1', method: 'atproto_accounts', origin: 'https://bank.example' })).toMatchObject({ error: { code: -32602 } });
+    expect(
+      await broker.handle(SITE, { kind: BG_PAGE_REQUEST, id: 'x'.repeat(65), method: 'atproto_accounts' }),
+    ).toMatchObject({ error: { code: -32602 } });
+    expect(
+      await broker.handle(SITE, {
+        kind: BG_PAGE_REQUEST,
+        id: '1',
+        method: 'atproto_accounts',
+        origin: 'https://bank.example',
+      }),
+    ).toMatchObject({ error: { code: -32602 } });
     expect(await call(SITE, 'atproto_signOut')).toMatchObject({ error: { code: 4200 } });
     expect(await call(SITE, 'atproto_xrpc', { nsid: 'x' })).toMatchObject({ error: { code: -32602 } });
     expect(await call(SITE, 'atproto_connect', { scope: 'identity:*' })).toMatchObject({ error: { code: -32602 } });
@@ -42,9 +53,24 @@ describe('Broker: connect and grants', () => {
     await events.register({ tabId: 2, frameId: 0, origin: 'https://other.example' });
     user.answers.push({ outcome: 'approve', did: ALICE });
     const connected = await call(SITE, 'atproto_connect', { scope: 'repo:app.bsky.feed.post?action=create' });
-    expect(connected).toEqual({ result: { did: ALICE, handle: 'alice.test', pds: 'https://pds.example/', scope: 'atproto repo:app.bsky.feed.post?action=create' } });
-    expect(user.prompts[0].details).toEqual({ kind: 'connect', scope: ['atproto', 'repo:app.bsky.feed.post?action=create'] });
-    expect(sent).toEqual([{ frame: { tabId: 1, frameId: 0, origin: SITE }, event: { event: 'accountsChanged', data: [{ did: ALICE, handle: 'alice.test' }] } }]);
+    expect(connected).toEqual({
+      result: {
+        did: ALICE,
+        handle: 'alice.test',
+        pds: 'https://pds.example/',
+        scope: 'atproto repo:app.bsky.feed.post?action=create',
+      },
+    });
+    expect(user.prompts[0].details).toEqual({
+      kind: 'connect',
+      scope: ['atproto', 'repo:app.bsky.feed.post?action=create'],
+    });
+    expect(sent).toEqual([
+      {
+        frame: { tabId: 1, frameId: 0, origin: SITE },
+        event: { event: 'accountsChanged', data: [{ did: ALICE, handle: 'alice.test' }] },
+      },
+    ]);
     expect(await call(SITE, 'atproto_connect', { scope: 'atproto' })).toMatchObject({ result: { did: ALICE } });
     expect(user.prompts).toHaveLength(1);
     expect(await call(SITE, 'atproto_accounts')).toEqual({ result: [{ did: ALICE, handle: 'alice.test' }] });
@@ -100,39 +126,69 @@ describe('Broker: calls', () => {
   it('makes calls within the grant through the session, with the right method, headers and body', async () => {
     const { call, pds } = await connected();
     const answer = await call(SITE, 'atproto_xrpc', post('hello'));
-    expect(answer).toEqual({ result: { status: 200, headers: { 'content-type': 'application/json' }, body: { ok: true } } });
-    expect(pds.calls[0]).toMatchObject({ path: '/xrpc/com.atproto.repo.createRecord', method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(answer).toEqual({
+      result: { status: 200, headers: { 'content-type': 'application/json' }, body: { ok: true } },
+    });
+    expect(pds.calls[0]).toMatchObject({
+      path: '/xrpc/com.atproto.repo.createRecord',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(JSON.parse(pds.calls[0].body as string).record.text).toBe('hello');
   });
 
   it('passes the accept-labelers header through', async () => {
     const { call, pds } = await connected('rpc:app.bsky.feed.getTimeline?aud=*');
-    await call(SITE, 'atproto_xrpc', { nsid: 'app.bsky.feed.getTimeline', proxy: 'did:web:api.bsky.app#bsky_appview', labelers: 'did:plc:x;redact' });
-    expect(pds.calls[0].headers).toEqual({ 'atproto-proxy': 'did:web:api.bsky.app#bsky_appview', 'atproto-accept-labelers': 'did:plc:x;redact' });
+    await call(SITE, 'atproto_xrpc', {
+      nsid: 'app.bsky.feed.getTimeline',
+      proxy: 'did:web:api.bsky.app#bsky_appview',
+      labelers: 'did:plc:x;redact',
+    });
+    expect(pds.calls[0].headers).toEqual({
+      'atproto-proxy': 'did:web:api.bsky.app#bsky_appview',
+      'atproto-accept-labelers': 'did:plc:x;redact',
+    });
   });
 
   it('passes PDS errors back as results', async () => {
     const { call, pds } = await connected();
-    pds.respond = () => new Response(JSON.stringify({ error: 'InvalidRequest', message: 'bad' }), { status: 400, headers: { 'content-type': 'application/json' } });
-    expect(await call(SITE, 'atproto_xrpc', post())).toMatchObject({ result: { status: 400, body: { error: 'InvalidRequest' } } });
+    pds.respond = () =>
+      new Response(JSON.stringify({ error: 'InvalidRequest', message: 'bad' }), {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      });
+    expect(await call(SITE, 'atproto_xrpc', post())).toMatchObject({
+      result: { status: 400, body: { error: 'InvalidRequest' } },
+    });
   });
 
   it('refuses account management without prompting', async () => {
     const { call, user, pds } = await connected('transition:generic');
-    expect(await call(SITE, 'atproto_xrpc', { nsid: 'com.atproto.server.deleteAccount', body: {} })).toMatchObject({ error: { code: 4100 } });
+    expect(await call(SITE, 'atproto_xrpc', { nsid: 'com.atproto.server.deleteAccount', body: {} })).toMatchObject({
+      error: { code: 4100 },
+    });
     expect(user.prompts).toHaveLength(0);
     expect(pds.calls).toHaveLength(0);
   });
 
   it('outside the grant: 4100 with noPrompt, 4001 on deny (then a cooldown), once does not widen, always does', async () => {
     const { call, user, pds, clock } = await connected();
-    const like = { nsid: 'com.atproto.repo.createRecord', body: { repo: ALICE, collection: 'app.bsky.feed.like', record: {} } };
+    const like = {
+      nsid: 'com.atproto.repo.createRecord',
+      body: { repo: ALICE, collection: 'app.bsky.feed.like', record: {} },
+    };
     expect(await call(SITE, 'atproto_xrpc', { ...like, noPrompt: true })).toMatchObject({ error: { code: 4100 } });
     user.answers.push({ outcome: 'reject', reason: 'denied' });
     expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ error: { code: 4001, data: { reason: 'denied' } } });
-    expect(user.prompts[0].details).toMatchObject({ kind: 'call', did: ALICE, scopes: ['repo:app.bsky.feed.like?action=create'] });
+    expect(user.prompts[0].details).toMatchObject({
+      kind: 'call',
+      did: ALICE,
+      scopes: ['repo:app.bsky.feed.like?action=create'],
+    });
     // Asking again at once is refused without a window; calls within the grant still work.
-    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ error: { code: 4001, data: { reason: 'cooldown' } } });
+    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({
+      error: { code: 4001, data: { reason: 'cooldown' } },
+    });
     expect(user.prompts).toHaveLength(1);
     expect(await call(SITE, 'atproto_xrpc', post())).toMatchObject({ result: { status: 200 } });
     clock.advance(PROMPT_COOLDOWN_MS);
@@ -158,7 +214,9 @@ describe('Broker: calls', () => {
     const { parseXrpcIntent, intentDigest } = await import('./intent');
     const digest = await intentDigest('atproto_xrpc', ALICE, parseXrpcIntent(post()));
     await db.put('requests', { key: `${SITE} dead-id`, digest, state: 'started', expiresAt: Date.now() + 60_000 });
-    expect(await call(SITE, 'atproto_xrpc', post(), 'dead-id')).toMatchObject({ error: { code: -32603, data: { reason: 'interrupted' } } });
+    expect(await call(SITE, 'atproto_xrpc', post(), 'dead-id')).toMatchObject({
+      error: { code: -32603, data: { reason: 'interrupted' } },
+    });
     expect(pds.calls).toHaveLength(0);
   });
 
@@ -173,7 +231,10 @@ describe('Broker: calls', () => {
     const { call, pds } = await connected(undefined, 50);
     pds.fetchHandler = (_path: string, init?: RequestInit) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
-    const answer = await call(SITE, 'atproto_xrpc', { nsid: 'com.atproto.repo.listRecords', params: { repo: ALICE, collection: 'app.bsky.feed.post' } });
+    const answer = await call(SITE, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.listRecords',
+      params: { repo: ALICE, collection: 'app.bsky.feed.post' },
+    });
     expect(answer).toMatchObject({ error: { code: -32603, data: { reason: 'timeout' } } });
   });
 

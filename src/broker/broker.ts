@@ -1,31 +1,37 @@
-import type { Keyring } from '../accounts/keyring';
+import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
 import { KeyringError } from '../accounts/errors';
+import type { Keyring } from '../accounts/keyring';
 import { describeRequirement } from '../permissions/describe';
-import { isAllowed, policyForIntent, policyForServiceAuth, scopesFor, type CallPolicy } from '../permissions/requirements';
+import {
+  type CallPolicy,
+  isAllowed,
+  policyForIntent,
+  policyForServiceAuth,
+  scopesFor,
+} from '../permissions/requirements';
 import { parseRequestedScope, ScopeRequestError, scopeCovers } from '../permissions/scopes';
 import {
+  type AccountSummary,
+  type ConnectResult,
   connectParams,
   ErrorCode,
   fromWire,
   isPageMethod,
-  pageRequestEnvelope,
-  ProviderRpcError,
-  serviceAuthParams,
-  xrpcParams,
-  type AccountSummary,
-  type ConnectResult,
   type PageResponse,
+  ProviderRpcError,
+  pageRequestEnvelope,
+  serviceAuthParams,
   type XrpcParams,
   type XrpcResult,
+  xrpcParams,
 } from '../protocol/page';
 import { SchemaError } from '../protocol/schema';
-import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
 import type { AccountRecord, GrantRecord, KeyringDB } from '../storage/db';
 import type { GrantStore } from './grants';
+import { displayedIntent, intentDigest, parseXrpcIntent, serviceAuthIntent, type XrpcIntent } from './intent';
 import type { PromptManager } from './prompts';
 import type { OriginRateLimiter } from './rate-limit';
 import type { SiteEvents } from './site-events';
-import { displayedIntent, intentDigest, parseXrpcIntent, serviceAuthIntent, type XrpcIntent } from './intent';
 import { executeXrpc, XRPC_TIMEOUT_MS } from './xrpc';
 
 /** How long the outcome of a data-changing call is kept to answer a re-sent request. */
@@ -67,7 +73,8 @@ export class Broker {
   async handle(origin: string, raw: unknown, context: RequestContext = {}): Promise<PageResponse> {
     let release: (() => void) | null = null;
     try {
-      if (!isWebOrigin(origin)) throw new ProviderRpcError(ErrorCode.unauthorized, 'Only http(s) pages can use AT Keyring');
+      if (!isWebOrigin(origin))
+        throw new ProviderRpcError(ErrorCode.unauthorized, 'Only http(s) pages can use AT Keyring');
       const envelope = pageRequestEnvelope(raw);
       release = this.deps.limiter.acquire(origin);
       if (!release) throw new ProviderRpcError(ErrorCode.rateLimited, 'Too many requests from this site; slow down');
@@ -97,7 +104,12 @@ export class Broker {
 
   // ---- methods -------------------------------------------------------------
 
-  private async connect(origin: string, requestId: string, params: ReturnType<typeof connectParams>, context: RequestContext): Promise<ConnectResult> {
+  private async connect(
+    origin: string,
+    requestId: string,
+    params: ReturnType<typeof connectParams>,
+    context: RequestContext,
+  ): Promise<ConnectResult> {
     let tokens: string[];
     try {
       tokens = parseRequestedScope(params.scope);
@@ -125,14 +137,21 @@ export class Broker {
       origin,
       requestId,
       { kind: 'connect', scope: tokens, account: wanted?.did ?? params.account },
-      { digest: await intentDigest('atproto_connect', '', { scope: tokens, account: params.account }), tabId: context.tabId, topOrigin: context.topOrigin },
+      {
+        digest: await intentDigest('atproto_connect', '', { scope: tokens, account: params.account }),
+        tabId: context.tabId,
+        topOrigin: context.topOrigin,
+      },
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
     if (details.kind !== 'connect') throw new ProviderRpcError(ErrorCode.internal, 'Prompt mismatch');
-    const account = accounts.find((a) => a.did === decision.did) ?? (decision.did ? await this.deps.keyring.getAccount(decision.did).catch(() => undefined) : undefined);
+    const account =
+      accounts.find((a) => a.did === decision.did) ??
+      (decision.did ? await this.deps.keyring.getAccount(decision.did).catch(() => undefined) : undefined);
     if (!account) throw new ProviderRpcError(ErrorCode.userRejected, 'No account was chosen');
     // The window lists only accounts whose session works; a decision naming another is not one it offered.
-    if (account.health.state !== 'ok') throw new ProviderRpcError(ErrorCode.sessionGone, 'The chosen account needs to sign in again');
+    if (account.health.state !== 'ok')
+      throw new ProviderRpcError(ErrorCode.sessionGone, 'The chosen account needs to sign in again');
     // The grant gets exactly what the consent window displayed.
     const grant = await this.deps.grants.extend(origin, account.did, details.scope);
     await this.emitAccounts(origin);
@@ -153,24 +172,55 @@ export class Broker {
     return null;
   }
 
-  private async xrpc(origin: string, requestId: string, call: XrpcParams, context: RequestContext): Promise<XrpcResult> {
+  private async xrpc(
+    origin: string,
+    requestId: string,
+    call: XrpcParams,
+    context: RequestContext,
+  ): Promise<XrpcResult> {
     // Parsed once: the policy judges, the window shows and the PDS receives this one value.
     const intent = parseXrpcIntent(call);
     const { grant, account } = await this.currentGrant(origin, call.did);
     // Hashed only where a prompt or the ledger needs it: a read inside the grant costs nothing more.
     const digest = lazy(() => intentDigest('atproto_xrpc', account.did, intent));
-    await this.authorize(origin, requestId, digest, context, intent, grant, account, policyForIntent(intent, grant.scope), call.noPrompt);
-    const run = async () => executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
+    await this.authorize(
+      origin,
+      requestId,
+      digest,
+      context,
+      intent,
+      grant,
+      account,
+      policyForIntent(intent, grant.scope),
+      call.noPrompt,
+    );
+    const run = async () =>
+      executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
     const result = intent.httpMethod === 'POST' ? await this.once(origin, requestId, await digest(), run) : await run();
     if (result.status === 401) await this.assertSessionAlive(account);
     return result;
   }
 
-  private async serviceAuth(origin: string, requestId: string, params: ReturnType<typeof serviceAuthParams>, context: RequestContext) {
+  private async serviceAuth(
+    origin: string,
+    requestId: string,
+    params: ReturnType<typeof serviceAuthParams>,
+    context: RequestContext,
+  ) {
     const intent = serviceAuthIntent(params);
     const { grant, account } = await this.currentGrant(origin, params.did);
     const digest = lazy(() => intentDigest('atproto_serviceAuth', account.did, intent));
-    await this.authorize(origin, requestId, digest, context, intent, grant, account, policyForServiceAuth(params), params.noPrompt);
+    await this.authorize(
+      origin,
+      requestId,
+      digest,
+      context,
+      intent,
+      grant,
+      account,
+      policyForServiceAuth(params),
+      params.noPrompt,
+    );
     const result = await executeXrpc(await this.session(account), intent);
     const body = result.body as { token?: unknown; error?: string; message?: string } | null;
     if (result.status === 200 && typeof body?.token === 'string') return { token: body.token };
@@ -187,7 +237,8 @@ export class Broker {
   private async currentGrant(origin: string, did?: string): Promise<{ grant: GrantRecord; account: AccountRecord }> {
     const grants = await this.deps.grants.forOrigin(origin);
     const grant = did ? grants.find((g) => g.did === did) : grants[0];
-    if (!grant) throw new ProviderRpcError(ErrorCode.unauthorized, 'This site is not connected; call atproto_connect first');
+    if (!grant)
+      throw new ProviderRpcError(ErrorCode.unauthorized, 'This site is not connected; call atproto_connect first');
     const account = await this.deps.keyring.getAccount(grant.did).catch(() => undefined);
     if (!account || account.health.state !== 'ok') {
       throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');
@@ -258,23 +309,38 @@ export class Broker {
    * re-sent after a worker restart gets the recorded outcome, or, if the
    * worker died mid-call, an error saying the outcome is unknown.
    */
-  private async once(origin: string, requestId: string, digest: string, run: () => Promise<XrpcResult>): Promise<XrpcResult> {
+  private async once(
+    origin: string,
+    requestId: string,
+    digest: string,
+    run: () => Promise<XrpcResult>,
+  ): Promise<XrpcResult> {
     const key = `${origin} ${requestId}`;
     const { db } = this.deps;
     const previous = await db.get('requests', key);
     if (previous && previous.digest !== digest) {
-      throw new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', { reason: 'id-reused' });
+      throw new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', {
+        reason: 'id-reused',
+      });
     }
     if (previous?.state === 'done') {
       if (previous.response !== undefined) return previous.response as XrpcResult;
-      throw new ProviderRpcError(ErrorCode.internal, 'This call was applied; its answer was too large to keep for a re-sent request', {
-        reason: 'replay-unavailable',
-      });
+      throw new ProviderRpcError(
+        ErrorCode.internal,
+        'This call was applied; its answer was too large to keep for a re-sent request',
+        {
+          reason: 'replay-unavailable',
+        },
+      );
     }
     if (previous?.state === 'started') {
-      throw new ProviderRpcError(ErrorCode.internal, 'AT Keyring restarted during this call; it may or may not have been applied', {
-        reason: 'interrupted',
-      });
+      throw new ProviderRpcError(
+        ErrorCode.internal,
+        'AT Keyring restarted during this call; it may or may not have been applied',
+        {
+          reason: 'interrupted',
+        },
+      );
     }
     await db.put('requests', { key, digest, state: 'started', expiresAt: this.now() + LEDGER_TTL_MS });
     try {
@@ -318,7 +384,10 @@ export class Broker {
   /** The user revoked a site from the popup. */
   async revokeSite(origin: string): Promise<void> {
     await this.deps.grants.revokeOrigin(origin);
-    await this.deps.events.emit(origin, { event: 'disconnect', data: { code: ErrorCode.unauthorized, message: 'Access was revoked in AT Keyring' } });
+    await this.deps.events.emit(origin, {
+      event: 'disconnect',
+      data: { code: ErrorCode.unauthorized, message: 'Access was revoked in AT Keyring' },
+    });
     await this.emitAccounts(origin);
   }
 }
@@ -365,7 +434,8 @@ function rejection(reason: 'denied' | 'closed' | 'expired'): ProviderRpcError {
 
 export function toProviderError(err: unknown) {
   if (err instanceof ProviderRpcError) return err.toJSON();
-  if (err instanceof SchemaError) return { code: ErrorCode.invalidParams, message: `Invalid params: ${err.message}`.slice(0, 500) };
+  if (err instanceof SchemaError)
+    return { code: ErrorCode.invalidParams, message: `Invalid params: ${err.message}`.slice(0, 500) };
   if (err instanceof KeyringError) {
     if (err.code === 'session-expired' || err.code === 'no-such-account') {
       return { code: ErrorCode.sessionGone, message: 'The account session has ended; reconnect' };

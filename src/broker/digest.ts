@@ -20,7 +20,8 @@ export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string>
 /** Deterministic JSON; each Uint8Array becomes `{"$bytes":index}` and is collected into `blobs`. */
 export function canonicalJson(value: unknown, blobs: Uint8Array[] = []): string {
   if (value === undefined || value === null) return 'null';
-  if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string')
+    return JSON.stringify(value);
   if (value instanceof Uint8Array) return `{"$bytes":${blobs.push(value) - 1}}`;
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, blobs)).join(',')}]`;
   if (typeof value === 'object') {

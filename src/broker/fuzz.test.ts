@@ -12,10 +12,29 @@ const KNOWN_CODES = new Set<number>(Object.values(ErrorCode));
 
 /** Values a hostile page (or a compromised content script) might send. */
 const junk = fc.oneof(
-  fc.anything({ maxDepth: 4, withBigInt: false, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }),
+  fc.anything({
+    maxDepth: 4,
+    withBigInt: false,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+    withNullPrototype: true,
+  }),
   fc.jsonValue({ maxDepth: 6 }),
   fc.constant({ nsid: 'com.atproto.server.deleteAccount', body: { did: ALICE } }),
-  fc.record({ nsid: fc.constantFrom('com.atproto.repo.createRecord', 'app.bsky.feed.getTimeline', 'com.atproto.admin.deleteAccount'), origin: fc.constant('https://bank.example'), body: fc.jsonValue({ maxDepth: 3 }) }, { requiredKeys: ['nsid'] }),
+  fc.record(
+    {
+      nsid: fc.constantFrom(
+        'com.atproto.repo.createRecord',
+        'app.bsky.feed.getTimeline',
+        'com.atproto.admin.deleteAccount',
+      ),
+      origin: fc.constant('https://bank.example'),
+      body: fc.jsonValue({ maxDepth: 3 }),
+    },
+    { requiredKeys: ['nsid'] },
+  ),
   fc.string({ minLength: 0, maxLength: 200 }).map((s) => ({ nsid: s, params: { q: s } })),
 );
 
@@ -25,7 +44,11 @@ const envelope = fc.oneof(
     {
       kind: fc.oneof(fc.constant(BG_PAGE_REQUEST), fc.string()),
       id: fc.oneof(fc.uuid(), fc.string({ maxLength: 80 }), fc.integer()),
-      method: fc.oneof(fc.constantFrom(...PAGE_METHODS), fc.constantFrom('atproto_signOut', 'eth_sendTransaction', '__proto__', 'constructor'), fc.string({ maxLength: 100 })),
+      method: fc.oneof(
+        fc.constantFrom(...PAGE_METHODS),
+        fc.constantFrom('atproto_signOut', 'eth_sendTransaction', '__proto__', 'constructor'),
+        fc.string({ maxLength: 100 }),
+      ),
       params: junk,
       origin: fc.constant('https://bank.example'),
     },
@@ -37,27 +60,34 @@ describe('fuzz: hostile page requests', () => {
   it('every request is answered with a result or a known error code, and no grant appears', async () => {
     const fixture = await createBrokerFixture({ limiter: unlimited() });
     // The user rejects whatever prompt a fuzzed request opens.
-    fixture.user.answers = Array.from({ length: 10_000 }, () => ({ outcome: 'reject' as const, reason: 'denied' as const }));
+    fixture.user.answers = Array.from({ length: 10_000 }, () => ({
+      outcome: 'reject' as const,
+      reason: 'denied' as const,
+    }));
     await fc.assert(
-      fc.asyncProperty(envelope, fc.constantFrom(SITE, 'https://other.example', 'null', 'http://127.0.0.1:3000'), async (raw, origin) => {
-        let wire: unknown = raw;
-        try {
-          // What the relay would send; values it cannot encode never reach the background.
-          if (raw && typeof raw === 'object' && 'params' in (raw as object)) {
-            wire = { ...(raw as object), params: toWire((raw as { params: unknown }).params) };
+      fc.asyncProperty(
+        envelope,
+        fc.constantFrom(SITE, 'https://other.example', 'null', 'http://127.0.0.1:3000'),
+        async (raw, origin) => {
+          let wire: unknown = raw;
+          try {
+            // What the relay would send; values it cannot encode never reach the background.
+            if (raw && typeof raw === 'object' && 'params' in (raw as object)) {
+              wire = { ...(raw as object), params: toWire((raw as { params: unknown }).params) };
+            }
+          } catch (err) {
+            expect(err).toBeInstanceOf(SchemaError);
           }
-        } catch (err) {
-          expect(err).toBeInstanceOf(SchemaError);
-        }
-        const answer = await fixture.broker.handle(origin, wire);
-        if ('error' in answer) {
-          expect(KNOWN_CODES.has(answer.error.code as never)).toBe(true);
-          expect(answer.error.message.length).toBeGreaterThan(0);
-          expect(answer.error.code).not.toBe(ErrorCode.internal);
-        } else {
-          expect('result' in answer).toBe(true);
-        }
-      }),
+          const answer = await fixture.broker.handle(origin, wire);
+          if ('error' in answer) {
+            expect(KNOWN_CODES.has(answer.error.code as never)).toBe(true);
+            expect(answer.error.message.length).toBeGreaterThan(0);
+            expect(answer.error.code).not.toBe(ErrorCode.internal);
+          } else {
+            expect('result' in answer).toBe(true);
+          }
+        },
+      ),
       { numRuns: 1500 },
     );
     expect(await fixture.grants.all()).toEqual([]);
@@ -78,8 +108,15 @@ describe('fuzz: hostile page requests', () => {
         } catch {
           return;
         }
-        const answer = await fixture.broker.handle('https://evil.example', { kind: BG_PAGE_REQUEST, id: 'x', method: 'atproto_xrpc', params: wireParams });
-        expect('error' in answer && [ErrorCode.unauthorized, ErrorCode.invalidParams].includes(answer.error.code as never)).toBe(true);
+        const answer = await fixture.broker.handle('https://evil.example', {
+          kind: BG_PAGE_REQUEST,
+          id: 'x',
+          method: 'atproto_xrpc',
+          params: wireParams,
+        });
+        expect(
+          'error' in answer && [ErrorCode.unauthorized, ErrorCode.invalidParams].includes(answer.error.code as never),
+        ).toBe(true);
       }),
       { numRuns: 500 },
     );
@@ -89,13 +126,16 @@ describe('fuzz: hostile page requests', () => {
 
   it('the wire decoder only ever returns or throws SchemaError', () => {
     fc.assert(
-      fc.property(fc.anything({ maxDepth: 5, withBigInt: false, withTypedArray: true, withNullPrototype: true }), (value) => {
-        try {
-          fromWire(value);
-        } catch (err) {
-          expect(err).toBeInstanceOf(SchemaError);
-        }
-      }),
+      fc.property(
+        fc.anything({ maxDepth: 5, withBigInt: false, withTypedArray: true, withNullPrototype: true }),
+        (value) => {
+          try {
+            fromWire(value);
+          } catch (err) {
+            expect(err).toBeInstanceOf(SchemaError);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

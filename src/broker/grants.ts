@@ -2,6 +2,7 @@ import type { IDBPObjectStore } from 'idb';
 import type { GrantRecord, KeyringDB, KeyringSchema } from '../storage/db';
 
 type GrantObjectStore = IDBPObjectStore<KeyringSchema, ['grants'], 'grants', 'readwrite'>;
+
 import { joinScope } from '../permissions/scopes';
 
 /**

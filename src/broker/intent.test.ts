@@ -10,9 +10,16 @@ import { ALICE, createBrokerFixture, SITE } from './test-fixtures';
 
 const like = () => ({
   nsid: 'com.atproto.repo.createRecord',
-  body: { repo: ALICE, collection: 'app.bsky.feed.like', record: { $type: 'app.bsky.feed.like', subject: { uri: 'at://x/y/z', cid: 'c' } } },
+  body: {
+    repo: ALICE,
+    collection: 'app.bsky.feed.like',
+    record: { $type: 'app.bsky.feed.like', subject: { uri: 'at://x/y/z', cid: 'c' } },
+  },
 });
-const deletePost = () => ({ nsid: 'com.atproto.repo.deleteRecord', body: { repo: ALICE, collection: 'app.bsky.feed.post', rkey: 'abc' } });
+const deletePost = () => ({
+  nsid: 'com.atproto.repo.deleteRecord',
+  body: { repo: ALICE, collection: 'app.bsky.feed.post', rkey: 'abc' },
+});
 
 async function connectedWith(scope: string) {
   const fixture = await createBrokerFixture();
@@ -40,7 +47,9 @@ describe('a decision belongs to one request', () => {
     user.answers.push('pending');
     const shown = call(SITE, 'atproto_xrpc', like(), 'Y');
     await vi.waitFor(() => expect(user.prompts).toHaveLength(2));
-    expect(await call(SITE, 'atproto_xrpc', deletePost(), 'Y')).toMatchObject({ error: { code: -32602, data: { reason: 'id-reused' } } });
+    expect(await call(SITE, 'atproto_xrpc', deletePost(), 'Y')).toMatchObject({
+      error: { code: -32602, data: { reason: 'id-reused' } },
+    });
     await prompts.decide(user.prompts[1].id, { outcome: 'approve', remember: true });
     expect(await shown).toMatchObject({ result: { status: 200 } });
     expect(pds.calls.map((c) => c.path)).toEqual(['/xrpc/com.atproto.repo.createRecord']);
@@ -49,7 +58,9 @@ describe('a decision belongs to one request', () => {
   it('xrpc: after a write, another request under its id is refused by the ledger, even inside the grant', async () => {
     const { call, pds } = await connectedWith('atproto repo:*');
     expect(await call(SITE, 'atproto_xrpc', like(), 'Z')).toMatchObject({ result: { status: 200 } });
-    expect(await call(SITE, 'atproto_xrpc', deletePost(), 'Z')).toMatchObject({ error: { code: -32602, data: { reason: 'id-reused' } } });
+    expect(await call(SITE, 'atproto_xrpc', deletePost(), 'Z')).toMatchObject({
+      error: { code: -32602, data: { reason: 'id-reused' } },
+    });
     expect(await call(SITE, 'atproto_xrpc', like(), 'Z')).toMatchObject({ result: { status: 200 } });
     expect(pds.calls).toHaveLength(1);
   });
@@ -59,7 +70,10 @@ describe('a decision belongs to one request', () => {
     user.answers.push({ outcome: 'reject', reason: 'denied' });
     await call(SITE, 'atproto_xrpc', like());
     const details = user.prompts[1].details;
-    expect(details.kind === 'call' && details.intent).toMatchObject({ nsid: 'com.atproto.repo.createRecord', body: { kind: 'json', value: like().body } });
+    expect(details.kind === 'call' && details.intent).toMatchObject({
+      nsid: 'com.atproto.repo.createRecord',
+      body: { kind: 'json', value: like().body },
+    });
   });
 });
 
@@ -72,7 +86,9 @@ describe('method names: letter case and proxies', () => {
     ['COM.ATPROTO.REPO.PUTRECORD', { body: { repo: ALICE, collection: 'app.bsky.feed.post', rkey: 'a', record: {} } }],
   ])('refuses the case variant %s of a known method (-32602), sending nothing', async (nsid, rest) => {
     const { call, pds } = await connectedWith('atproto transition:generic');
-    expect(await call(SITE, 'atproto_xrpc', { nsid, ...rest })).toMatchObject({ error: { code: -32602, data: { reason: 'method-case' } } });
+    expect(await call(SITE, 'atproto_xrpc', { nsid, ...rest })).toMatchObject({
+      error: { code: -32602, data: { reason: 'method-case' } },
+    });
     expect(pds.calls).toHaveLength(0);
   });
 
@@ -82,13 +98,19 @@ describe('method names: letter case and proxies', () => {
     ['app.bsky.actor.putPreferences', 'GET'],
   ] as const)('refuses %s with the other HTTP method (the PDS would forward it)', async (nsid, method) => {
     const { call, pds } = await connectedWith('atproto transition:generic');
-    expect(await call(SITE, 'atproto_xrpc', { nsid, method })).toMatchObject({ error: { code: -32602, data: { reason: 'http-method' } } });
+    expect(await call(SITE, 'atproto_xrpc', { nsid, method })).toMatchObject({
+      error: { code: -32602, data: { reason: 'http-method' } },
+    });
     expect(pds.calls).toHaveLength(0);
   });
 
   it('keeps unknown methods as spelled but judges the deny list case-folded', async () => {
     const { call, pds } = await connectedWith('atproto transition:generic');
-    for (const nsid of ['Com.Atproto.Server.newAccountThing', 'com.atproto.ADMIN.somethingNew', 'COM.atproto.identity.changeAll']) {
+    for (const nsid of [
+      'Com.Atproto.Server.newAccountThing',
+      'com.atproto.ADMIN.somethingNew',
+      'COM.atproto.identity.changeAll',
+    ]) {
       expect(await call(SITE, 'atproto_xrpc', { nsid, body: {} })).toMatchObject({ error: { code: 4100 } });
     }
     expect(pds.calls).toHaveLength(0);
@@ -106,7 +128,9 @@ describe('method names: letter case and proxies', () => {
   it('sends a PDS method without the proxy header it would ignore, and a forwarded one with it', () => {
     const del = toHttpRequest(parseXrpcIntent({ ...deletePost(), proxy: 'did:web:appview.example#bsky_appview' }));
     expect(del.headers).not.toHaveProperty('atproto-proxy');
-    const timeline = toHttpRequest(parseXrpcIntent({ nsid: 'app.bsky.feed.getTimeline', proxy: 'did:web:appview.example#bsky_appview' }));
+    const timeline = toHttpRequest(
+      parseXrpcIntent({ nsid: 'app.bsky.feed.getTimeline', proxy: 'did:web:appview.example#bsky_appview' }),
+    );
     expect(timeline.headers['atproto-proxy']).toBe('did:web:appview.example#bsky_appview');
   });
 });
@@ -114,15 +138,36 @@ describe('method names: letter case and proxies', () => {
 describe('repo writes take a JSON object body', () => {
   const bytes = new TextEncoder().encode(JSON.stringify(deletePost().body));
   it.each([
-    ['deleteRecord, bytes as JSON', { nsid: 'com.atproto.repo.deleteRecord', body: bytes, encoding: 'application/json' }],
+    [
+      'deleteRecord, bytes as JSON',
+      { nsid: 'com.atproto.repo.deleteRecord', body: bytes, encoding: 'application/json' },
+    ],
     ['putRecord, bytes', { nsid: 'com.atproto.repo.putRecord', body: bytes }],
-    ['applyWrites, bytes', { nsid: 'com.atproto.repo.applyWrites', body: bytes, encoding: 'application/json; charset=utf-8' }],
+    [
+      'applyWrites, bytes',
+      { nsid: 'com.atproto.repo.applyWrites', body: bytes, encoding: 'application/json; charset=utf-8' },
+    ],
     ['createRecord, a JSON string', { nsid: 'com.atproto.repo.createRecord', body: JSON.stringify(like().body) }],
-    ['createRecord, text encoding', { nsid: 'com.atproto.repo.createRecord', body: JSON.stringify(like().body), encoding: 'text/plain' }],
+    [
+      'createRecord, text encoding',
+      { nsid: 'com.atproto.repo.createRecord', body: JSON.stringify(like().body), encoding: 'text/plain' },
+    ],
     ['deleteRecord, an array', { nsid: 'com.atproto.repo.deleteRecord', body: [deletePost().body] }],
-    ['applyWrites, an unknown write type', { nsid: 'com.atproto.repo.applyWrites', body: { repo: ALICE, writes: [{ $type: 'com.atproto.repo.applyWrites#Delete', collection: 'app.bsky.feed.post', rkey: 'a' }] } }],
+    [
+      'applyWrites, an unknown write type',
+      {
+        nsid: 'com.atproto.repo.applyWrites',
+        body: {
+          repo: ALICE,
+          writes: [{ $type: 'com.atproto.repo.applyWrites#Delete', collection: 'app.bsky.feed.post', rkey: 'a' }],
+        },
+      },
+    ],
     ['applyWrites, no writes', { nsid: 'com.atproto.repo.applyWrites', body: { repo: ALICE, writes: [] } }],
-    ['createRecord, bytes inside the JSON', { nsid: 'com.atproto.repo.createRecord', body: { ...like().body, record: { blob: new Uint8Array(2) } } }],
+    [
+      'createRecord, bytes inside the JSON',
+      { nsid: 'com.atproto.repo.createRecord', body: { ...like().body, record: { blob: new Uint8Array(2) } } },
+    ],
   ])('refuses %s with -32602 and sends nothing', async (_label, params) => {
     const { call, pds } = await connectedWith('atproto transition:generic');
     expect(await call(SITE, 'atproto_xrpc', params)).toMatchObject({ error: { code: -32602 } });
@@ -130,7 +175,9 @@ describe('repo writes take a JSON object body', () => {
   });
 
   it('refuses JSON data under a non-JSON encoding (one request, one form)', () => {
-    expect(() => parseXrpcIntent({ nsid: 'com.atproto.repo.uploadBlob', body: { a: 1 }, encoding: 'image/png' })).toThrow(expect.objectContaining({ data: { reason: 'body-encoding' } }));
+    expect(() =>
+      parseXrpcIntent({ nsid: 'com.atproto.repo.uploadBlob', body: { a: 1 }, encoding: 'image/png' }),
+    ).toThrow(expect.objectContaining({ data: { reason: 'body-encoding' } }));
   });
 
   it('a body key __proto__ cannot smuggle a collection the broker reads but the PDS never gets', () => {
@@ -149,7 +196,10 @@ describe('service tokens', () => {
     [undefined],
   ])('never mints one for %s', async (lxm) => {
     const { call, pds } = await connectedWith('atproto transition:generic rpc:*?aud=did:web:attacker.example%23x');
-    const answer = await call(SITE, 'atproto_serviceAuth', { aud: 'did:web:attacker.example#x', ...(lxm ? { lxm } : {}) });
+    const answer = await call(SITE, 'atproto_serviceAuth', {
+      aud: 'did:web:attacker.example#x',
+      ...(lxm ? { lxm } : {}),
+    });
     expect(answer).toMatchObject({ error: { code: 4100 } });
     expect(pds.calls).toHaveLength(0);
   });
@@ -164,7 +214,9 @@ describe('the request ledger', () => {
     const [row] = await db.getAll('requests');
     expect(row).toMatchObject({ state: 'done' });
     expect(row.response).toBeUndefined();
-    expect(await call(SITE, 'atproto_xrpc', like(), 'L')).toMatchObject({ error: { code: -32603, data: { reason: 'replay-unavailable' } } });
+    expect(await call(SITE, 'atproto_xrpc', like(), 'L')).toMatchObject({
+      error: { code: -32603, data: { reason: 'replay-unavailable' } },
+    });
     expect(pds.calls).toHaveLength(1);
   });
 });
@@ -179,7 +231,16 @@ describe('what is sent is the intent', () => {
 
   it('reaches the broker through the wire codec unchanged', async () => {
     const { broker } = await connectedWith('atproto');
-    const answer = await broker.handle(SITE, { kind: BG_PAGE_REQUEST, id: 'w', method: 'atproto_xrpc', params: toWire({ nsid: 'com.atproto.repo.deleteRecord', body: new Uint8Array([123, 125]), encoding: 'application/json' }) });
+    const answer = await broker.handle(SITE, {
+      kind: BG_PAGE_REQUEST,
+      id: 'w',
+      method: 'atproto_xrpc',
+      params: toWire({
+        nsid: 'com.atproto.repo.deleteRecord',
+        body: new Uint8Array([123, 125]),
+        encoding: 'application/json',
+      }),
+    });
     expect(answer).toMatchObject({ error: { code: -32602 } });
   });
 });

@@ -8,9 +8,9 @@
  * is sent.
  */
 import { isValidNsid } from '@atproto/syntax';
-import { isPlainObject } from '../protocol/schema';
+import { methodKey, type Route, routeOf } from '../permissions/routing';
 import { ErrorCode, ProviderRpcError, type ServiceAuthParams, type XrpcParams } from '../protocol/page';
-import { methodKey, routeOf, type Route } from '../permissions/routing';
+import { isPlainObject } from '../protocol/schema';
 import { canonicalDigest, sha256Hex } from './digest';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -86,12 +86,14 @@ export function serviceAuthIntent(params: Pick<ServiceAuthParams, 'aud' | 'lxm' 
   return parseXrpcIntent({ nsid: 'com.atproto.server.getServiceAuth', params: query });
 }
 
-const isJsonEncoding = (encoding: string | undefined) => encoding === undefined || /^application\/json(\s*;|$)/i.test(encoding);
+const isJsonEncoding = (encoding: string | undefined) =>
+  encoding === undefined || /^application\/json(\s*;|$)/i.test(encoding);
 
 function parseBody(call: XrpcParams): IntentBody {
   const { body, encoding } = call;
   if (body === undefined) return { kind: 'none' };
-  if (body instanceof Uint8Array) return { kind: 'bytes', bytes: body, encoding: encoding ?? 'application/octet-stream' };
+  if (body instanceof Uint8Array)
+    return { kind: 'bytes', bytes: body, encoding: encoding ?? 'application/octet-stream' };
   if (typeof body === 'string' && !isJsonEncoding(encoding)) return { kind: 'text', text: body, encoding: encoding! };
   // JSON data under another type would be sent as JSON text but be the same bytes as a text body: one form only.
   if (!isJsonEncoding(encoding)) throw invalid(`A JSON body needs a JSON encoding, not ${encoding}`, 'body-encoding');
@@ -158,7 +160,12 @@ export function xrpcPath(nsid: string, params: XrpcIntent['params']): string {
 }
 
 /** Exactly what goes to the PDS for an intent: nothing else is ever sent. */
-export function toHttpRequest(intent: XrpcIntent): { path: string; method: 'GET' | 'POST'; headers: Record<string, string>; body?: BodyInit } {
+export function toHttpRequest(intent: XrpcIntent): {
+  path: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: BodyInit;
+} {
   const headers: Record<string, string> = {};
   let body: BodyInit | undefined;
   switch (intent.body.kind) {
@@ -177,7 +184,12 @@ export function toHttpRequest(intent: XrpcIntent): { path: string; method: 'GET'
   }
   if (intent.proxy) headers['atproto-proxy'] = intent.proxy;
   if (intent.labelers) headers['atproto-accept-labelers'] = intent.labelers;
-  return { path: xrpcPath(intent.nsid, intent.params), method: intent.httpMethod, headers, ...(body === undefined ? {} : { body }) };
+  return {
+    path: xrpcPath(intent.nsid, intent.params),
+    method: intent.httpMethod,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  };
 }
 
 /** The intent as the consent window shows it and the prompt stores it: bytes by size and hash, not content. */
@@ -189,5 +201,13 @@ export type DisplayedIntent = Omit<XrpcIntent, 'body'> & { readonly body: Displa
 export async function displayedIntent(intent: XrpcIntent): Promise<DisplayedIntent> {
   if (intent.body.kind !== 'bytes') return intent as DisplayedIntent;
   const { bytes, encoding } = intent.body;
-  return { ...intent, body: { kind: 'bytes', encoding, size: bytes.byteLength, sha256: await sha256Hex(bytes as Uint8Array<ArrayBuffer>) } };
+  return {
+    ...intent,
+    body: {
+      kind: 'bytes',
+      encoding,
+      size: bytes.byteLength,
+      sha256: await sha256Hex(bytes as Uint8Array<ArrayBuffer>),
+    },
+  };
 }

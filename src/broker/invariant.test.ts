@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { isAllowed, policyForIntent, policyForServiceAuth } from '../permissions/requirements';
 import type { PromptDecision } from '../storage/db';
 import { sha256Hex } from './digest';
-import { displayedIntent, parseXrpcIntent, toHttpRequest, type DisplayedIntent } from './intent';
+import { type DisplayedIntent, displayedIntent, parseXrpcIntent, toHttpRequest } from './intent';
 import { OriginRateLimiter } from './rate-limit';
 import { ALICE, createBrokerFixture, SITE } from './test-fixtures';
 
@@ -27,7 +27,15 @@ const repoBody = fc.oneof(
   fc.record({
     repo: fc.constant(ALICE),
     writes: fc.array(
-      fc.record({ $type: fc.constantFrom('com.atproto.repo.applyWrites#create', 'com.atproto.repo.applyWrites#delete', 'com.atproto.repo.applyWrites#Delete'), collection, rkey: fc.constant('a') }),
+      fc.record({
+        $type: fc.constantFrom(
+          'com.atproto.repo.applyWrites#create',
+          'com.atproto.repo.applyWrites#delete',
+          'com.atproto.repo.applyWrites#Delete',
+        ),
+        collection,
+        rkey: fc.constant('a'),
+      }),
       { minLength: 0, maxLength: 3 },
     ),
   }),
@@ -41,9 +49,17 @@ const body = fc.oneof(
 const xrpcCall = fc.record(
   {
     nsid: fc.constantFrom(
-      'com.atproto.repo.createRecord', 'com.atproto.repo.deleteRecord', 'com.atproto.repo.putRecord', 'com.atproto.repo.applyWrites',
-      'com.atproto.repo.deleterecord', 'COM.ATPROTO.REPO.CREATERECORD', 'com.atproto.repo.uploadBlob', 'app.bsky.feed.getTimeline',
-      'Com.atproto.server.getSession', 'com.example.custom.doThing', 'com.atproto.repo.listRecords',
+      'com.atproto.repo.createRecord',
+      'com.atproto.repo.deleteRecord',
+      'com.atproto.repo.putRecord',
+      'com.atproto.repo.applyWrites',
+      'com.atproto.repo.deleterecord',
+      'COM.ATPROTO.REPO.CREATERECORD',
+      'com.atproto.repo.uploadBlob',
+      'app.bsky.feed.getTimeline',
+      'Com.atproto.server.getSession',
+      'com.example.custom.doThing',
+      'com.atproto.repo.listRecords',
     ),
     body,
     encoding: fc.constantFrom(undefined, 'application/json', 'image/png', 'text/plain'),
@@ -53,13 +69,31 @@ const xrpcCall = fc.record(
   { requiredKeys: ['nsid'] },
 );
 const serviceAuthCall = fc.record(
-  { aud: fc.constantFrom('did:web:svc.example', 'did:web:svc.example#svc'), lxm: fc.constantFrom(undefined, 'com.example.custom.doThing', 'com.atproto.server.createAccount', 'Com.Atproto.Server.CreateAccount') },
+  {
+    aud: fc.constantFrom('did:web:svc.example', 'did:web:svc.example#svc'),
+    lxm: fc.constantFrom(
+      undefined,
+      'com.example.custom.doThing',
+      'com.atproto.server.createAccount',
+      'Com.Atproto.Server.CreateAccount',
+    ),
+  },
   { requiredKeys: ['aud'] },
 );
 /** Well-formed writes outside the starting grant: each needs the user's approval. */
 const promptedCall = fc.oneof(
-  fc.record({ nsid: fc.constant('com.atproto.repo.createRecord'), body: fc.record({ repo: fc.constant(ALICE), collection: fc.constantFrom('app.bsky.feed.like', 'app.bsky.graph.follow'), record }) }),
-  fc.record({ nsid: fc.constant('com.atproto.repo.deleteRecord'), body: fc.record({ repo: fc.constant(ALICE), collection, rkey: fc.constantFrom('a', 'b') }) }),
+  fc.record({
+    nsid: fc.constant('com.atproto.repo.createRecord'),
+    body: fc.record({
+      repo: fc.constant(ALICE),
+      collection: fc.constantFrom('app.bsky.feed.like', 'app.bsky.graph.follow'),
+      record,
+    }),
+  }),
+  fc.record({
+    nsid: fc.constant('com.atproto.repo.deleteRecord'),
+    body: fc.record({ repo: fc.constant(ALICE), collection, rkey: fc.constantFrom('a', 'b') }),
+  }),
 );
 const step = fc.record({
   id: fc.constantFrom('a', 'b', 'c', 'd'),
@@ -69,8 +103,15 @@ const step = fc.record({
     serviceAuthCall.map((params) => ({ method: 'atproto_serviceAuth', params })),
   ),
   /** A second request under the same id, sent while the first may still wait for the user. */
-  twin: fc.option(fc.oneof(xrpcCall, promptedCall, promptedCall).map((params) => ({ method: 'atproto_xrpc', params })), { nil: undefined }),
-  answer: fc.constantFrom<PromptDecision>({ outcome: 'approve' }, { outcome: 'approve', remember: true }, { outcome: 'reject', reason: 'denied' }),
+  twin: fc.option(
+    fc.oneof(xrpcCall, promptedCall, promptedCall).map((params) => ({ method: 'atproto_xrpc', params })),
+    { nil: undefined },
+  ),
+  answer: fc.constantFrom<PromptDecision>(
+    { outcome: 'approve' },
+    { outcome: 'approve', remember: true },
+    { outcome: 'reject', reason: 'denied' },
+  ),
 });
 
 const clean = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -94,7 +135,16 @@ function readBack(sent: Sent) {
   const encoding = sent.headers['content-type'];
   let parsedBody: unknown = sent.body;
   if (typeof sent.body === 'string' && encoding?.startsWith('application/json')) parsedBody = JSON.parse(sent.body);
-  return parseXrpcIntent(clean({ nsid, method: sent.method as 'GET' | 'POST', params, body: parsedBody, encoding, proxy: sent.headers['atproto-proxy'] }));
+  return parseXrpcIntent(
+    clean({
+      nsid,
+      method: sent.method as 'GET' | 'POST',
+      params,
+      body: parsedBody,
+      encoding,
+      proxy: sent.headers['atproto-proxy'],
+    }),
+  );
 }
 
 async function sameAsDisplayed(sent: Sent, shown: DisplayedIntent): Promise<boolean> {
@@ -104,7 +154,11 @@ async function sameAsDisplayed(sent: Sent, shown: DisplayedIntent): Promise<bool
   const { 'content-type': shownType, ...shownHeaders } = expected.headers;
   if (JSON.stringify(sentHeaders) !== JSON.stringify(shownHeaders)) return false;
   if (shown.body.kind === 'bytes') {
-    return sent.body instanceof Uint8Array && sentType === shown.body.encoding && (await sha256Hex(sent.body as Uint8Array<ArrayBuffer>)) === shown.body.sha256;
+    return (
+      sent.body instanceof Uint8Array &&
+      sentType === shown.body.encoding &&
+      (await sha256Hex(sent.body as Uint8Array<ArrayBuffer>)) === shown.body.sha256
+    );
   }
   return sentType === shownType && sent.body === expected.body;
 }
@@ -131,7 +185,8 @@ describe('invariant: what reaches the PDS was granted or shown', () => {
           while (!settled) {
             await new Promise((r) => setTimeout(r, 2));
             for (const prompt of user.prompts.slice(answered)) {
-              if (prompt.details.kind === 'call' && s.answer.outcome === 'approve') approved.push(prompt.details.intent);
+              if (prompt.details.kind === 'call' && s.answer.outcome === 'approve')
+                approved.push(prompt.details.intent);
               await prompts.decide(prompt.id, s.answer);
             }
             answered = user.prompts.length;
@@ -148,7 +203,8 @@ describe('invariant: what reaches the PDS was granted or shown', () => {
               ? policyForServiceAuth({ aud: String(intent.params.aud), lxm: intent.params.lxm as string | undefined })
               : policyForIntent(intent, grant.scope);
           expect(policy.kind).not.toBe('forbidden');
-          const granted = policy.kind === 'public' || (policy.kind === 'needs' && isAllowed(grant.scope, policy.requirements));
+          const granted =
+            policy.kind === 'public' || (policy.kind === 'needs' && isAllowed(grant.scope, policy.requirements));
           seen.sent++;
           if (granted) {
             seen.granted++;
@@ -156,16 +212,22 @@ describe('invariant: what reaches the PDS was granted or shown', () => {
           }
           seen.approved++;
           const shown = await Promise.all(approved.map((a) => sameAsDisplayed(sent, a)));
-          expect(shown.some(Boolean), `sent ${sent.method} ${sent.path} without a grant or a matching approval`).toBe(true);
+          expect(shown.some(Boolean), `sent ${sent.method} ${sent.path} without a grant or a matching approval`).toBe(
+            true,
+          );
         }
         // And the grant never gained anything no window displayed.
-        const displayedScopes = new Set(user.prompts.flatMap((p) => (p.details.kind === 'call' ? p.details.scopes : p.details.scope)));
+        const displayedScopes = new Set(
+          user.prompts.flatMap((p) => (p.details.kind === 'call' ? p.details.scopes : p.details.scope)),
+        );
         for (const token of grant.scope.split(' ')) expect(displayedScopes.has(token)).toBe(true);
         await fixture.db.close();
       }),
       { numRuns: 80 },
     );
-    console.log(`invariant: ${seen.sent} requests reached the PDS, ${seen.granted} within the grant, ${seen.approved} by an approval`);
+    console.log(
+      `invariant: ${seen.sent} requests reached the PDS, ${seen.granted} within the grant, ${seen.approved} by an approval`,
+    );
     // The generator must exercise both paths, or the property proves little.
     expect(seen.granted).toBeGreaterThan(10);
     expect(seen.approved).toBeGreaterThan(10);

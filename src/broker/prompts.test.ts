@@ -19,7 +19,8 @@ function windows(): PromptWindows & { opened: string[]; closed: number[] } {
 }
 const details = { kind: 'connect' as const, scope: ['atproto'] };
 /** Waits until the manager has opened `count` windows (no fixed sleeps: CI machines are slow). */
-const opened = (w: { opened: string[] }, count = 1) => vi.waitFor(() => expect(w.opened.length).toBeGreaterThanOrEqual(count));
+const opened = (w: { opened: string[] }, count = 1) =>
+  vi.waitFor(() => expect(w.opened.length).toBeGreaterThanOrEqual(count));
 
 describe('PromptManager', () => {
   it('resolves with the decision and closes the window', async () => {
@@ -42,7 +43,10 @@ describe('PromptManager', () => {
     // The worker dies; a new one starts with the same database.
     const restarted = new PromptManager(db, w);
     await restarted.decide(w.opened[0], { outcome: 'reject', reason: 'denied' });
-    expect((await restarted.ask('https://a.example', 'r1', details, { digest: 'd' })).decision).toEqual({ outcome: 'reject', reason: 'denied' });
+    expect((await restarted.ask('https://a.example', 'r1', details, { digest: 'd' })).decision).toEqual({
+      outcome: 'reject',
+      reason: 'denied',
+    });
     expect(w.opened).toHaveLength(1);
   });
 
@@ -66,7 +70,10 @@ describe('PromptManager', () => {
     const asked = prompts.ask('https://a.example', 'r1', details, { digest: 'shown' });
     await opened(w);
     const broad = { kind: 'connect' as const, scope: ['atproto', 'transition:generic'] };
-    await expect(prompts.ask('https://a.example', 'r1', broad, { digest: 'other' })).rejects.toMatchObject({ code: -32602, data: { reason: 'id-reused' } });
+    await expect(prompts.ask('https://a.example', 'r1', broad, { digest: 'other' })).rejects.toMatchObject({
+      code: -32602,
+      data: { reason: 'id-reused' },
+    });
     await prompts.decide(w.opened[0], { outcome: 'approve' });
     expect(await asked).toEqual({ decision: { outcome: 'approve' }, details });
     expect(w.opened).toHaveLength(1);
@@ -78,7 +85,9 @@ describe('PromptManager', () => {
     const prompts = new PromptManager(db, w);
     void prompts.ask('https://a.example', 'r1', details, { digest: 'd' });
     await opened(w);
-    await expect(prompts.ask('https://a.example', 'r2', details, { digest: 'd' })).rejects.toMatchObject({ code: -32002 });
+    await expect(prompts.ask('https://a.example', 'r2', details, { digest: 'd' })).rejects.toMatchObject({
+      code: -32002,
+    });
   });
 
   it('treats a closed window as a rejection', async () => {
@@ -95,7 +104,10 @@ describe('PromptManager', () => {
   it('expires unanswered prompts', async () => {
     const db = await openKeyringDB(`prompts-${++n}`);
     const prompts = new PromptManager(db, windows(), Date.now, 50);
-    expect((await prompts.ask('https://a.example', 'r2', details, { digest: 'd' })).decision).toEqual({ outcome: 'reject', reason: 'expired' });
+    expect((await prompts.ask('https://a.example', 'r2', details, { digest: 'd' })).decision).toEqual({
+      outcome: 'reject',
+      reason: 'expired',
+    });
   });
 
   it('takes only the first decision', async () => {
@@ -121,9 +133,15 @@ describe('PromptManager: flooding limits', () => {
     const db = await openKeyringDB(`prompts-${++n}`);
     const w = windows();
     const prompts = new PromptManager(db, w);
-    const first = prompts.ask('https://frame-a.example', 'r1', details, { digest: 'd', tabId: 7, topOrigin: 'https://top.example' });
+    const first = prompts.ask('https://frame-a.example', 'r1', details, {
+      digest: 'd',
+      tabId: 7,
+      topOrigin: 'https://top.example',
+    });
     await opened(w);
-    await expect(prompts.ask('https://frame-b.example', 'r1', details, { digest: 'd', tabId: 7 })).rejects.toMatchObject({
+    await expect(
+      prompts.ask('https://frame-b.example', 'r1', details, { digest: 'd', tabId: 7 }),
+    ).rejects.toMatchObject({
       code: -32002,
       data: { reason: 'tab-busy' },
     });
@@ -134,7 +152,9 @@ describe('PromptManager: flooding limits', () => {
     // The tab and top-level site are on the record (the window shows the site; the limit survives restarts).
     expect(await db.get('prompts', w.opened[0])).toMatchObject({ tabId: 7, topOrigin: 'https://top.example' });
     // A new worker still sees the tab as busy.
-    await expect(new PromptManager(db, w).ask('https://frame-c.example', 'r1', details, { digest: 'd', tabId: 7 })).rejects.toMatchObject({
+    await expect(
+      new PromptManager(db, w).ask('https://frame-c.example', 'r1', details, { digest: 'd', tabId: 7 }),
+    ).rejects.toMatchObject({
       data: { reason: 'tab-busy' },
     });
     await prompts.decide(w.opened[0], { outcome: 'approve' });
@@ -151,19 +171,30 @@ describe('PromptManager: flooding limits', () => {
     const w = windows();
     const prompts = new PromptManager(db, w);
     const asks = Array.from({ length: 6 }, (_, i) =>
-      prompts.ask(`https://frame-${i}.example`, 'r1', details, { digest: 'd', tabId: 3 }).then(() => 'answered', (e: unknown) => e),
+      prompts.ask(`https://frame-${i}.example`, 'r1', details, { digest: 'd', tabId: 3 }).then(
+        () => 'answered',
+        (e: unknown) => e,
+      ),
     );
     await opened(w);
-    const refused = await Promise.all(asks.map((a) => Promise.race([a, new Promise((r) => setTimeout(() => r('waiting'), 100))])));
+    const refused = await Promise.all(
+      asks.map((a) => Promise.race([a, new Promise((r) => setTimeout(() => r('waiting'), 100))])),
+    );
     expect(refused.filter((r) => r === 'waiting')).toHaveLength(1);
-    expect(refused.filter((r) => r !== 'waiting')).toEqual(Array(5).fill(expect.objectContaining({ code: -32002, data: { reason: 'tab-busy' } })));
+    expect(refused.filter((r) => r !== 'waiting')).toEqual(
+      Array(5).fill(expect.objectContaining({ code: -32002, data: { reason: 'tab-busy' } })),
+    );
     expect(w.opened).toHaveLength(1);
   });
 
   it('does not store a top-level origin equal to the requesting one', async () => {
     const db = await openKeyringDB(`prompts-${++n}`);
     const w = windows();
-    void new PromptManager(db, w).ask('https://a.example', 'r1', details, { digest: 'd', tabId: 1, topOrigin: 'https://a.example' });
+    void new PromptManager(db, w).ask('https://a.example', 'r1', details, {
+      digest: 'd',
+      tabId: 1,
+      topOrigin: 'https://a.example',
+    });
     await opened(w);
     expect((await db.get('prompts', w.opened[0]))?.topOrigin).toBeUndefined();
   });
@@ -186,7 +217,10 @@ describe('PromptManager: flooding limits', () => {
         data: { reason: 'cooldown', retryAfterMs: 6_000 },
       });
       // In another tab too: the cooldown belongs to the origin.
-      await expect(prompts.ask('https://a.example', 'r3', details, { digest: 'd', tabId: 2 })).rejects.toMatchObject({ code: 4001, data: { reason: 'cooldown' } });
+      await expect(prompts.ask('https://a.example', 'r3', details, { digest: 'd', tabId: 2 })).rejects.toMatchObject({
+        code: 4001,
+        data: { reason: 'cooldown' },
+      });
       expect(w.opened).toHaveLength(1);
       // Other origins may ask meanwhile.
       void prompts.ask('https://b.example', 'r1', details, { digest: 'd', tabId: 1 });
@@ -202,7 +236,10 @@ describe('PromptManager: flooding limits', () => {
     const db = await openKeyringDB(`prompts-${++n}`);
     const w = windows();
     const quick = new PromptManager(db, w, Date.now, 30, 60_000);
-    expect((await quick.ask('https://a.example', 'r1', details, { digest: 'd' })).decision).toEqual({ outcome: 'reject', reason: 'expired' });
+    expect((await quick.ask('https://a.example', 'r1', details, { digest: 'd' })).decision).toEqual({
+      outcome: 'reject',
+      reason: 'expired',
+    });
     const prompts = new PromptManager(db, w, Date.now, 60_000, 60_000);
     const approved = prompts.ask('https://a.example', 'r2', details, { digest: 'd' });
     await opened(w, 2);
@@ -244,9 +281,15 @@ describe('PromptManager: flooding limits', () => {
     // The worker dies before the page hears the answer; the user denies meanwhile.
     const restarted = new PromptManager(db, w);
     await restarted.decide(w.opened[0], { outcome: 'reject', reason: 'closed' });
-    expect((await restarted.ask('https://a.example', 'r1', details, { digest: 'd', tabId: 1 })).decision).toEqual({ outcome: 'reject', reason: 'closed' });
+    expect((await restarted.ask('https://a.example', 'r1', details, { digest: 'd', tabId: 1 })).decision).toEqual({
+      outcome: 'reject',
+      reason: 'closed',
+    });
     // A new request is in the cooldown.
-    await expect(restarted.ask('https://a.example', 'r2', details, { digest: 'd', tabId: 1 })).rejects.toMatchObject({ code: 4001, data: { reason: 'cooldown' } });
+    await expect(restarted.ask('https://a.example', 'r2', details, { digest: 'd', tabId: 1 })).rejects.toMatchObject({
+      code: 4001,
+      data: { reason: 'cooldown' },
+    });
     expect(w.opened).toHaveLength(1);
   });
 });

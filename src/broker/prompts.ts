@@ -1,5 +1,5 @@
-import type { KeyringDB, PromptDecision, PromptDetails, PromptRecord } from '../storage/db';
 import { ErrorCode, ProviderRpcError } from '../protocol/page';
+import type { KeyringDB, PromptDecision, PromptDetails, PromptRecord } from '../storage/db';
 
 export const PROMPT_TTL_MS = 5 * 60_000;
 /**
@@ -102,18 +102,31 @@ export class PromptManager {
       outcome =
         existing.digest === binding.digest
           ? { prompt: existing, created: false }
-          : new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', { reason: 'id-reused' });
+          : new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', {
+              reason: 'id-reused',
+            });
     } else {
       const cooldown = (await tx.objectStore('meta').get(cooldownKey(origin))) as PromptCooldown | undefined;
       if (cooldown && cooldown.until > now) {
-        outcome = new ProviderRpcError(ErrorCode.userRejected, 'The user just rejected a request from this site; try again later', {
-          reason: 'cooldown',
-          retryAfterMs: cooldown.until - now,
-        });
+        outcome = new ProviderRpcError(
+          ErrorCode.userRejected,
+          'The user just rejected a request from this site; try again later',
+          {
+            reason: 'cooldown',
+            retryAfterMs: cooldown.until - now,
+          },
+        );
       } else if (fromOrigin.some((p) => !p.decision)) {
-        outcome = new ProviderRpcError(ErrorCode.promptPending, 'A request from this site is already waiting for the user');
+        outcome = new ProviderRpcError(
+          ErrorCode.promptPending,
+          'A request from this site is already waiting for the user',
+        );
       } else if (binding.tabId !== undefined && live.some((p) => !p.decision && p.tabId === binding.tabId)) {
-        outcome = new ProviderRpcError(ErrorCode.promptPending, 'Another request in this tab is already waiting for the user', { reason: 'tab-busy' });
+        outcome = new ProviderRpcError(
+          ErrorCode.promptPending,
+          'Another request in this tab is already waiting for the user',
+          { reason: 'tab-busy' },
+        );
       } else {
         const prompt: PromptRecord = {
           id: crypto.randomUUID(),
@@ -201,7 +214,10 @@ export class PromptManager {
   async sweep(): Promise<void> {
     const now = this.now();
     const tx = this.db.transaction(['prompts', 'meta'], 'readwrite');
-    let cursor = await tx.objectStore('prompts').index('expiresAt').openCursor(IDBKeyRange.upperBound(now - this.ttlMs));
+    let cursor = await tx
+      .objectStore('prompts')
+      .index('expiresAt')
+      .openCursor(IDBKeyRange.upperBound(now - this.ttlMs));
     while (cursor) {
       await cursor.delete();
       cursor = await cursor.continue();

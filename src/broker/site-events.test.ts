@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SiteEvents, type FrameRef } from './site-events';
+import { type FrameRef, SiteEvents } from './site-events';
 
 describe('SiteEvents', () => {
   it('delivers to every frame of the origin only, and forgets frames that are gone', async () => {
@@ -34,18 +34,37 @@ describe('SiteEvents', () => {
   it('puts the document id on each event and replaces a frame entry when a new document registers', async () => {
     let stored: FrameRef[] = [];
     const sent: Array<{ frame: FrameRef; message: any }> = [];
-    const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async (frame, message) => void sent.push({ frame, message }));
+    const events = new SiteEvents(
+      { load: async () => stored, save: async (f) => void (stored = f) },
+      async (frame, message) => void sent.push({ frame, message }),
+    );
     await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'doc-a1' });
     // Same tab and frame, same origin, new document (a reload or a navigation within the site).
-    await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'doc-a2', documentId: 'CHROME-2' });
-    expect(stored).toEqual([{ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'doc-a2', documentId: 'CHROME-2' }]);
+    await events.register({
+      tabId: 1,
+      frameId: 0,
+      origin: 'https://a.example',
+      docId: 'doc-a2',
+      documentId: 'CHROME-2',
+    });
+    expect(stored).toEqual([
+      { tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'doc-a2', documentId: 'CHROME-2' },
+    ]);
     await events.emit('https://a.example', { event: 'accountsChanged', data: [] });
-    expect(sent).toEqual([{ frame: stored[0], message: { kind: 'at-keyring:page-event', doc: 'doc-a2', event: 'accountsChanged', data: [] } }]);
+    expect(sent).toEqual([
+      {
+        frame: stored[0],
+        message: { kind: 'at-keyring:page-event', doc: 'doc-a2', event: 'accountsChanged', data: [] },
+      },
+    ]);
   });
 
   it('forgets a document whose frame now holds another document (the relay answered false)', async () => {
     let stored: FrameRef[] = [];
-    const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async (frame) => frame.docId !== 'old');
+    const events = new SiteEvents(
+      { load: async () => stored, save: async (f) => void (stored = f) },
+      async (frame) => frame.docId !== 'old',
+    );
     await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example', docId: 'old' });
     await events.register({ tabId: 2, frameId: 0, origin: 'https://a.example', docId: 'current' });
     expect(await events.emit('https://a.example', { event: 'accountsChanged', data: [] })).toBe(1);
@@ -72,7 +91,8 @@ describe('SiteEvents', () => {
   it('stays bounded', async () => {
     let stored: FrameRef[] = [];
     const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async () => {});
-    for (let i = 0; i < 5010; i++) await events.register({ tabId: i, frameId: 0, origin: 'https://a.example', docId: `d${i}` });
+    for (let i = 0; i < 5010; i++)
+      await events.register({ tabId: i, frameId: 0, origin: 'https://a.example', docId: `d${i}` });
     expect(stored).toHaveLength(5000);
     expect(stored[0].tabId).toBe(10);
   });

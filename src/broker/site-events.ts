@@ -39,7 +39,8 @@ export type SendToFrame = (frame: FrameRef, message: FrameEventMessage) => Promi
 const MAX_FRAMES = 5000;
 
 const sameSlot = (a: FrameRef, b: FrameRef) => a.tabId === b.tabId && a.frameId === b.frameId;
-const sameDocument = (a: FrameRef, b: FrameRef) => sameSlot(a, b) && a.docId === b.docId && a.documentId === b.documentId;
+const sameDocument = (a: FrameRef, b: FrameRef) =>
+  sameSlot(a, b) && a.docId === b.docId && a.documentId === b.documentId;
 
 /** Delivers provider events (accountsChanged, disconnect) to every open document of an origin. */
 export class SiteEvents {

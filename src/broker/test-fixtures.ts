@@ -1,13 +1,19 @@
 import { vi } from 'vitest';
 import { Keyring, type KeyringPlatform } from '../accounts/keyring';
 import { DEFAULT_SETTINGS } from '../oauth/settings';
-import { BG_PAGE_REQUEST, toWire, type PageEvent } from '../protocol/page';
-import { openKeyringDB, type AccountRecord, type KeyringDB, type PromptDecision, type PromptRecord } from '../storage/db';
+import { BG_PAGE_REQUEST, type PageEvent, toWire } from '../protocol/page';
+import {
+  type AccountRecord,
+  type KeyringDB,
+  openKeyringDB,
+  type PromptDecision,
+  type PromptRecord,
+} from '../storage/db';
 import { Broker } from './broker';
 import { GrantStore } from './grants';
 import { PromptManager } from './prompts';
 import { OriginRateLimiter } from './rate-limit';
-import { SiteEvents, type FrameRef } from './site-events';
+import { type FrameRef, SiteEvents } from './site-events';
 import type { FetchHandlerSession } from './xrpc';
 
 let dbCounter = 0;
@@ -18,8 +24,16 @@ export const SITE = 'https://site.example';
 
 export function account(did: string, handle: string): AccountRecord {
   return {
-    did, handle, pds: 'https://pds.example/', issuer: 'https://pds.example', scope: 'atproto transition:generic',
-    signedInAt: 1, tokensUpdatedAt: 1, accessExpiresAt: null, sessionExpiresAt: Date.now() + 1e9, health: { state: 'ok' },
+    did,
+    handle,
+    pds: 'https://pds.example/',
+    issuer: 'https://pds.example',
+    scope: 'atproto transition:generic',
+    signedInAt: 1,
+    tokensUpdatedAt: 1,
+    accessExpiresAt: null,
+    sessionExpiresAt: Date.now() + 1e9,
+    health: { state: 'ok' },
   };
 }
 
@@ -52,7 +66,12 @@ export class FakePds implements FetchHandlerSession {
   respond: (path: string, init: RequestInit) => Response = () =>
     new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'content-type': 'application/json' } });
   async fetchHandler(path: string, init: RequestInit = {}) {
-    this.calls.push({ path, method: init.method ?? 'GET', headers: (init.headers as Record<string, string>) ?? {}, body: init.body });
+    this.calls.push({
+      path,
+      method: init.method ?? 'GET',
+      headers: (init.headers as Record<string, string>) ?? {},
+      body: init.body,
+    });
     return this.respond(path, init);
   }
 }
@@ -63,7 +82,9 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
     openAuthorizationPage: async () => {},
     launchWebAuthFlow: async () => '',
     redirectBase: () => 'https://x.chromiumapp.org/',
-    fetchClientMetadata: async () => { throw new Error('unused'); },
+    fetchClientMetadata: async () => {
+      throw new Error('unused');
+    },
     notify: () => {},
   };
   const keyring = new Keyring(db, platform, DEFAULT_SETTINGS);
@@ -90,9 +111,22 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
       sent.push({ frame, event: event as PageEvent });
     },
   );
-  const broker = new Broker({ db, keyring, grants, prompts, events, limiter: options.limiter ?? new OriginRateLimiter(), xrpcTimeoutMs: options.xrpcTimeoutMs });
+  const broker = new Broker({
+    db,
+    keyring,
+    grants,
+    prompts,
+    events,
+    limiter: options.limiter ?? new OriginRateLimiter(),
+    xrpcTimeoutMs: options.xrpcTimeoutMs,
+  });
   let nextId = 0;
   const call = (origin: string, method: string, params?: unknown, id = `r${++nextId}`) =>
-    broker.handle(origin, { kind: BG_PAGE_REQUEST, id, method, params: params === undefined ? undefined : toWire(params) });
+    broker.handle(origin, {
+      kind: BG_PAGE_REQUEST,
+      id,
+      method,
+      params: params === undefined ? undefined : toWire(params),
+    });
   return { db, keyring, broker, grants, prompts, events, user, pds, sent, call, clock };
 }

@@ -40,7 +40,9 @@ describe('readResponse: reading the answer (what executeXrpc returns)', () => {
     expect(response.headers.get('content-length')).toBeNull();
     expect(await reasonOf(readResponse(response))).toEqual({ reason: 'too-large' });
     const limitChunks = LIMITS.maxBinaryBytes / MiB;
-    console.log(`too-large: pulled ${stats.pulled} chunks of 1 MiB (limit ${limitChunks} MiB, 256 on offer), cancelled: ${stats.cancelled}`);
+    console.log(
+      `too-large: pulled ${stats.pulled} chunks of 1 MiB (limit ${limitChunks} MiB, 256 on offer), cancelled: ${stats.cancelled}`,
+    );
     expect(stats.pulled).toBeGreaterThan(limitChunks);
     expect(stats.pulled).toBeLessThanOrEqual(limitChunks + 2);
     expect(stats.cancelled).toBe(true);
@@ -74,7 +76,9 @@ describe('readResponse: reading the answer (what executeXrpc returns)', () => {
   });
 
   it('decodes JSON split across chunks, text, and empty bodies', async () => {
-    const text = JSON.stringify({ feed: Array.from({ length: 2000 }, (_, i) => ({ uri: `at://did:plc:x/app.bsky.feed.post/${i}`, text: 'é✓' })) });
+    const text = JSON.stringify({
+      feed: Array.from({ length: 2000 }, (_, i) => ({ uri: `at://did:plc:x/app.bsky.feed.post/${i}`, text: 'é✓' })),
+    });
     const encoded = new TextEncoder().encode(text);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -83,8 +87,14 @@ describe('readResponse: reading the answer (what executeXrpc returns)', () => {
         controller.close();
       },
     });
-    const json = await readResponse(new Response(stream, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } }));
-    expect(json).toEqual({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.parse(text) });
+    const json = await readResponse(
+      new Response(stream, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } }),
+    );
+    expect(json).toEqual({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.parse(text),
+    });
 
     const plain = await readResponse(new Response('hello', { status: 400, headers: { 'content-type': 'text/plain' } }));
     expect(plain).toEqual({ status: 400, headers: { 'content-type': 'text/plain' }, body: 'hello' });
@@ -105,7 +115,9 @@ describe('readResponse: reading the answer (what executeXrpc returns)', () => {
           },
         }),
       );
-    expect(await reasonOf(readResponse(failing(new DOMException('timed out', 'TimeoutError'))))).toEqual({ reason: 'timeout' });
+    expect(await reasonOf(readResponse(failing(new DOMException('timed out', 'TimeoutError'))))).toEqual({
+      reason: 'timeout',
+    });
     expect(await reasonOf(readResponse(failing(new TypeError('network error'))))).toEqual({ reason: 'network' });
   });
 });

@@ -1,9 +1,4 @@
-import {
-  OAuthClient,
-  WebcryptoKey,
-  type RuntimeImplementation,
-  type Session,
-} from '@atproto/oauth-client-browser';
+import { OAuthClient, type RuntimeImplementation, type Session, WebcryptoKey } from '@atproto/oauth-client-browser';
 import type { KeyringDB } from '../storage/db';
 import type { ClientIdentity } from './client-identity';
 import type { NetworkSettings } from './settings';

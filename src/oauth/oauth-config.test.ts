@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostedIdentity, loopbackIdentity, LOOPBACK_REDIRECT_URI, SESSION_SCOPE } from './client-identity';
+import { hostedIdentity, LOOPBACK_REDIRECT_URI, loopbackIdentity, SESSION_SCOPE } from './client-identity';
 import { matchCallback } from './redirect';
 import { buildTimeSettings, DEFAULT_SETTINGS, parseSettings } from './settings';
 
@@ -18,7 +18,10 @@ describe('client identity', () => {
   const hosted = {
     client_id: 'https://keyring.example/client-metadata.json',
     application_type: 'web' as const,
-    redirect_uris: ['https://abcdef.chromiumapp.org/callback', 'https://1234.extensions.allizom.org/callback'] as [string, ...string[]],
+    redirect_uris: ['https://abcdef.chromiumapp.org/callback', 'https://1234.extensions.allizom.org/callback'] as [
+      string,
+      ...string[],
+    ],
     scope: SESSION_SCOPE,
     dpop_bound_access_tokens: true,
     token_endpoint_auth_method: 'none' as const,
@@ -32,21 +35,42 @@ describe('client identity', () => {
   });
 
   it('refuses hosted documents that cannot work', () => {
-    expect(() => hostedIdentity(hosted.client_id, hosted as never, 'https://other.chromiumapp.org/')).toThrow(/no redirect URI for this browser/);
-    expect(() => hostedIdentity(hosted.client_id, { ...hosted, application_type: 'native' } as never, 'https://abcdef.chromiumapp.org/')).toThrow(/application_type "web"/);
-    expect(() => hostedIdentity('https://elsewhere.example/c.json', hosted as never, 'https://abcdef.chromiumapp.org/')).toThrow(/another client_id/);
-    expect(() => hostedIdentity('http://keyring.example/c.json', hosted as never, 'https://abcdef.chromiumapp.org/')).toThrow(/https URL/);
+    expect(() => hostedIdentity(hosted.client_id, hosted as never, 'https://other.chromiumapp.org/')).toThrow(
+      /no redirect URI for this browser/,
+    );
+    expect(() =>
+      hostedIdentity(
+        hosted.client_id,
+        { ...hosted, application_type: 'native' } as never,
+        'https://abcdef.chromiumapp.org/',
+      ),
+    ).toThrow(/application_type "web"/);
+    expect(() =>
+      hostedIdentity('https://elsewhere.example/c.json', hosted as never, 'https://abcdef.chromiumapp.org/'),
+    ).toThrow(/another client_id/);
+    expect(() =>
+      hostedIdentity('http://keyring.example/c.json', hosted as never, 'https://abcdef.chromiumapp.org/'),
+    ).toThrow(/https URL/);
   });
 });
 
 describe('matchCallback', () => {
   it('takes the response from the fragment of the loopback redirect, any port', () => {
-    const params = matchCallback(`http://127.0.0.1:8080/at-keyring/callback#state=s&code=c&iss=x`, LOOPBACK_REDIRECT_URI);
+    const params = matchCallback(
+      `http://127.0.0.1:8080/at-keyring/callback#state=s&code=c&iss=x`,
+      LOOPBACK_REDIRECT_URI,
+    );
     expect(params?.get('code')).toBe('c');
-    expect(matchCallback(`http://127.0.0.1/at-keyring/callback#state=s&code=c`, LOOPBACK_REDIRECT_URI)?.get('state')).toBe('s');
+    expect(
+      matchCallback(`http://127.0.0.1/at-keyring/callback#state=s&code=c`, LOOPBACK_REDIRECT_URI)?.get('state'),
+    ).toBe('s');
   });
   it('accepts errors in the query', () => {
-    expect(matchCallback(`http://127.0.0.1/at-keyring/callback?state=s&error=access_denied`, LOOPBACK_REDIRECT_URI)?.get('error')).toBe('access_denied');
+    expect(
+      matchCallback(`http://127.0.0.1/at-keyring/callback?state=s&error=access_denied`, LOOPBACK_REDIRECT_URI)?.get(
+        'error',
+      ),
+    ).toBe('access_denied');
   });
   it('ignores other URLs and incomplete responses', () => {
     expect(matchCallback('http://127.0.0.1/elsewhere#state=s&code=c', LOOPBACK_REDIRECT_URI)).toBeNull();
@@ -73,7 +97,9 @@ describe('settings', () => {
     });
   });
   it('validates settings from the popup', () => {
-    expect(parseSettings({ handleResolver: 'https://pds.example' }, DEFAULT_SETTINGS).handleResolver).toBe('https://pds.example');
+    expect(parseSettings({ handleResolver: 'https://pds.example' }, DEFAULT_SETTINGS).handleResolver).toBe(
+      'https://pds.example',
+    );
     expect(() => parseSettings({ handleResolver: 'javascript:alert(1)' }, DEFAULT_SETTINGS)).toThrow(/http/);
     expect(() => parseSettings({ plcDirectoryUrl: 'nope' }, DEFAULT_SETTINGS)).toThrow(/valid URL/);
     expect(() => parseSettings({ allowHttp: 'yes' }, DEFAULT_SETTINGS)).toThrow(/boolean/);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import type { InternalStateData, Session } from '@atproto/oauth-client-browser';
+import { describe, expect, it } from 'vitest';
 import { openKeyringDB } from '../storage/db';
 import { extensionRuntime } from './client';
 import { createOAuthStores, decodeKey, encodeKey, LOGIN_STATE_TTL_MS } from './stores';
@@ -47,7 +47,10 @@ describe('DPoP keys', () => {
     expect(restored.dpopKey.kid).toBe(dpopKey.kid);
     const { keyPair } = encodeKey(restored.dpopKey);
     expect(keyPair.privateKey.extractable).toBe(false);
-    const jwt = await restored.dpopKey.createJwt({ alg: 'ES256', typ: 'dpop+jwt', jwk: restored.dpopKey.bareJwk }, { iat: 1, jti: 'x', htm: 'GET', htu: 'https://pds.example/' });
+    const jwt = await restored.dpopKey.createJwt(
+      { alg: 'ES256', typ: 'dpop+jwt', jwk: restored.dpopKey.bareJwk },
+      { iat: 1, jti: 'x', htm: 'GET', htu: 'https://pds.example/' },
+    );
     const [header, payload, signature] = jwt.split('.');
     const ok = await crypto.subtle.verify(
       { name: 'ECDSA', hash: 'SHA-256' },
@@ -74,7 +77,12 @@ describe('state store', () => {
     const db = await openKeyringDB('state-ttl');
     let now = 10_000;
     const { stateStore } = createOAuthStores(db, () => now);
-    const state: InternalStateData = { iss: 'https://pds.example', dpopKey: await newKey(), authMethod: { method: 'none' }, verifier: 'v' };
+    const state: InternalStateData = {
+      iss: 'https://pds.example',
+      dpopKey: await newKey(),
+      authMethod: { method: 'none' },
+      verifier: 'v',
+    };
     await stateStore.set('s1', state);
     now += LOGIN_STATE_TTL_MS - 1;
     expect((await stateStore.get('s1'))?.verifier).toBe('v');
@@ -86,8 +94,18 @@ describe('state store', () => {
     const db = await openKeyringDB('session-expiry');
     const { sessionStore } = createOAuthStores(db);
     const base = { dpopKey: await newKey(), authMethod: { method: 'none' as const } };
-    const tokenSet = { iss: 'i', sub: 'did:plc:a' as const, aud: 'a', scope: 'atproto' as const, access_token: 'x', token_type: 'DPoP' as const };
-    await sessionStore.set('did:plc:a', { ...base, tokenSet: { ...tokenSet, refresh_token: 'r', expires_at: new Date(0).toISOString() } });
+    const tokenSet = {
+      iss: 'i',
+      sub: 'did:plc:a' as const,
+      aud: 'a',
+      scope: 'atproto' as const,
+      access_token: 'x',
+      token_type: 'DPoP' as const,
+    };
+    await sessionStore.set('did:plc:a', {
+      ...base,
+      tokenSet: { ...tokenSet, refresh_token: 'r', expires_at: new Date(0).toISOString() },
+    });
     await sessionStore.set('did:plc:b', { ...base, tokenSet: { ...tokenSet, expires_at: new Date(0).toISOString() } });
     expect((await db.get('oauthSession', 'did:plc:a'))!.expiresAt).toBeNull();
     expect((await db.get('oauthSession', 'did:plc:b'))!.expiresAt).toBe(0);

@@ -1,9 +1,4 @@
-import {
-  WebcryptoKey,
-  type InternalStateData,
-  type Key,
-  type Session,
-} from '@atproto/oauth-client-browser';
+import { type InternalStateData, type Key, type Session, WebcryptoKey } from '@atproto/oauth-client-browser';
 import type { KeyringDB } from '../storage/db';
 import { createExpiringStore, plainStore } from '../storage/expiring-store';
 

@@ -32,7 +32,8 @@ function listWords(items: string[]): string {
 /** One scope token in plain words, for the consent window and the popup. */
 export function describeScope(token: string): string {
   if (token === 'atproto') return 'Know which account you use (your DID and handle)';
-  if (token === 'transition:generic') return 'Full access to your account data: post, like, follow, upload and read on your behalf';
+  if (token === 'transition:generic')
+    return 'Full access to your account data: post, like, follow, upload and read on your behalf';
   if (token === 'transition:chat.bsky') return 'Read and send your direct messages';
   const repo = RepoPermission.fromString(token);
   if (repo) {

@@ -1,4 +1,4 @@
-import { BlobPermission, RepoPermission, RpcPermission, type RepoAction } from '@atproto/oauth-scopes';
+import { BlobPermission, type RepoAction, RepoPermission, RpcPermission } from '@atproto/oauth-scopes';
 import { REPO_WRITES, WRITE_TYPES, type XrpcIntent } from '../broker/intent';
 import type { ServiceAuthParams } from '../protocol/page';
 import { methodKey } from './routing';
@@ -71,11 +71,25 @@ export function policyForIntent(intent: XrpcIntent, grantedScope: string): CallP
 
   if (REPO_WRITES.has(nsid) && intent.body.kind === 'json') {
     // parseXrpcIntent checked the body: an object with collections (and write types) spelled out.
-    const value = intent.body.value as { collection: string; writes?: Array<{ $type: keyof typeof WRITE_TYPES; collection: string }> };
+    const value = intent.body.value as {
+      collection: string;
+      writes?: Array<{ $type: keyof typeof WRITE_TYPES; collection: string }>;
+    };
     if (nsid === 'com.atproto.repo.applyWrites') {
-      return { kind: 'needs', requirements: value.writes!.map((w) => ({ kind: 'repo', collection: w.collection, action: WRITE_TYPES[w.$type] })) };
+      return {
+        kind: 'needs',
+        requirements: value.writes!.map((w) => ({
+          kind: 'repo',
+          collection: w.collection,
+          action: WRITE_TYPES[w.$type],
+        })),
+      };
     }
-    const action: RepoAction = nsid.endsWith('createRecord') ? 'create' : nsid.endsWith('putRecord') ? 'update' : 'delete';
+    const action: RepoAction = nsid.endsWith('createRecord')
+      ? 'create'
+      : nsid.endsWith('putRecord')
+        ? 'update'
+        : 'delete';
     return { kind: 'needs', requirements: [{ kind: 'repo', collection: value.collection, action }] };
   }
   if (nsid === 'com.atproto.repo.uploadBlob') {

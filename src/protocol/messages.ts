@@ -3,8 +3,9 @@
  * the announced info, the error class): no validators, so the main-world
  * provider bundles nothing else.
  */
-import { ATKEYRING_RDNS, CAPABILITIES, CONTRACT_VERSION, ErrorCode, type ProviderErrorShape } from './contract';
+
 import { isPlainObject } from './basics';
+import { ATKEYRING_RDNS, CAPABILITIES, CONTRACT_VERSION, ErrorCode, type ProviderErrorShape } from './contract';
 
 /**
  * What AT Keyring announces in `info` (with a fresh `uuid` per page load):
@@ -51,7 +52,11 @@ export class ProviderRpcError extends Error implements ProviderErrorShape {
 /** A ProviderErrorShape from anything (used where errors cross a boundary). */
 export function asProviderError(value: unknown): ProviderErrorShape {
   if (isPlainObject(value) && typeof value.code === 'number' && typeof value.message === 'string') {
-    return { code: value.code, message: value.message.slice(0, 1000), ...(value.data !== undefined ? { data: value.data } : {}) };
+    return {
+      code: value.code,
+      message: value.message.slice(0, 1000),
+      ...(value.data !== undefined ? { data: value.data } : {}),
+    };
   }
   return { code: ErrorCode.internal, message: 'Internal error' };
 }

@@ -24,7 +24,7 @@ describe('wire codec', () => {
     ['a class instance', { d: new Date() }],
     ['NaN', { n: NaN }],
     ['Infinity', [Infinity]],
-    ['a reserved key', { $bytes: 'AA==' , x: 1}],
+    ['a reserved key', { $bytes: 'AA==', x: 1 }],
     ['a symbol', { s: Symbol('x') }],
   ])('refuses %s', (_label, value) => {
     expect(() => toWire(value)).toThrow(SchemaError);
@@ -90,7 +90,9 @@ describe('method params', () => {
   });
 
   it('validates service-auth params', () => {
-    expect(serviceAuthParams({ aud: 'did:web:feed.example', lxm: 'app.bsky.feed.getFeedSkeleton', exp: 60 })).toBeTruthy();
+    expect(
+      serviceAuthParams({ aud: 'did:web:feed.example', lxm: 'app.bsky.feed.getFeedSkeleton', exp: 60 }),
+    ).toBeTruthy();
     expect(() => serviceAuthParams({ aud: 'https://feed.example' })).toThrow(SchemaError);
     expect(() => serviceAuthParams({ aud: 'did:web:x', exp: -1 })).toThrow(SchemaError);
   });

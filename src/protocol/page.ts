@@ -10,9 +10,9 @@
  */
 import { validateNsid } from '@atproto/syntax';
 import {
+  type ConnectParams as ContractConnectParams,
   LIMITS,
   PROVIDER_METHODS,
-  type ConnectParams as ContractConnectParams,
   type ProviderErrorShape,
   type ProviderEventName,
   type ProviderEvents,
@@ -20,31 +20,31 @@ import {
   type ServiceAuthRequest,
   type XrpcRequest,
 } from './contract';
+import { BG_PAGE_REQUEST } from './messages';
 import {
   boolean,
   did,
+  type Infer,
   integer,
   isDid,
   isPlainObject,
   literal,
   object,
   optional,
+  type Parser,
   SchemaError,
   string,
-  type Infer,
-  type Parser,
 } from './schema';
-import { BG_PAGE_REQUEST } from './messages';
 
 // The site-facing contract (codes, shapes, limits, method names, result
 // types) is defined once, in ./contract; these names stay exported here so
 // the rest of the extension keeps importing them from the page protocol.
 export {
-  ErrorCode,
-  LIMITS,
   type AccountSummary,
   type ConnectResult,
+  ErrorCode,
   type ErrorCodeValue,
+  LIMITS,
   type ProviderErrorShape,
   type XrpcResult,
 } from './contract';
@@ -80,7 +80,8 @@ function charTable(extra: string): (c: number) => boolean {
   const table = new Uint8Array(128);
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c);
-    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || extra.includes(ch)) table[c] = 1;
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || extra.includes(ch))
+      table[c] = 1;
   }
   return (c) => c < 128 && table[c] === 1;
 }
@@ -253,4 +254,3 @@ export type PageResponse = { result: unknown } | { error: ProviderErrorShape };
 
 /** An event for the page, as the background sends it. */
 export type PageEvent = { [E in ProviderEventName]: { event: E; data: ProviderEvents[E] } }[ProviderEventName];
-

@@ -1,4 +1,4 @@
-import { boolean, did, literal, object, optional, string, union, type Infer } from './schema';
+import { boolean, did, type Infer, literal, object, optional, string, union } from './schema';
 
 /**
  * The privileged channel between extension pages (popup, consent window) and

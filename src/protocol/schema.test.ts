@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { array, did, integer, literal, object, optional, SchemaError, string, union } from './schema';
 import { popupRequest } from './popup';
+import { array, did, integer, literal, object, optional, SchemaError, string, union } from './schema';
 
 describe('schema', () => {
-  const point = object({ kind: literal('point'), x: integer({ min: 0, max: 10 }), label: optional(string({ max: 5 })) });
+  const point = object({
+    kind: literal('point'),
+    x: integer({ min: 0, max: 10 }),
+    label: optional(string({ max: 5 })),
+  });
 
   it('accepts valid input and drops absent optionals', () => {
     expect(point({ kind: 'point', x: 3 })).toEqual({ kind: 'point', x: 3 });
@@ -22,7 +26,14 @@ describe('schema', () => {
   });
 
   it('rejects objects that are not plain (class instances, arrays)', () => {
-    expect(() => point(new (class { kind = 'point'; x = 1 })())).toThrow('expected an object');
+    expect(() =>
+      point(
+        new (class {
+          kind = 'point';
+          x = 1;
+        })(),
+      ),
+    ).toThrow('expected an object');
     expect(() => point([])).toThrow('expected an object');
   });
 
@@ -47,8 +58,14 @@ describe('schema', () => {
 
 describe('popup requests', () => {
   it('accepts known operations', () => {
-    expect(popupRequest({ op: 'login.start', input: 'alice.test' })).toEqual({ op: 'login.start', input: 'alice.test' });
-    expect(popupRequest({ op: 'accounts.signOut', did: 'did:plc:x' })).toEqual({ op: 'accounts.signOut', did: 'did:plc:x' });
+    expect(popupRequest({ op: 'login.start', input: 'alice.test' })).toEqual({
+      op: 'login.start',
+      input: 'alice.test',
+    });
+    expect(popupRequest({ op: 'accounts.signOut', did: 'did:plc:x' })).toEqual({
+      op: 'accounts.signOut',
+      did: 'did:plc:x',
+    });
   });
   it('rejects unknown operations and bad fields', () => {
     expect(() => popupRequest({ op: 'accounts.exportKeys' })).toThrow(SchemaError);

@@ -55,7 +55,6 @@ export const optional =
   (input, path) =>
     input === undefined ? undefined : parser(input, path);
 
-
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 /** Fields whose parser may return undefined become optional keys. */
 export type ObjectOf<S extends Record<string, Parser<unknown>>> = Simplify<

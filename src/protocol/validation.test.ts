@@ -11,8 +11,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acceptLabelers, audience, fromWire, LIMITS, mimeType, nsid, proxyRef, queryParams, toWire, xrpcParams } from './page';
-import { did, SchemaError, type Parser } from './schema';
+import {
+  acceptLabelers,
+  audience,
+  fromWire,
+  LIMITS,
+  mimeType,
+  nsid,
+  proxyRef,
+  queryParams,
+  toWire,
+  xrpcParams,
+} from './page';
+import { did, type Parser, SchemaError } from './schema';
 
 const accepts = (parser: Parser<unknown>, value: string): boolean => {
   try {
@@ -31,38 +42,183 @@ describe('patterned fields: valid and invalid examples', () => {
     [
       'nsid',
       nsid,
-      ['app.bsky.feed.getTimeline', 'com.atproto.repo.createRecord', 'a.b.c', 'a-b.c-d.e', 'com.example.x1', `a.${'b'.repeat(63)}.c`, 'a.0b.c'],
-      ['', 'nope', 'a.b', 'a..b.c', '.a.b.c', 'a.b.c.', '1a.b.c', 'a.b.1c', 'a.b.c-d', '-a.b.c', 'a-.b.c', 'a.b-.c', `a.${'b'.repeat(64)}.c`, 'a.b.c ', 'a.b.c\n', 'a.b.ç', `a.${'b.'.repeat(160)}c`],
+      [
+        'app.bsky.feed.getTimeline',
+        'com.atproto.repo.createRecord',
+        'a.b.c',
+        'a-b.c-d.e',
+        'com.example.x1',
+        `a.${'b'.repeat(63)}.c`,
+        'a.0b.c',
+      ],
+      [
+        '',
+        'nope',
+        'a.b',
+        'a..b.c',
+        '.a.b.c',
+        'a.b.c.',
+        '1a.b.c',
+        'a.b.1c',
+        'a.b.c-d',
+        '-a.b.c',
+        'a-.b.c',
+        'a.b-.c',
+        `a.${'b'.repeat(64)}.c`,
+        'a.b.c ',
+        'a.b.c\n',
+        'a.b.ç',
+        `a.${'b.'.repeat(160)}c`,
+      ],
     ],
     [
       'proxyRef',
       proxyRef,
-      ['did:web:api.bsky.app#bsky_appview', 'did:plc:abc123#atproto_labeler', 'did:web:localhost%3A2584#svc', 'did:web:x#a.b~c-d_e'],
-      ['', 'did:web:x.example', 'did:web:x.example#', '#svc', 'did:web:#svc', 'did:web:x:#svc', 'did:web:x%#svc', 'did:WEB:x#svc', 'did:web:x#svc#2', 'did:web:x#svc\r\nx: y', 'did:web:x#s v', 'did:web:x #svc', 'web:x#svc'],
+      [
+        'did:web:api.bsky.app#bsky_appview',
+        'did:plc:abc123#atproto_labeler',
+        'did:web:localhost%3A2584#svc',
+        'did:web:x#a.b~c-d_e',
+      ],
+      [
+        '',
+        'did:web:x.example',
+        'did:web:x.example#',
+        '#svc',
+        'did:web:#svc',
+        'did:web:x:#svc',
+        'did:web:x%#svc',
+        'did:WEB:x#svc',
+        'did:web:x#svc#2',
+        'did:web:x#svc\r\nx: y',
+        'did:web:x#s v',
+        'did:web:x #svc',
+        'web:x#svc',
+      ],
     ],
     [
       'mimeType',
       mimeType,
-      ['application/json', 'image/png', 'text/plain;charset=utf-8', 'text/plain; charset=utf-8', 'text/plain ; charset="utf-8"', 'multipart/form-data; boundary="a b"; x=y', 'application/vnd.ipld.car', 'a/b;c=""', 'text/plain\t;\tcharset=utf-8'],
-      ['', 'text', 'text/', '/plain', 'text/plain/x', 'text/plain;', 'text/plain; ', 'text/plain;charset', 'text/plain;charset=', 'text/plain ', ' text/plain', 'text/plain;a="b', 'text/plain;a="b\\"c"', 'text/plain;a="b"c', 'text/plain\r\nx-evil: 1', 'text/plain;\r\ncharset=utf-8', 'text/plain;a="\r\n"', 'text/pla in', 'tëxt/plain', 'text/plain;;a=b'],
+      [
+        'application/json',
+        'image/png',
+        'text/plain;charset=utf-8',
+        'text/plain; charset=utf-8',
+        'text/plain ; charset="utf-8"',
+        'multipart/form-data; boundary="a b"; x=y',
+        'application/vnd.ipld.car',
+        'a/b;c=""',
+        'text/plain\t;\tcharset=utf-8',
+      ],
+      [
+        '',
+        'text',
+        'text/',
+        '/plain',
+        'text/plain/x',
+        'text/plain;',
+        'text/plain; ',
+        'text/plain;charset',
+        'text/plain;charset=',
+        'text/plain ',
+        ' text/plain',
+        'text/plain;a="b',
+        'text/plain;a="b\\"c"',
+        'text/plain;a="b"c',
+        'text/plain\r\nx-evil: 1',
+        'text/plain;\r\ncharset=utf-8',
+        'text/plain;a="\r\n"',
+        'text/pla in',
+        'tëxt/plain',
+        'text/plain;;a=b',
+      ],
     ],
     [
       'audience',
       audience,
-      ['did:web:feed.example', 'did:web:feed.example#bsky_fg', 'did:plc:abc123', 'did:web:localhost%3A2584', 'did:plc:a:b'],
-      ['', 'https://feed.example', 'did:web:x#', 'did:web:x#a#b', 'did:web:', 'did:web:x:', 'did:web:x%', 'did:Web:x', 'did::x', 'did:web:x#a b', 'did:web:x\n'],
+      [
+        'did:web:feed.example',
+        'did:web:feed.example#bsky_fg',
+        'did:plc:abc123',
+        'did:web:localhost%3A2584',
+        'did:plc:a:b',
+      ],
+      [
+        '',
+        'https://feed.example',
+        'did:web:x#',
+        'did:web:x#a#b',
+        'did:web:',
+        'did:web:x:',
+        'did:web:x%',
+        'did:Web:x',
+        'did::x',
+        'did:web:x#a b',
+        'did:web:x\n',
+      ],
     ],
     [
       'acceptLabelers',
       acceptLabelers,
-      ['', 'did:plc:abc', 'did:plc:abc;redact', 'did:plc:abc;redact, did:web:example.com', 'did:plc:a,did:plc:b', 'did:plc:a,   did:plc:b', 'did:plc:a; redact,\tdid:plc:b;\tredact', 'did:plc:ar7c4by46qjdydhdevvrndac;redact, did:plc:abc'],
-      ['did:plc:abc;redactx', 'did:PLC:x', 'did:plc:x,', ',did:plc:x', 'did:plc:a,,did:plc:b', 'did:plc:a, ,did:plc:b', ' did:plc:x', 'did:plc:x ', 'did:plc:x ;redact', 'did:plc:x;', 'did:plc:x;redact;redact', 'did:plc:x;Redact', 'did:plc:x;redactdid:plc:y', 'did:plc:x:', 'did:plc:x\r\nx-evil: 1', 'did:plc:x,\r\ndid:plc:y', 'did:plc:x;keep', ';redact', 'plc:x'],
+      [
+        '',
+        'did:plc:abc',
+        'did:plc:abc;redact',
+        'did:plc:abc;redact, did:web:example.com',
+        'did:plc:a,did:plc:b',
+        'did:plc:a,   did:plc:b',
+        'did:plc:a; redact,\tdid:plc:b;\tredact',
+        'did:plc:ar7c4by46qjdydhdevvrndac;redact, did:plc:abc',
+      ],
+      [
+        'did:plc:abc;redactx',
+        'did:PLC:x',
+        'did:plc:x,',
+        ',did:plc:x',
+        'did:plc:a,,did:plc:b',
+        'did:plc:a, ,did:plc:b',
+        ' did:plc:x',
+        'did:plc:x ',
+        'did:plc:x ;redact',
+        'did:plc:x;',
+        'did:plc:x;redact;redact',
+        'did:plc:x;Redact',
+        'did:plc:x;redactdid:plc:y',
+        'did:plc:x:',
+        'did:plc:x\r\nx-evil: 1',
+        'did:plc:x,\r\ndid:plc:y',
+        'did:plc:x;keep',
+        ';redact',
+        'plc:x',
+      ],
     ],
     [
       'did',
       did,
-      ['did:plc:abc123', 'did:web:example.com', 'did:web:localhost%3A2584', 'did:example:a:b:c', 'did:a:b', 'did:plc:a-b_c.d'],
-      ['', 'plc:abc', 'did:plc:', 'did:plc', 'did::abc', 'did:PLC:x', 'did:pl1:x', 'did:plc:x:', 'did:plc:x%', 'did:plc:x#frag', 'did:plc:a b', 'DID:plc:x', 'did:plc:ä', `did:plc:${'a'.repeat(2041)}`],
+      [
+        'did:plc:abc123',
+        'did:web:example.com',
+        'did:web:localhost%3A2584',
+        'did:example:a:b:c',
+        'did:a:b',
+        'did:plc:a-b_c.d',
+      ],
+      [
+        '',
+        'plc:abc',
+        'did:plc:',
+        'did:plc',
+        'did::abc',
+        'did:PLC:x',
+        'did:pl1:x',
+        'did:plc:x:',
+        'did:plc:x%',
+        'did:plc:x#frag',
+        'did:plc:a b',
+        'DID:plc:x',
+        'did:plc:ä',
+        `did:plc:${'a'.repeat(2041)}`,
+      ],
     ],
   ];
 
@@ -82,7 +238,11 @@ describe('patterned fields: valid and invalid examples', () => {
   });
 
   it('query parameter names: letters, digits, `_.-`; not `__proto__`', () => {
-    expect(queryParams({ limit: 1, 'a.b-c_d': 'x', cursor: ['1', '2'] })).toEqual({ limit: 1, 'a.b-c_d': 'x', cursor: ['1', '2'] });
+    expect(queryParams({ limit: 1, 'a.b-c_d': 'x', cursor: ['1', '2'] })).toEqual({
+      limit: 1,
+      'a.b-c_d': 'x',
+      cursor: ['1', '2'],
+    });
     for (const key of ['', 'a b', 'a=b', 'a&b', 'ä', 'a\n', 'x'.repeat(257)]) {
       expect(() => queryParams({ [key]: 1 }), JSON.stringify(key)).toThrow(SchemaError);
     }
@@ -90,7 +250,9 @@ describe('patterned fields: valid and invalid examples', () => {
   });
 
   it('the error names the field', () => {
-    expect(() => xrpcParams({ nsid: 'a.b.c', labelers: 'did:a:a:'.repeat(25) + '!' }, 'params')).toThrow('params.labelers: has an invalid format');
+    expect(() => xrpcParams({ nsid: 'a.b.c', labelers: 'did:a:a:'.repeat(25) + '!' }, 'params')).toThrow(
+      'params.labelers: has an invalid format',
+    );
   });
 });
 
@@ -100,7 +262,8 @@ describe('patterned fields: valid and invalid examples', () => {
 const OLD = {
   nsid: /^[a-zA-Z]([a-zA-Z0-9-]{0,62})?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,62})?)+\.[a-zA-Z]([a-zA-Z0-9]{0,62})?$/,
   proxyRef: /^did:[a-z]+:[a-zA-Z0-9._:%-]+#[a-zA-Z0-9._~-]+$/,
-  mimeType: /^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+(\s*;\s*[a-zA-Z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[a-zA-Z0-9!#$&^_.+-]+))*$/,
+  mimeType:
+    /^[a-zA-Z0-9!#$&^_.+-]+\/[a-zA-Z0-9!#$&^_.+-]+(\s*;\s*[a-zA-Z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[a-zA-Z0-9!#$&^_.+-]+))*$/,
   audience: /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-](#[a-zA-Z0-9._~-]+)?$/,
   acceptLabelers: /^(did:[a-z]+:[a-zA-Z0-9._:%-]+(;\s*redact)?(,\s*)?)*$/,
   did: /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$/,
@@ -108,15 +271,26 @@ const OLD = {
 
 describe('patterned fields: the language of the old patterns', () => {
   /** Short strings built from the pieces each field is made of, so matches are common. */
-  const from = (pieces: string[], maxLength = 12) => fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
+  const from = (pieces: string[], maxLength = 12) =>
+    fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
   const didPieces = ['did:', 'plc', 'web', ':', 'a', 'B', '1', '.', '_', '-', '%', 'x', 'Z'];
   const fields: [keyof typeof OLD, Parser<unknown>, fc.Arbitrary<string>, 'same' | 'subset'][] = [
     ['did', did, from(didPieces), 'same'],
     ['audience', audience, from([...didPieces, '#', '~', 'svc']), 'same'],
     ['proxyRef', proxyRef, from([...didPieces, '#', '~', 'svc']), 'subset'],
     ['nsid', nsid, from(['a', 'b', 'Z', '1', '-', '.', 'app', 'x9']), 'subset'],
-    ['mimeType', mimeType, from(['text', '/', 'a', '+', '.', ';', '=', ' ', '\t', '\n', '"', '\\', 'é', 'x-y', '#']), 'subset'],
-    ['acceptLabelers', acceptLabelers, from(['did:plc:a', 'did:web:b', ':', '%', ';', 'redact', ',', ' ', '\t', '\n', 'x'], 8), 'subset'],
+    [
+      'mimeType',
+      mimeType,
+      from(['text', '/', 'a', '+', '.', ';', '=', ' ', '\t', '\n', '"', '\\', 'é', 'x-y', '#']),
+      'subset',
+    ],
+    [
+      'acceptLabelers',
+      acceptLabelers,
+      from(['did:plc:a', 'did:web:b', ':', '%', ';', 'redact', ',', ' ', '\t', '\n', 'x'], 8),
+      'subset',
+    ],
   ];
   for (const [name, parser, arbitrary, relation] of fields) {
     it(`${name}: ${relation === 'same' ? 'accepts exactly what the old pattern accepted' : 'accepts nothing the old pattern rejected'}`, () => {
@@ -140,7 +314,9 @@ describe('wire codec: __proto__ and base64', () => {
     // JSON.parse (and structured clone) create `__proto__` as an own key; copying
     // it with `out[key] = …` would set the prototype, so the broker would see an
     // inherited `collection` that JSON.stringify never sends.
-    const hostile = JSON.parse('{"nsid": "com.atproto.repo.createRecord", "body": {"repo": "did:plc:x", "__proto__": {"collection": "app.bsky.graph.block"}}}');
+    const hostile = JSON.parse(
+      '{"nsid": "com.atproto.repo.createRecord", "body": {"repo": "did:plc:x", "__proto__": {"collection": "app.bsky.graph.block"}}}',
+    );
     expect(Object.keys(hostile.body)).toContain('__proto__');
     expect(() => toWire(hostile)).toThrow(SchemaError);
     expect(() => toWire(hostile)).toThrow('params.body.__proto__: reserved key');
@@ -157,7 +333,21 @@ describe('wire codec: __proto__ and base64', () => {
     expect(fromWire({ $bytes: 'AAA=' })).toEqual(new Uint8Array([0, 0]));
     expect(fromWire({ $bytes: 'AAAA' })).toEqual(new Uint8Array([0, 0, 0]));
     expect(fromWire({ $bytes: '+/+/' })).toEqual(new Uint8Array([0xfb, 0xff, 0xbf]));
-    for (const bad of ['A', 'AA', 'AAA', 'AA=', '====', 'A===', 'AA=A', '=AAA', 'AA==AA==', 'AA-_', 'AA A', 'AAA\n', 'ÀAAA']) {
+    for (const bad of [
+      'A',
+      'AA',
+      'AAA',
+      'AA=',
+      '====',
+      'A===',
+      'AA=A',
+      '=AAA',
+      'AA==AA==',
+      'AA-_',
+      'AA A',
+      'AAA\n',
+      'ÀAAA',
+    ]) {
       expect(() => fromWire({ $bytes: bad }), JSON.stringify(bad)).toThrow(/invalid binary/);
     }
   });
@@ -238,8 +428,17 @@ const PATHOLOGIES: Pathology[] = [
     (n: number) => 'did:' + 'a'.repeat(n),
     (n: number) => 'did:a:' + 'a%'.repeat(n),
   ].map((make) => ({ field: 'did', max: 2048, make, run: quiet(did) })),
-  ...[(n: number) => 'a.'.repeat(n) + ' ', (n: number) => '_-'.repeat(n) + '='].map((make) => ({ field: 'query key', max: 256, make, run: viaQueryKey })),
-  ...[(n: number) => 'AAAA'.repeat(n) + 'A!==', (n: number) => 'AAAA'.repeat(n) + '=A==', (n: number) => '+/'.repeat(n * 2) + 'A==='].map((make) => ({
+  ...[(n: number) => 'a.'.repeat(n) + ' ', (n: number) => '_-'.repeat(n) + '='].map((make) => ({
+    field: 'query key',
+    max: 256,
+    make,
+    run: viaQueryKey,
+  })),
+  ...[
+    (n: number) => 'AAAA'.repeat(n) + 'A!==',
+    (n: number) => 'AAAA'.repeat(n) + '=A==',
+    (n: number) => '+/'.repeat(n * 2) + 'A===',
+  ].map((make) => ({
     field: '$bytes',
     max: BASE64_MAX,
     make,
@@ -329,7 +528,9 @@ describe('patterned fields: linear time on pathological input', () => {
       if (tOverMax >= bound) failures.push(`${field} ${sample}: ${tOverMax.toFixed(1)} ms over max length`);
       if (ratio >= 40) failures.push(`${field} ${sample}: 8× the length took ${ratio.toFixed(1)}× the time`);
     }
-    console.log(`linear-time validation (per call; sizes n and 8n; ratio = t(8n)/max(t(n), ${FLOOR_MS * 1000} µs)):\n${rows.join('\n')}`);
+    console.log(
+      `linear-time validation (per call; sizes n and 8n; ratio = t(8n)/max(t(n), ${FLOOR_MS * 1000} µs)):\n${rows.join('\n')}`,
+    );
     expect(failures).toEqual([]);
   }, 120_000);
 

@@ -3,8 +3,9 @@
  * values, binary as `{ $bytes: base64 }` (Chrome serialises extension
  * messages as JSON), bounded in depth and size in both directions.
  */
-import { LIMITS } from './contract';
+
 import { isPlainObject, SchemaError } from './basics';
+import { LIMITS } from './contract';
 
 interface WireStats {
   chars: number;
@@ -125,4 +126,3 @@ function countBinary(bytes: Uint8Array, path: string, stats: WireStats): Uint8Ar
   if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
   return bytes;
 }
-

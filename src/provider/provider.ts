@@ -3,9 +3,22 @@
  * secrets: it turns `request()` calls into window messages for the relay and
  * relay messages back into promise settlements and events.
  */
-import { ANNOUNCE_EVENT, ErrorCode, REQUEST_EVENT, type ProviderEventName, type ProviderInfo } from '../protocol/contract';
+import {
+  ANNOUNCE_EVENT,
+  ErrorCode,
+  type ProviderEventName,
+  type ProviderInfo,
+  REQUEST_EVENT,
+} from '../protocol/contract';
 // Not ../protocol/page: the main world gets no validators.
-import { asProviderError, PROVIDER_INFO, ProviderRpcError, WINDOW_EVENT, WINDOW_REPLY, WINDOW_REQUEST } from '../protocol/messages';
+import {
+  asProviderError,
+  PROVIDER_INFO,
+  ProviderRpcError,
+  WINDOW_EVENT,
+  WINDOW_REPLY,
+  WINDOW_REQUEST,
+} from '../protocol/messages';
 
 export type { ProviderEventName, ProviderInfo };
 export type Listener = (data: unknown) => void;
@@ -21,13 +34,23 @@ export interface AtprotoProvider {
 export const PROVIDER_TIMEOUT_MS = 11 * 60_000;
 
 export function createProvider(win: Window, timeoutMs = PROVIDER_TIMEOUT_MS): AtprotoProvider {
-  const pending = new Map<string, { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    string,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }
+  >();
   const listeners = new Map<string, Set<Listener>>();
   let saidHello = false;
 
   win.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== win) return;
-    const data = event.data as { source?: unknown; id?: unknown; result?: unknown; error?: unknown; event?: unknown; data?: unknown };
+    const data = event.data as {
+      source?: unknown;
+      id?: unknown;
+      result?: unknown;
+      error?: unknown;
+      event?: unknown;
+      data?: unknown;
+    };
     if (data?.source === WINDOW_REPLY && typeof data.id === 'string') {
       const entry = pending.get(data.id);
       if (!entry) return;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createProvider, installProvider } from '../provider/provider';
-import { BG_PAGE_EVENT, BG_PAGE_REQUEST, toWire } from '../protocol/page';
 import { CAPABILITIES, CONTRACT_VERSION } from '../protocol/contract';
-import { startRelay, type RelayPort } from './relay';
+import { BG_PAGE_EVENT, BG_PAGE_REQUEST, toWire } from '../protocol/page';
+import { createProvider, installProvider } from '../provider/provider';
+import { type RelayPort, startRelay } from './relay';
 
 /** A window stand-in: postMessage delivers a 'message' event with source = the window. */
 function fakeWindow(origin = 'https://a.example'): Window {
@@ -20,7 +20,9 @@ function fakeWindow(origin = 'https://a.example'): Window {
   return target as unknown as Window;
 }
 
-function fakePort(answer: (message: any) => Promise<unknown>): RelayPort & { sent: any[]; push(m: unknown): unknown[] } {
+function fakePort(
+  answer: (message: any) => Promise<unknown>,
+): RelayPort & { sent: any[]; push(m: unknown): unknown[] } {
   const listeners: Array<(m: unknown) => unknown> = [];
   const port = {
     sent: [] as any[],
@@ -40,16 +42,29 @@ describe('provider ⇄ relay ⇄ background', () => {
     const port = fakePort(async (m) => ({ result: toWire({ status: 200, body: new Uint8Array([7, 8]) }) }));
     startRelay(win, port);
     const provider = createProvider(win);
-    const result = (await provider.request({ method: 'atproto_xrpc', params: { nsid: 'a.b.c', body: new Uint8Array([1, 2, 3]) } })) as any;
+    const result = (await provider.request({
+      method: 'atproto_xrpc',
+      params: { nsid: 'a.b.c', body: new Uint8Array([1, 2, 3]) },
+    })) as any;
     expect(result.body).toEqual(new Uint8Array([7, 8]));
-    expect(port.sent[0]).toMatchObject({ kind: BG_PAGE_REQUEST, method: 'atproto_xrpc', params: { nsid: 'a.b.c', body: { $bytes: 'AQID' } } });
+    expect(port.sent[0]).toMatchObject({
+      kind: BG_PAGE_REQUEST,
+      method: 'atproto_xrpc',
+      params: { nsid: 'a.b.c', body: { $bytes: 'AQID' } },
+    });
     expect(port.sent[0].id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('rejects with the error code the background gave', async () => {
     const win = fakeWindow();
-    startRelay(win, fakePort(async () => ({ error: { code: 4100, message: 'not connected' } })));
-    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: 4100, message: 'not connected' });
+    startRelay(
+      win,
+      fakePort(async () => ({ error: { code: 4100, message: 'not connected' } })),
+    );
+    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({
+      code: 4100,
+      message: 'not connected',
+    });
   });
 
   it('refuses oversized or unsendable params in the relay, before the background', async () => {
@@ -60,7 +75,9 @@ describe('provider ⇄ relay ⇄ background', () => {
     let deep: any = 1;
     for (let i = 0; i < 100; i++) deep = [deep];
     await expect(provider.request({ method: 'atproto_xrpc', params: deep })).rejects.toMatchObject({ code: -32602 });
-    await expect(provider.request({ method: 'atproto_xrpc', params: { f: () => 1 } })).rejects.toMatchObject({ code: -32602 });
+    await expect(provider.request({ method: 'atproto_xrpc', params: { f: () => 1 } })).rejects.toMatchObject({
+      code: -32602,
+    });
     await expect(provider.request(null as any)).rejects.toMatchObject({ code: -32602 });
     expect(port.sent).toHaveLength(0);
   });
@@ -69,7 +86,10 @@ describe('provider ⇄ relay ⇄ background', () => {
     const win = fakeWindow();
     let attempts = 0;
     const port = fakePort(async () => {
-      if (++attempts === 1) throw new Error('A listener indicated an asynchronous response by returning true, but the message channel closed before a response was received');
+      if (++attempts === 1)
+        throw new Error(
+          'A listener indicated an asynchronous response by returning true, but the message channel closed before a response was received',
+        );
       return { result: 'ok' };
     });
     startRelay(win, port);
@@ -93,14 +113,24 @@ describe('provider ⇄ relay ⇄ background', () => {
       throw new Error('Extension context invalidated.');
     });
     startRelay(win, port);
-    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: -32603, data: { reason: 'unavailable' } });
+    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({
+      code: -32603,
+      data: { reason: 'unavailable' },
+    });
     expect(port.sent).toHaveLength(1);
   });
 
   it('settles with a timeout code when the background never answers', async () => {
     const win = fakeWindow();
-    startRelay(win, fakePort(() => new Promise(() => {})), 30);
-    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: -32603, data: { reason: 'timeout' } });
+    startRelay(
+      win,
+      fakePort(() => new Promise(() => {})),
+      30,
+    );
+    await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({
+      code: -32603,
+      data: { reason: 'timeout' },
+    });
   });
 
   it('delivers events to listeners, and says hello once when the page subscribes', async () => {
@@ -114,7 +144,9 @@ describe('provider ⇄ relay ⇄ background', () => {
     provider.on('disconnect', () => {});
     await new Promise((r) => setTimeout(r, 10));
     expect(port.sent).toEqual([{ kind: 'at-keyring:page-hello', doc: { id: doc, origin: 'https://a.example' } }]);
-    expect(port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] })).toEqual([true]);
+    expect(
+      port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] }),
+    ).toEqual([true]);
     port.push({ kind: BG_PAGE_EVENT, doc, event: 'somethingElse', data: 1 });
     await new Promise((r) => setTimeout(r, 10));
     expect(seen).toEqual([[{ did: 'did:plc:a', handle: 'a.test' }]]);
@@ -130,8 +162,17 @@ describe('provider ⇄ relay ⇄ background', () => {
     const { id: doc } = startRelay(win, port);
     const posted: unknown[] = [];
     win.addEventListener('message', (e) => posted.push((e as MessageEvent).data));
-    expect(port.push({ kind: BG_PAGE_EVENT, doc: 'previous-document', event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] })).toEqual([false]);
-    expect(port.push({ kind: BG_PAGE_EVENT, event: 'disconnect', data: { code: 4100, message: 'x' } })).toEqual([false]);
+    expect(
+      port.push({
+        kind: BG_PAGE_EVENT,
+        doc: 'previous-document',
+        event: 'accountsChanged',
+        data: [{ did: 'did:plc:a', handle: 'a.test' }],
+      }),
+    ).toEqual([false]);
+    expect(port.push({ kind: BG_PAGE_EVENT, event: 'disconnect', data: { code: 4100, message: 'x' } })).toEqual([
+      false,
+    ]);
     await new Promise((r) => setTimeout(r, 10));
     expect(posted).toEqual([]);
     expect(port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [] })).toEqual([true]);
@@ -145,8 +186,17 @@ describe('provider ⇄ relay ⇄ background', () => {
     const first = startRelay(win, port);
     expect(first).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), origin: 'null' });
     await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: 4100 });
-    expect(port.sent[0]).toMatchObject({ kind: BG_PAGE_REQUEST, method: 'atproto_accounts', doc: { id: first.id, origin: 'null' } });
-    expect(startRelay(fakeWindow(), fakePort(async () => null)).id).not.toBe(first.id);
+    expect(port.sent[0]).toMatchObject({
+      kind: BG_PAGE_REQUEST,
+      method: 'atproto_accounts',
+      doc: { id: first.id, origin: 'null' },
+    });
+    expect(
+      startRelay(
+        fakeWindow(),
+        fakePort(async () => null),
+      ).id,
+    ).not.toBe(first.id);
   });
 
   it('announces itself on request and does not overwrite an existing window.atproto', () => {

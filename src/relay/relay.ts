@@ -7,7 +7,15 @@
 // The light modules only: the relay needs no validators (the background has them).
 import { SchemaError } from '../protocol/basics';
 import { ErrorCode, LIMITS, type ProviderErrorShape } from '../protocol/contract';
-import { asProviderError, BG_PAGE_EVENT, BG_PAGE_HELLO, BG_PAGE_REQUEST, WINDOW_EVENT, WINDOW_REPLY, WINDOW_REQUEST } from '../protocol/messages';
+import {
+  asProviderError,
+  BG_PAGE_EVENT,
+  BG_PAGE_HELLO,
+  BG_PAGE_REQUEST,
+  WINDOW_EVENT,
+  WINDOW_REPLY,
+  WINDOW_REQUEST,
+} from '../protocol/messages';
 import type { PageResponse } from '../protocol/page';
 import { fromWire, toWire } from '../protocol/wire';
 
@@ -64,7 +72,9 @@ export const MAX_IN_FLIGHT = 128;
  */
 function isTransient(err: unknown): boolean {
   const message = String((err as Error)?.message ?? err);
-  return /message channel closed|Receiving end does not exist|Could not establish connection|message port closed/i.test(message);
+  return /message channel closed|Receiving end does not exist|Could not establish connection|message port closed/i.test(
+    message,
+  );
 }
 
 export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): RelayDocument {
@@ -123,7 +133,9 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       } catch (err) {
         if (err instanceof TimeoutError) return timedOut();
         if (!isTransient(err)) {
-          return { error: { code: ErrorCode.internal, message: 'AT Keyring is unavailable', data: { reason: 'unavailable' } } };
+          return {
+            error: { code: ErrorCode.internal, message: 'AT Keyring is unavailable', data: { reason: 'unavailable' } },
+          };
         }
         // The background stopped mid-request: fall through and re-send.
       }
@@ -153,7 +165,9 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
 class TimeoutError extends Error {}
 
 function timedOut(): { error: ProviderErrorShape } {
-  return { error: { code: ErrorCode.internal, message: 'AT Keyring did not answer in time', data: { reason: 'timeout' } } };
+  return {
+    error: { code: ErrorCode.internal, message: 'AT Keyring did not answer in time', data: { reason: 'timeout' } },
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openKeyringDB, sweepExpired, type KeyringDB } from './db';
+import { type KeyringDB, openKeyringDB, sweepExpired } from './db';
 import { createExpiringStore, plainStore } from './expiring-store';
 
 let db: KeyringDB;

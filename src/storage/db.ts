@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { DisplayedIntent } from '../broker/intent';
 
 /**
@@ -48,9 +48,7 @@ export interface AccountRecord {
   health: AccountHealth;
 }
 
-export type AccountHealth =
-  | { state: 'ok' }
-  | { state: 'reauth-required'; reason: string; at: number };
+export type AccountHealth = { state: 'ok' } | { state: 'reauth-required'; reason: string; at: number };
 
 /** What one site (origin) may do as one account. Scope uses ATProto scope syntax. */
 export interface GrantRecord {

@@ -1,9 +1,9 @@
 import { browser } from 'wxt/browser';
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
 import type { SiteGrantView } from '../background/popup-router';
-import type { PromptRecord, AccountRecord } from '../storage/db';
 import type { NetworkSettings } from '../oauth/settings';
 import { POPUP_EVENT_CHANNEL, type PopupEvent, type PopupRequest, type PopupResponse } from '../protocol/popup';
+import type { AccountRecord, PromptRecord } from '../storage/db';
 
 /** A failed privileged request, with the background's stable code. */
 export class KeyringRequestError extends Error {
@@ -33,7 +33,10 @@ export const keyringApi = {
   getSettings: () => call<NetworkSettings>({ op: 'settings.get' }),
   updateSettings: (settings: NetworkSettings) => call<NetworkSettings>({ op: 'settings.update', settings }),
   getPrompt: (id: string) =>
-    call<{ prompt: PromptRecord; lines: string[]; accounts: AccountRecord[]; activeDid: string | null } | null>({ op: 'prompt.get', id }),
+    call<{ prompt: PromptRecord; lines: string[]; accounts: AccountRecord[]; activeDid: string | null } | null>({
+      op: 'prompt.get',
+      id,
+    }),
   decidePrompt: (id: string, outcome: 'approve' | 'reject', extra: { did?: string; remember?: boolean } = {}) =>
     call<boolean>({ op: 'prompt.decide', id, outcome, ...extra }),
   listGrants: () => call<SiteGrantView[]>({ op: 'grants.list' }),

@@ -68,7 +68,12 @@ export function ConsentApp({ promptId }: { promptId: string }) {
     }
   };
 
-  if (view === undefined) return <main class="consent"><p class="note">Loading…</p></main>;
+  if (view === undefined)
+    return (
+      <main class="consent">
+        <p class="note">Loading…</p>
+      </main>
+    );
   if (view === null) {
     return (
       <main class="consent">
@@ -84,15 +89,25 @@ export function ConsentApp({ promptId }: { promptId: string }) {
   return (
     <main class="consent" data-testid="consent" data-kind={prompt.kind}>
       <h1>
-        <span class="origin" data-testid="consent-origin">{site}</span>
+        <span class="origin" data-testid="consent-origin">
+          {site}
+        </span>
         {prompt.kind === 'connect' ? ' wants to connect to your account' : ' asks for more access'}
       </h1>
       {prompt.topOrigin && (
         <p class="note" data-testid="consent-frame-note">
-          Requested by a frame inside <span class="origin" data-testid="consent-top-origin">{prompt.topOrigin}</span>, the site open in the tab.
+          Requested by a frame inside{' '}
+          <span class="origin" data-testid="consent-top-origin">
+            {prompt.topOrigin}
+          </span>
+          , the site open in the tab.
         </p>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {prompt.details.kind === 'call' && (
         <p class="note">
           As <strong>@{accounts.find((a) => a.did === (prompt.details as { did: string }).did)?.handle}</strong>, using{' '}
@@ -111,14 +126,23 @@ export function ConsentApp({ promptId }: { promptId: string }) {
         (usable.length === 0 ? (
           <>
             <p data-testid="consent-no-accounts">Sign in to an account first:</p>
-            <SignInForm busy={busy} onSubmit={(input) => keyringApi.startLogin(input).catch((e) => setError(e.message))} />
+            <SignInForm
+              busy={busy}
+              onSubmit={(input) => keyringApi.startLogin(input).catch((e) => setError(e.message))}
+            />
           </>
         ) : (
           <fieldset class="accounts-pick">
             <legend>Account</legend>
             {usable.map((a) => (
               <label data-testid="consent-account">
-                <input type="radio" name="account" value={a.did} checked={chosen === a.did} onChange={() => setChosen(a.did)} />
+                <input
+                  type="radio"
+                  name="account"
+                  value={a.did}
+                  checked={chosen === a.did}
+                  onChange={() => setChosen(a.did)}
+                />
                 @{a.handle}
               </label>
             ))}
@@ -128,16 +152,37 @@ export function ConsentApp({ promptId }: { promptId: string }) {
       <div class="actions">
         {prompt.kind === 'connect' ? (
           <>
-            <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-reject">Cancel</button>
-            <button class="primary" disabled={busy || !armed || !chosenUsable} onClick={() => decide('approve', { did: chosen })} data-testid="consent-approve">
+            <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-reject">
+              Cancel
+            </button>
+            <button
+              class="primary"
+              disabled={busy || !armed || !chosenUsable}
+              onClick={() => decide('approve', { did: chosen })}
+              data-testid="consent-approve"
+            >
               Connect
             </button>
           </>
         ) : (
           <>
-            <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-deny">Deny</button>
-            <button class="secondary" disabled={busy || !armed} onClick={() => decide('approve')} data-testid="consent-once">Allow once</button>
-            <button class="primary" disabled={busy || !armed || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)} onClick={() => decide('approve', { remember: true })} data-testid="consent-always">
+            <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-deny">
+              Deny
+            </button>
+            <button
+              class="secondary"
+              disabled={busy || !armed}
+              onClick={() => decide('approve')}
+              data-testid="consent-once"
+            >
+              Allow once
+            </button>
+            <button
+              class="primary"
+              disabled={busy || !armed || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)}
+              onClick={() => decide('approve', { remember: true })}
+              data-testid="consent-always"
+            >
               Always allow
             </button>
           </>

@@ -3,8 +3,16 @@ import type { AccountRecord } from '../../storage/db';
 import { preselect } from './preselect';
 
 const acct = (did: string, handle: string, ok = true): AccountRecord => ({
-  did, handle, pds: 'https://pds.example/', issuer: 'https://pds.example', scope: 'atproto', signedInAt: 1, tokensUpdatedAt: 1,
-  accessExpiresAt: null, sessionExpiresAt: 2, health: ok ? { state: 'ok' } : { state: 'reauth-required', reason: 'x', at: 1 },
+  did,
+  handle,
+  pds: 'https://pds.example/',
+  issuer: 'https://pds.example',
+  scope: 'atproto',
+  signedInAt: 1,
+  tokensUpdatedAt: 1,
+  accessExpiresAt: null,
+  sessionExpiresAt: 2,
+  health: ok ? { state: 'ok' } : { state: 'reauth-required', reason: 'x', at: 1 },
 });
 const alice = acct('did:plc:alice', 'alice.test');
 const bob = acct('did:plc:bob', 'bob.test');
@@ -34,6 +42,11 @@ describe('consent window: which account is preselected', () => {
 
   it("keeps the user's choice while it stays listed, and drops it when it no longer is", () => {
     expect(preselect(view(alice.did), bob.did)).toBe(bob.did);
-    expect(preselect(view(undefined, [alice, { ...bob, health: { state: 'reauth-required', reason: 'x', at: 1 } }]), bob.did)).toBe(alice.did);
+    expect(
+      preselect(
+        view(undefined, [alice, { ...bob, health: { state: 'reauth-required', reason: 'x', at: 1 } }]),
+        bob.did,
+      ),
+    ).toBe(alice.did);
   });
 });

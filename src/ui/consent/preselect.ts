@@ -11,7 +11,10 @@ export function selectable(accounts: AccountRecord[]): AccountRecord[] {
  * account the list shows; else the active account (if listed); else the
  * first listed one; '' when none is.
  */
-export function preselect(view: { prompt: Pick<PromptRecord, 'details'>; accounts: AccountRecord[]; activeDid: string | null }, current: string): string {
+export function preselect(
+  view: { prompt: Pick<PromptRecord, 'details'>; accounts: AccountRecord[]; activeDid: string | null },
+  current: string,
+): string {
   const usable = selectable(view.accounts);
   if (usable.some((a) => a.did === current)) return current;
   const hint = view.prompt.details.kind === 'connect' ? view.prompt.details.account : undefined;

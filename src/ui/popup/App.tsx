@@ -24,16 +24,19 @@ export function App() {
     }
   }, []);
 
-  const followLogin = useCallback(async (id: string) => {
-    const status = await keyringApi.loginStatus(id).catch(() => null);
-    if (!status) return localStorage.removeItem(PENDING_LOGIN_KEY);
-    setLogin(status);
-    if (status.status !== 'pending') {
-      localStorage.removeItem(PENDING_LOGIN_KEY);
-      if (status.status === 'failed') setError(status.error?.message ?? 'Sign-in failed.');
-      await refresh();
-    }
-  }, [refresh]);
+  const followLogin = useCallback(
+    async (id: string) => {
+      const status = await keyringApi.loginStatus(id).catch(() => null);
+      if (!status) return localStorage.removeItem(PENDING_LOGIN_KEY);
+      setLogin(status);
+      if (status.status !== 'pending') {
+        localStorage.removeItem(PENDING_LOGIN_KEY);
+        if (status.status === 'failed') setError(status.error?.message ?? 'Sign-in failed.');
+        await refresh();
+      }
+    },
+    [refresh],
+  );
 
   useEffect(() => {
     void refresh();
@@ -83,7 +86,9 @@ export function App() {
       {list === null ? (
         <p class="note">Loading…</p>
       ) : list.accounts.length === 0 ? (
-        <p class="note" data-testid="no-accounts">No accounts yet. Sign in with your handle to start.</p>
+        <p class="note" data-testid="no-accounts">
+          No accounts yet. Sign in with your handle to start.
+        </p>
       ) : (
         <ul class="accounts" data-testid="accounts">
           {list.accounts.map((account) => (
@@ -99,7 +104,10 @@ export function App() {
               onCheck={() =>
                 run(async () => {
                   const result = await keyringApi.check(account.did);
-                  setChecks((c) => ({ ...c, [account.did]: `Session works: the server knows you as @${result.handle}.` }));
+                  setChecks((c) => ({
+                    ...c,
+                    [account.did]: `Session works: the server knows you as @${result.handle}.`,
+                  }));
                 })
               }
             />

@@ -18,7 +18,9 @@ export function ConnectedSites() {
     <section>
       <h2>Connected sites</h2>
       {origins.length === 0 ? (
-        <p class="note" data-testid="no-sites">No site is connected.</p>
+        <p class="note" data-testid="no-sites">
+          No site is connected.
+        </p>
       ) : (
         <ul class="sites" data-testid="sites">
           {origins.map((origin) => (

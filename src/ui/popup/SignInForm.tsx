@@ -26,7 +26,9 @@ export function SignInForm({ busy, initial = '', onSubmit }: SignInFormProps) {
           value={input}
           onInput={(e) => setInput((e.target as HTMLInputElement).value)}
         />
-        <button type="submit" disabled={busy || !input.trim()} data-testid="login-submit">Sign in</button>
+        <button type="submit" disabled={busy || !input.trim()} data-testid="login-submit">
+          Sign in
+        </button>
       </div>
     </form>
   );
