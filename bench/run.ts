@@ -1073,7 +1073,7 @@ async function main() {
       : []),
     `Results: ${path.relative(process.cwd(), OUT) || OUT}`,
   ];
-  await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
+  await writeFile(OUT, `${JSON.stringify(results, null, 2)}\n`);
   const order = (t: string) =>
     (/^(\d+)(\w?)\./.exec(t) ?? ['', '99', ''])
       .slice(1)

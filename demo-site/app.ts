@@ -61,7 +61,7 @@ async function refreshPosts() {
   if (!agent?.did) return;
   const did = agent.did;
   const { data } = await agent.com.atproto.repo.listRecords({ repo: did, collection: 'app.bsky.feed.post', limit: 20 });
-  blobUrls.splice(0).forEach((url) => URL.revokeObjectURL(url));
+  for (const url of blobUrls.splice(0)) URL.revokeObjectURL(url);
   const container = $('posts');
   container.replaceChildren();
   if (data.records.length === 0) {

@@ -1,7 +1,7 @@
 /**
  * The test command (`npm test`), one phase after another, with the time each
  * took printed at the end (and kept in .tmp/test-phases.txt for .ci/run):
- *   typecheck · unit tests on the machine's Node · unit tests on Node 24 ·
+ *   format and lint (Biome) · typecheck · unit tests on the machine's Node · unit tests on Node 24 ·
  *   build the extension once · e2e against each PDS target · web-ext lint.
  * The Node 24 / current-PDS install (network and a native build) runs in the
  * background meanwhile.
@@ -79,6 +79,7 @@ async function main() {
   toolchain.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
 
   if (values.only === undefined) {
+    await phase('format and lint (Biome)', () => exec(path.join(BIN, 'biome'), ['ci', '.']));
     await phase('typecheck', () => exec('npm', ['run', '--silent', 'typecheck']));
     await phase(`unit tests, Node ${process.versions.node}`, () => vitest(['run']));
   }

@@ -85,8 +85,14 @@ async function attachWith(cdp: CDPSession, via: string, extensionId: string): Pr
           reject(new Error(`${method}: no answer from the service worker`));
         }, 30_000);
         pending.set(id, {
-          resolve: (v) => (clearTimeout(timer), resolve(v)),
-          reject: (e) => (clearTimeout(timer), reject(e)),
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         });
         cdp
           .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })

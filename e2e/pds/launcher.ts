@@ -73,13 +73,13 @@ export function runPdsLauncher(loadDevEnv: () => Promise<DevEnvModule>, entryUrl
     const network = await networkPromise;
     if (stopping) return; // stop() is closing it
     process.stdout.write(
-      JSON.stringify({
+      `${JSON.stringify({
         pdsUrl: network.pdsUrl,
         plcUrl: network.plcUrl,
         pdsVersion: installedVersion(entryUrl, '@atproto/pds'),
         accounts: network.accounts,
         servedMethods: network.servedMethods,
-      }) + '\n',
+      })}\n`,
     );
     console.error(`[start-pds] ready in ${Math.round(performance.now() - started)} ms (data: ${network.dataDir})`);
   }

@@ -91,7 +91,7 @@ export async function requestWithSavedSession(
   return sw.evaluate(
     async ({ did, url, form }) => {
       const saved = (globalThis as any).__testSessions?.[did];
-      if (!saved) throw new Error('no saved session for ' + did);
+      if (!saved) throw new Error(`no saved session for ${did}`);
       const b64url = (bytes: ArrayBuffer | Uint8Array) =>
         btoa(String.fromCharCode(...new Uint8Array(bytes)))
           .replace(/\+/g, '-')

@@ -168,7 +168,7 @@ async function readStream(stream: ReadableStream<unknown>): Promise<Uint8Array> 
   return out;
 }
 
-const mediaType = (encoding: string | undefined) => encoding?.split(';')[0]!.trim().toLowerCase();
+const mediaType = (encoding: string | undefined) => encoding?.split(';')[0]?.trim().toLowerCase();
 
 /**
  * Puts a body in the form the extension expects: JSON as a parsed object

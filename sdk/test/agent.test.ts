@@ -306,7 +306,10 @@ describe('keyringFetch', () => {
     const early = new AbortController();
     const slow = new ReadableStream<Uint8Array>({
       start(c) {
-        setTimeout(() => (c.enqueue(PNG), c.close()), 5);
+        setTimeout(() => {
+          c.enqueue(PNG);
+          c.close();
+        }, 5);
       },
     });
     const reading = keyringFetch(client, '/xrpc/com.example.x', { method: 'POST', body: slow, signal: early.signal });

@@ -56,7 +56,7 @@ describe('error descriptions', () => {
 describe('Keyring', () => {
   it('sweeps abandoned sign-ins and expired rows', async () => {
     const db = await openKeyringDB('keyring-sweep');
-    let now = 1_000_000;
+    const now = 1_000_000;
     const keyring = new Keyring(db, fakePlatform(), DEFAULT_SETTINGS, () => now);
     await db.put(
       'meta',

@@ -1,6 +1,6 @@
 import {
   OAuthCallbackError,
-  OAuthClient,
+  type OAuthClient,
   type OAuthClientMetadataInput,
   type OAuthSession,
   TokenInvalidError,

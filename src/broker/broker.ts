@@ -9,7 +9,7 @@ import {
   policyForServiceAuth,
   scopesFor,
 } from '../permissions/requirements';
-import { parseRequestedScope, ScopeRequestError, scopeCovers } from '../permissions/scopes';
+import { parseRequestedScope, type ScopeRequestError, scopeCovers } from '../permissions/scopes';
 import {
   type AccountSummary,
   type ConnectResult,
@@ -240,7 +240,7 @@ export class Broker {
     if (!grant)
       throw new ProviderRpcError(ErrorCode.unauthorized, 'This site is not connected; call atproto_connect first');
     const account = await this.deps.keyring.getAccount(grant.did).catch(() => undefined);
-    if (!account || account.health.state !== 'ok') {
+    if (account?.health.state !== 'ok') {
       throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');
     }
     return { grant, account };
@@ -299,7 +299,7 @@ export class Broker {
   /** A 401 may mean the session died during the call (the keyring marks it): say so. */
   private async assertSessionAlive(account: AccountRecord) {
     const current = await this.deps.keyring.getAccount(account.did).catch(() => undefined);
-    if (!current || current.health.state !== 'ok') {
+    if (current?.health.state !== 'ok') {
       throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');
     }
   }

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { isAllowed, policyForIntent, policyForServiceAuth } from '../permissions/requirements';
 import type { PromptDecision } from '../storage/db';
 import { sha256Hex } from './digest';
-import { type DisplayedIntent, displayedIntent, parseXrpcIntent, toHttpRequest } from './intent';
+import { type DisplayedIntent, displayedIntent, parseXrpcIntent, toHttpRequest, type XrpcIntent } from './intent';
 import { OriginRateLimiter } from './rate-limit';
 import { ALICE, createBrokerFixture, SITE } from './test-fixtures';
 
@@ -236,7 +236,7 @@ describe('invariant: what reaches the PDS was granted or shown', () => {
   it('the read-back is faithful: an intent survives serialisation and reading back unchanged', async () => {
     await fc.assert(
       fc.asyncProperty(xrpcCall, async (params) => {
-        let intent;
+        let intent: XrpcIntent;
         try {
           intent = parseXrpcIntent(params);
         } catch {

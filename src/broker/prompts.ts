@@ -171,7 +171,7 @@ export class PromptManager {
   #wake(id: string, decision: PromptDecision) {
     const waiters = this.#waiters.get(id);
     this.#waiters.delete(id);
-    waiters?.forEach((wake) => wake(decision));
+    for (const wake of waiters ?? []) wake(decision);
   }
 
   async get(id: string): Promise<PromptRecord | undefined> {

@@ -34,6 +34,7 @@ export interface FrameRegistryStore {
  * another document (the relay said so), rejects when the frame or document is
  * gone; either way the entry is dropped.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: tabs.sendMessage resolves to nothing when the frame answers nothing
 export type SendToFrame = (frame: FrameRef, message: FrameEventMessage) => Promise<boolean | void>;
 
 const MAX_FRAMES = 5000;

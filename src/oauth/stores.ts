@@ -1,4 +1,13 @@
-import { type InternalStateData, type Key, type Session, WebcryptoKey } from '@atproto/oauth-client-browser';
+import {
+  type AuthorizationServerMetadataCache,
+  type DidCache,
+  type HandleCache,
+  type InternalStateData,
+  type Key,
+  type ProtectedResourceMetadataCache,
+  type Session,
+  WebcryptoKey,
+} from '@atproto/oauth-client-browser';
 import type { KeyringDB } from '../storage/db';
 import { createExpiringStore, plainStore } from '../storage/expiring-store';
 
@@ -24,6 +33,9 @@ export const LOGIN_STATE_TTL_MS = 30 * 60_000;
 const IDENTITY_CACHE_TTL_MS = 10 * 60_000;
 const METADATA_CACHE_TTL_MS = 10 * 60_000;
 const DPOP_NONCE_TTL_MS = 10 * 60_000;
+
+/** What one of the client's caches holds (they are key-value stores). */
+type CachedBy<C extends { set(key: string, value: never): unknown }> = Parameters<C['set']>[1];
 
 type WithKey<T extends { dpopKey: Key }> = Omit<T, 'dpopKey'> & { dpopKey: StoredKey };
 
@@ -54,9 +66,21 @@ export function createOAuthStores(db: KeyringDB, now: () => number = Date.now) {
       memory: HOT,
     }),
     dpopNonceCache: plainStore<string>(db, 'dpopNonce', DPOP_NONCE_TTL_MS, now, HOT),
-    didCache: plainStore<any>(db, 'didCache', IDENTITY_CACHE_TTL_MS, now, HOT),
-    handleCache: plainStore<any>(db, 'handleCache', IDENTITY_CACHE_TTL_MS, now, HOT),
-    authorizationServerMetadataCache: plainStore<any>(db, 'authServerMetadata', METADATA_CACHE_TTL_MS, now, HOT),
-    protectedResourceMetadataCache: plainStore<any>(db, 'resourceMetadata', METADATA_CACHE_TTL_MS, now, HOT),
+    didCache: plainStore<CachedBy<DidCache>>(db, 'didCache', IDENTITY_CACHE_TTL_MS, now, HOT),
+    handleCache: plainStore<CachedBy<HandleCache>>(db, 'handleCache', IDENTITY_CACHE_TTL_MS, now, HOT),
+    authorizationServerMetadataCache: plainStore<CachedBy<AuthorizationServerMetadataCache>>(
+      db,
+      'authServerMetadata',
+      METADATA_CACHE_TTL_MS,
+      now,
+      HOT,
+    ),
+    protectedResourceMetadataCache: plainStore<CachedBy<ProtectedResourceMetadataCache>>(
+      db,
+      'resourceMetadata',
+      METADATA_CACHE_TTL_MS,
+      now,
+      HOT,
+    ),
   };
 }

@@ -124,6 +124,8 @@ export function isAllowed(grantedScope: string, requirements: Requirement[]): bo
         return perms.allowsBlob({ mime: r.mime });
       case 'rpc':
         return perms.allowsRpc({ lxm: r.lxm, aud: r.aud });
+      default:
+        return false; // a requirement of a kind this code does not know is not allowed
     }
   });
 }
@@ -138,6 +140,8 @@ export function scopesFor(requirements: Requirement[]): string[] {
         return BlobPermission.scopeNeededFor({ mime: r.mime });
       case 'rpc':
         return RpcPermission.scopeNeededFor({ lxm: r.lxm, aud: r.aud });
+      default:
+        throw new TypeError(`No scope for a requirement of kind ${(r as { kind: string }).kind}`);
     }
   });
 }

@@ -233,6 +233,7 @@ export type ServiceAuthParams = Infer<typeof serviceAuthParams>;
 
 // The validated params must be what the contract promises sites they may send.
 type Assignable<T extends U, U> = T;
+// biome-ignore lint/correctness/noUnusedVariables: a compile-time check only
 type CheckedParams = [
   Assignable<ConnectParams, ContractConnectParams>,
   Assignable<XrpcParams, XrpcRequest>,

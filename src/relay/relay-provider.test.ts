@@ -39,7 +39,7 @@ function fakePort(
 describe('provider ⇄ relay ⇄ background', () => {
   it('carries a request and its result, binary included, in wire form to the background', async () => {
     const win = fakeWindow();
-    const port = fakePort(async (m) => ({ result: toWire({ status: 200, body: new Uint8Array([7, 8]) }) }));
+    const port = fakePort(async () => ({ result: toWire({ status: 200, body: new Uint8Array([7, 8]) }) }));
     startRelay(win, port);
     const provider = createProvider(win);
     const result = (await provider.request({

@@ -152,10 +152,17 @@ export function ConsentApp({ promptId }: { promptId: string }) {
       <div class="actions">
         {prompt.kind === 'connect' ? (
           <>
-            <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-reject">
+            <button
+              type="button"
+              class="secondary"
+              disabled={busy}
+              onClick={() => decide('reject')}
+              data-testid="consent-reject"
+            >
               Cancel
             </button>
             <button
+              type="button"
               class="primary"
               disabled={busy || !armed || !chosenUsable}
               onClick={() => decide('approve', { did: chosen })}
@@ -166,10 +173,17 @@ export function ConsentApp({ promptId }: { promptId: string }) {
           </>
         ) : (
           <>
-            <button class="secondary" disabled={busy} onClick={() => decide('reject')} data-testid="consent-deny">
+            <button
+              type="button"
+              class="secondary"
+              disabled={busy}
+              onClick={() => decide('reject')}
+              data-testid="consent-deny"
+            >
               Deny
             </button>
             <button
+              type="button"
               class="secondary"
               disabled={busy || !armed}
               onClick={() => decide('approve')}
@@ -178,6 +192,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
               Allow once
             </button>
             <button
+              type="button"
               class="primary"
               disabled={busy || !armed || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)}
               onClick={() => decide('approve', { remember: true })}

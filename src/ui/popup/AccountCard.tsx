@@ -69,22 +69,22 @@ export function AccountCard({
       )}
       <div class="actions">
         {needsReauth ? (
-          <button onClick={onSignInAgain} disabled={busy} data-testid="sign-in-again">
+          <button type="button" onClick={onSignInAgain} disabled={busy} data-testid="sign-in-again">
             Sign in again
           </button>
         ) : (
           <>
             {!active && (
-              <button onClick={onUse} disabled={busy} data-testid="use-account">
+              <button type="button" onClick={onUse} disabled={busy} data-testid="use-account">
                 Use
               </button>
             )}
-            <button onClick={onCheck} disabled={busy} data-testid="check-account">
+            <button type="button" onClick={onCheck} disabled={busy} data-testid="check-account">
               Check
             </button>
           </>
         )}
-        <button class="danger" onClick={onSignOut} disabled={busy} data-testid="sign-out">
+        <button type="button" class="danger" onClick={onSignOut} disabled={busy} data-testid="sign-out">
           Sign out
         </button>
       </div>

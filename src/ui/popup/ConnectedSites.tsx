@@ -42,6 +42,7 @@ export function ConnectedSites() {
                 ))}
               <div class="actions">
                 <button
+                  type="button"
                   class="danger"
                   data-testid="revoke-site"
                   onClick={async () => {
