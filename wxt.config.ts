@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
@@ -6,17 +7,22 @@ export default defineConfig({
   // MV3 everywhere; in Firefox the background runs as an event page.
   manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
+  // User-facing strings live in src/locales/<lang>.yml; the module writes _locales/<lang>/messages.json
+  // and the typed `i18n` of '#i18n'.
+  modules: ['@wxt-dev/i18n/module'],
+  i18n: { localesDir: fileURLToPath(new URL('./src/locales', import.meta.url)) },
   manifest: ({ browser }) => ({
-    name: 'AT Keyring',
-    description:
-      'A wallet for ATProto accounts: sign in once, let sites act for you with your consent, never share a token.',
+    default_locale: 'en',
+    name: '__MSG_extension_name__',
+    description: '__MSG_extension_description__',
     permissions: [
       'alarms', // periodic sweep of abandoned sign-ins and stale caches
       'identity', // launchWebAuthFlow for the hosted client identity
       'webNavigation', // catches the loopback client's OAuth redirect
       'storage', // session storage: which tabs to send site events to
     ],
-    action: { default_title: 'AT Keyring' },
+    // The toolbar button's title (action.default_title) is set in entrypoints/popup/index.html: WXT takes it
+    // from the popup page and would override one given here.
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

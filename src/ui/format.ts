@@ -1,3 +1,5 @@
+import { i18n } from '#i18n';
+
 /** Short, human dates for the popup ("in 13 days", "5 min ago"). */
 export function relativeTime(at: number, now = Date.now()): string {
   const diff = at - now;
@@ -11,7 +13,7 @@ export function relativeTime(at: number, now = Date.now()): string {
   for (const [ms, unit] of units) {
     if (abs >= ms) return format.format(Math.round(diff / ms), unit);
   }
-  return diff >= 0 ? 'in less than a minute' : 'just now';
+  return diff >= 0 ? i18n.t('format.relativeTime.underAMinuteAhead') : i18n.t('format.relativeTime.justNow');
 }
 
 export function absoluteTime(at: number): string {

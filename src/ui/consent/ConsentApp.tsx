@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { i18n } from '#i18n';
 import type { AccountRecord, PromptRecord } from '../../storage/db';
 import { keyringApi, onKeyringEvent } from '../api';
 import { SignInForm } from '../popup/SignInForm';
+import { richText } from '../rich-text';
 import { ApprovalGuard } from './approval-guard';
 import { preselect, selectable } from './preselect';
 
@@ -53,7 +55,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
 
   // The window's title names the site, as the heading does.
   useEffect(() => {
-    if (view) document.title = `AT Keyring — request from ${view.prompt.origin}`;
+    if (view) document.title = i18n.t('consent.windowTitle', { origin: view.prompt.origin });
   }, [view?.prompt.origin]);
 
   const decide = async (outcome: 'approve' | 'reject', extra: { did?: string; remember?: boolean } = {}) => {
@@ -71,13 +73,13 @@ export function ConsentApp({ promptId }: { promptId: string }) {
   if (view === undefined)
     return (
       <main class="consent">
-        <p class="note">Loading…</p>
+        <p class="note">{i18n.t('consent.loading')}</p>
       </main>
     );
   if (view === null) {
     return (
       <main class="consent">
-        <p data-testid="prompt-gone">This request is no longer waiting for an answer.</p>
+        <p data-testid="prompt-gone">{i18n.t('consent.gone')}</p>
       </main>
     );
   }
@@ -85,22 +87,28 @@ export function ConsentApp({ promptId }: { promptId: string }) {
   const usable = selectable(accounts);
   const site = prompt.origin;
   const chosenUsable = usable.some((a) => a.did === chosen);
+  const siteElement = (
+    <span class="origin" data-testid="consent-origin">
+      {site}
+    </span>
+  );
 
   return (
     <main class="consent" data-testid="consent" data-kind={prompt.kind}>
       <h1>
-        <span class="origin" data-testid="consent-origin">
-          {site}
-        </span>
-        {prompt.kind === 'connect' ? ' wants to connect to your account' : ' asks for more access'}
+        {prompt.kind === 'connect'
+          ? richText('consent.headingConnect', { site: siteElement })
+          : richText('consent.headingMoreAccess', { site: siteElement })}
       </h1>
       {prompt.topOrigin && (
         <p class="note" data-testid="consent-frame-note">
-          Requested by a frame inside{' '}
-          <span class="origin" data-testid="consent-top-origin">
-            {prompt.topOrigin}
-          </span>
-          , the site open in the tab.
+          {richText('consent.frameNote', {
+            topOrigin: (
+              <span class="origin" data-testid="consent-top-origin">
+                {prompt.topOrigin}
+              </span>
+            ),
+          })}
         </p>
       )}
       {error && (
@@ -110,22 +118,28 @@ export function ConsentApp({ promptId }: { promptId: string }) {
       )}
       {prompt.details.kind === 'call' && (
         <p class="note">
-          As <strong>@{accounts.find((a) => a.did === (prompt.details as { did: string }).did)?.handle}</strong>, using{' '}
-          <code>{prompt.details.method}</code>:
+          {richText('consent.callNote', {
+            account: (
+              <strong>@{accounts.find((a) => a.did === (prompt.details as { did: string }).did)?.handle}</strong>
+            ),
+            method: <code>{prompt.details.method}</code>,
+          })}
         </p>
       )}
-      <p class="note">{prompt.kind === 'connect' ? 'It will be able to:' : 'It wants to:'}</p>
+      <p class="note">
+        {prompt.kind === 'connect' ? i18n.t('consent.permissionsConnect') : i18n.t('consent.permissionsMoreAccess')}
+      </p>
       <ul class="permissions" data-testid="consent-permissions">
         {lines.map((line) => (
           <li>{line}</li>
         ))}
       </ul>
-      <p class="note">It never sees your password, tokens or keys.</p>
+      <p class="note">{i18n.t('consent.reassurance')}</p>
 
       {prompt.kind === 'connect' &&
         (usable.length === 0 ? (
           <>
-            <p data-testid="consent-no-accounts">Sign in to an account first:</p>
+            <p data-testid="consent-no-accounts">{i18n.t('consent.noAccounts')}</p>
             <SignInForm
               busy={busy}
               onSubmit={(input) => keyringApi.startLogin(input).catch((e) => setError(e.message))}
@@ -133,7 +147,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
           </>
         ) : (
           <fieldset class="accounts-pick">
-            <legend>Account</legend>
+            <legend>{i18n.t('consent.accountLegend')}</legend>
             {usable.map((a) => (
               <label data-testid="consent-account">
                 <input
@@ -159,7 +173,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
               onClick={() => decide('reject')}
               data-testid="consent-reject"
             >
-              Cancel
+              {i18n.t('consent.cancelButton')}
             </button>
             <button
               type="button"
@@ -168,7 +182,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
               onClick={() => decide('approve', { did: chosen })}
               data-testid="consent-approve"
             >
-              Connect
+              {i18n.t('consent.connectButton')}
             </button>
           </>
         ) : (
@@ -180,7 +194,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
               onClick={() => decide('reject')}
               data-testid="consent-deny"
             >
-              Deny
+              {i18n.t('consent.denyButton')}
             </button>
             <button
               type="button"
@@ -189,7 +203,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
               onClick={() => decide('approve')}
               data-testid="consent-once"
             >
-              Allow once
+              {i18n.t('consent.allowOnceButton')}
             </button>
             <button
               type="button"
@@ -198,7 +212,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
               onClick={() => decide('approve', { remember: true })}
               data-testid="consent-always"
             >
-              Always allow
+              {i18n.t('consent.alwaysAllowButton')}
             </button>
           </>
         )}

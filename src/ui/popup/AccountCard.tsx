@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import type { AccountRecord } from '../../storage/db';
 import { absoluteTime, relativeTime } from '../format';
 
@@ -35,30 +36,29 @@ export function AccountCard({
         </strong>
         {active && (
           <span class="badge" data-testid="active-badge">
-            active
+            {i18n.t('popup.account.activeBadge')}
           </span>
         )}
       </div>
       <dl>
-        <dt>DID</dt>
+        <dt>{i18n.t('popup.account.didLabel')}</dt>
         <dd class="mono" data-testid="account-did">
           {account.did}
         </dd>
-        <dt>Server</dt>
+        <dt>{i18n.t('popup.account.serverLabel')}</dt>
         <dd class="mono" data-testid="account-pds">
           {account.pds}
         </dd>
-        <dt>Session</dt>
+        <dt>{i18n.t('popup.account.sessionLabel')}</dt>
         <dd data-testid="account-session">
           {needsReauth ? (
-            <span class="error-text">Ended: {account.health.state === 'reauth-required' && account.health.reason}</span>
-          ) : (
-            <span title={absoluteTime(account.sessionExpiresAt)}>
-              ends {relativeTime(account.sessionExpiresAt)} · renewed {relativeTime(account.tokensUpdatedAt)}
-              {account.accessExpiresAt
-                ? ` · token ${account.accessExpiresAt > Date.now() ? 'valid' : 'due for renewal'}`
-                : ''}
+            <span class="error-text">
+              {i18n.t('popup.account.sessionEnded', {
+                reason: account.health.state === 'reauth-required' ? account.health.reason : '',
+              })}
             </span>
+          ) : (
+            <span title={absoluteTime(account.sessionExpiresAt)}>{sessionTimes(account)}</span>
           )}
         </dd>
       </dl>
@@ -70,24 +70,33 @@ export function AccountCard({
       <div class="actions">
         {needsReauth ? (
           <button type="button" onClick={onSignInAgain} disabled={busy} data-testid="sign-in-again">
-            Sign in again
+            {i18n.t('popup.account.signInAgainButton')}
           </button>
         ) : (
           <>
             {!active && (
               <button type="button" onClick={onUse} disabled={busy} data-testid="use-account">
-                Use
+                {i18n.t('popup.account.useButton')}
               </button>
             )}
             <button type="button" onClick={onCheck} disabled={busy} data-testid="check-account">
-              Check
+              {i18n.t('popup.account.checkButton')}
             </button>
           </>
         )}
         <button type="button" class="danger" onClick={onSignOut} disabled={busy} data-testid="sign-out">
-          Sign out
+          {i18n.t('popup.account.signOutButton')}
         </button>
       </div>
     </li>
   );
+}
+
+/** When the session ends and was last renewed, and whether the access token is still good (if known). */
+function sessionTimes(account: AccountRecord): string {
+  const times = { ends: relativeTime(account.sessionExpiresAt), renewed: relativeTime(account.tokensUpdatedAt) };
+  if (!account.accessExpiresAt) return i18n.t('popup.account.sessionTimes', times);
+  return account.accessExpiresAt > Date.now()
+    ? i18n.t('popup.account.sessionTimesTokenValid', times)
+    : i18n.t('popup.account.sessionTimesTokenDue', times);
 }

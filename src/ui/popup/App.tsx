@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { i18n } from '#i18n';
 import type { AccountList, LoginAttempt } from '../../accounts/keyring';
 import { keyringApi, onKeyringEvent } from '../api';
 import { AccountCard } from './AccountCard';
@@ -31,7 +32,7 @@ export function App() {
       setLogin(status);
       if (status.status !== 'pending') {
         localStorage.removeItem(PENDING_LOGIN_KEY);
-        if (status.status === 'failed') setError(status.error?.message ?? 'Sign-in failed.');
+        if (status.status === 'failed') setError(status.error?.message ?? i18n.t('popup.signIn.failed'));
         await refresh();
       }
     },
@@ -71,7 +72,7 @@ export function App() {
   return (
     <main>
       <header>
-        <h1>AT Keyring</h1>
+        <h1>{i18n.t('extension.name')}</h1>
       </header>
       {error && (
         <p class="error" role="alert" data-testid="error">
@@ -80,14 +81,14 @@ export function App() {
       )}
       {login?.status === 'pending' && (
         <p class="note" data-testid="login-pending">
-          Continue signing in to “{login.input}” in the window that opened.
+          {i18n.t('popup.signIn.pending', { input: login.input })}
         </p>
       )}
       {list === null ? (
-        <p class="note">Loading…</p>
+        <p class="note">{i18n.t('popup.loading')}</p>
       ) : list.accounts.length === 0 ? (
         <p class="note" data-testid="no-accounts">
-          No accounts yet. Sign in with your handle to start.
+          {i18n.t('popup.accounts.empty')}
         </p>
       ) : (
         <ul class="accounts" data-testid="accounts">
@@ -106,7 +107,7 @@ export function App() {
                   const result = await keyringApi.check(account.did);
                   setChecks((c) => ({
                     ...c,
-                    [account.did]: `Session works: the server knows you as @${result.handle}.`,
+                    [account.did]: i18n.t('popup.account.checkResult', { handle: result.handle }),
                   }));
                 })
               }
@@ -117,7 +118,7 @@ export function App() {
       <SignInForm busy={busy} onSubmit={startLogin} />
       <ConnectedSites />
       <details class="advanced">
-        <summary>Network settings</summary>
+        <summary>{i18n.t('popup.settings.summary')}</summary>
         <NetworkSettingsForm />
       </details>
     </main>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { i18n } from '#i18n';
 import type { SiteGrantView } from '../../background/popup-router';
 import { keyringApi, onKeyringEvent } from '../api';
 
@@ -16,10 +17,10 @@ export function ConnectedSites() {
   const origins = [...new Set(grants.map((g) => g.origin))];
   return (
     <section>
-      <h2>Connected sites</h2>
+      <h2>{i18n.t('popup.sites.heading')}</h2>
       {origins.length === 0 ? (
         <p class="note" data-testid="no-sites">
-          No site is connected.
+          {i18n.t('popup.sites.empty')}
         </p>
       ) : (
         <ul class="sites" data-testid="sites">
@@ -32,7 +33,7 @@ export function ConnectedSites() {
                 .filter((g) => g.origin === origin)
                 .map((g) => (
                   <div data-testid="site-grant" data-did={g.did}>
-                    as @{g.handle}
+                    {i18n.t('popup.sites.grantAccount', { handle: g.handle })}
                     <ul>
                       {g.lines.map((line) => (
                         <li>{line}</li>
@@ -50,7 +51,7 @@ export function ConnectedSites() {
                     await load();
                   }}
                 >
-                  Revoke
+                  {i18n.t('popup.sites.revokeButton')}
                 </button>
               </div>
             </li>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { i18n } from '#i18n';
 import type { NetworkSettings } from '../../oauth/settings';
 import { keyringApi } from '../api';
 
@@ -27,24 +28,24 @@ export function NetworkSettingsForm() {
         e.preventDefault();
         try {
           setSettings(await keyringApi.updateSettings(settings));
-          setMessage('Saved.');
+          setMessage(i18n.t('popup.settings.saved'));
         } catch (err) {
           setMessage((err as Error).message);
         }
       }}
     >
-      {field('handleResolver', 'Handle resolver')}
-      {field('plcDirectoryUrl', 'PLC directory')}
-      {field('clientId', 'Hosted client metadata URL (empty: loopback client)')}
+      {field('handleResolver', i18n.t('popup.settings.handleResolverLabel'))}
+      {field('plcDirectoryUrl', i18n.t('popup.settings.plcDirectoryLabel'))}
+      {field('clientId', i18n.t('popup.settings.clientIdLabel'))}
       <label class="check">
         <input
           type="checkbox"
           checked={settings.allowHttp}
           onChange={(e) => setSettings({ ...settings, allowHttp: (e.target as HTMLInputElement).checked })}
         />
-        Allow plain http servers (development only)
+        {i18n.t('popup.settings.allowHttpLabel')}
       </label>
-      <button type="submit">Save</button>
+      <button type="submit">{i18n.t('popup.settings.saveButton')}</button>
       {message && <p class="note">{message}</p>}
     </form>
   );

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { i18n } from '#i18n';
 
 export interface SignInFormProps {
   busy: boolean;
@@ -16,18 +17,18 @@ export function SignInForm({ busy, initial = '', onSubmit }: SignInFormProps) {
         onSubmit(input);
       }}
     >
-      <label for="login-input">Add an account</label>
+      <label for="login-input">{i18n.t('popup.signIn.label')}</label>
       <div class="row">
         <input
           id="login-input"
           data-testid="login-input"
-          placeholder="handle, DID or server URL"
+          placeholder={i18n.t('popup.signIn.placeholder')}
           autocomplete="username"
           value={input}
           onInput={(e) => setInput((e.target as HTMLInputElement).value)}
         />
         <button type="submit" disabled={busy || !input.trim()} data-testid="login-submit">
-          Sign in
+          {i18n.t('popup.signIn.button')}
         </button>
       </div>
     </form>
