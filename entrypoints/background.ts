@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { handlePageMessage, isPageMessage } from '@/src/background/page-channel';
-import { handlePopupRequest, isExtensionPage } from '@/src/background/popup-router';
+import { handlePrivilegedRequest, isExtensionPage } from '@/src/background/privileged/channel';
 import { createBackgroundServices } from '@/src/background/services';
 import { LOOPBACK_REDIRECT_URI } from '@/src/oauth/client-identity';
 import { buildTimeSettings } from '@/src/oauth/settings';
@@ -17,7 +17,7 @@ export default defineBackground(() => {
       // The privileged channel: popup and consent window only.
       if (typeof message === 'object' && message && 'channel' in message) return false; // our own broadcasts
       ready
-        .then((s) => handlePopupRequest(s, message))
+        .then((s) => handlePrivilegedRequest(s, message))
         .catch(() => ({ ok: false, error: { code: 'internal', message: 'AT Keyring could not start.' } }))
         .then(sendResponse);
       return true;

@@ -1,7 +1,7 @@
 import { OAuthClient } from '@atproto/oauth-client-browser';
 import { browser } from 'wxt/browser';
 import type { KeyringEvent, KeyringPlatform } from '../accounts/keyring';
-import { POPUP_EVENT_CHANNEL, type PopupEvent } from '../protocol/popup';
+import { EXTENSION_PAGE_EVENT_CHANNEL, type ExtensionPageEvent } from '../protocol/privileged';
 
 /** The keyring's view of the browser: windows, the identity API, page broadcasts. */
 export function browserKeyringPlatform(onEvent: (event: KeyringEvent) => void): KeyringPlatform {
@@ -20,7 +20,7 @@ export function browserKeyringPlatform(onEvent: (event: KeyringEvent) => void): 
       OAuthClient.fetchMetadata({ clientId: clientId as `https://${string}/${string}` }),
     notify(event) {
       onEvent(event);
-      const message: PopupEvent | null =
+      const message: ExtensionPageEvent | null =
         event.type === 'accountsChanged'
           ? { event: 'accountsChanged' }
           : event.type === 'loginFinished'
@@ -28,7 +28,7 @@ export function browserKeyringPlatform(onEvent: (event: KeyringEvent) => void): 
             : null;
       if (message) {
         // No open extension page is not an error.
-        browser.runtime.sendMessage({ channel: POPUP_EVENT_CHANNEL, ...message }).catch(() => {});
+        browser.runtime.sendMessage({ channel: EXTENSION_PAGE_EVENT_CHANNEL, ...message }).catch(() => {});
       }
     },
   };

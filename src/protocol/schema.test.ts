@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { popupRequest } from './popup';
+import { privilegedRequest } from './privileged';
 import { array, did, integer, literal, object, optional, SchemaError, string, union } from './schema';
 
 describe('schema', () => {
@@ -56,20 +56,20 @@ describe('schema', () => {
   });
 });
 
-describe('popup requests', () => {
+describe('privileged requests', () => {
   it('accepts known operations', () => {
-    expect(popupRequest({ op: 'login.start', input: 'alice.test' })).toEqual({
+    expect(privilegedRequest({ op: 'login.start', input: 'alice.test' })).toEqual({
       op: 'login.start',
       input: 'alice.test',
     });
-    expect(popupRequest({ op: 'accounts.signOut', did: 'did:plc:x' })).toEqual({
+    expect(privilegedRequest({ op: 'accounts.signOut', did: 'did:plc:x' })).toEqual({
       op: 'accounts.signOut',
       did: 'did:plc:x',
     });
   });
   it('rejects unknown operations and bad fields', () => {
-    expect(() => popupRequest({ op: 'accounts.exportKeys' })).toThrow(SchemaError);
-    expect(() => popupRequest({ op: 'accounts.signOut', did: 'alice' })).toThrow(SchemaError);
-    expect(() => popupRequest({ op: 'login.start', input: 'x'.repeat(513) })).toThrow(SchemaError);
+    expect(() => privilegedRequest({ op: 'accounts.exportKeys' })).toThrow(SchemaError);
+    expect(() => privilegedRequest({ op: 'accounts.signOut', did: 'alice' })).toThrow(SchemaError);
+    expect(() => privilegedRequest({ op: 'login.start', input: 'x'.repeat(513) })).toThrow(SchemaError);
   });
 });

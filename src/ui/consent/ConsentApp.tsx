@@ -1,18 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import type { AccountRecord, PromptRecord } from '../../storage/db';
-import { keyringApi, onKeyringEvent } from '../api';
+import type { PromptView } from '../../protocol/privileged';
+import { callKeyring, onExtensionPageEvent } from '../api';
 import { SignInForm } from '../popup/SignInForm';
 import { richText } from '../rich-text';
 import { ApprovalGuard } from './approval-guard';
 import { preselect, selectable } from './preselect';
-
-export interface PromptView {
-  prompt: PromptRecord;
-  lines: string[];
-  accounts: AccountRecord[];
-  activeDid: string | null;
-}
 
 /** The consent window: one question from one site, answered by the user. */
 export function ConsentApp({ promptId }: { promptId: string }) {
@@ -25,7 +18,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
   const guard = useRef<ApprovalGuard | null>(null);
 
   const load = useCallback(async () => {
-    const next = await keyringApi.getPrompt(promptId).catch(() => null);
+    const next = await callKeyring('prompt.get', { id: promptId }).catch(() => null);
     setView(next);
     if (next) setChosen((current) => preselect(next, current));
   }, [promptId]);
@@ -35,7 +28,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
     // Re-reading the prompt every few seconds also keeps Firefox's event page
     // awake while the user thinks (it suspends an idle one after 30 s).
     const timer = setInterval(() => void load(), 5_000);
-    const off = onKeyringEvent((e) => e.event === 'accountsChanged' && void load());
+    const off = onExtensionPageEvent((e) => e.event === 'accountsChanged' && void load());
     return () => {
       clearInterval(timer);
       off();
@@ -62,7 +55,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
     if (outcome === 'approve' && !guard.current?.armed) return;
     setBusy(true);
     try {
-      await keyringApi.decidePrompt(promptId, outcome, extra);
+      await callKeyring('prompt.decide', { id: promptId, outcome, ...extra });
       window.close();
     } catch (err) {
       setError((err as Error).message);
@@ -142,7 +135,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
             <p data-testid="consent-no-accounts">{i18n.t('consent.noAccounts')}</p>
             <SignInForm
               busy={busy}
-              onSubmit={(input) => keyringApi.startLogin(input).catch((e) => setError(e.message))}
+              onSubmit={(input) => callKeyring('login.start', { input }).catch((e) => setError(e.message))}
             />
           </>
         ) : (

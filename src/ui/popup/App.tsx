@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { AccountList, LoginAttempt } from '../../accounts/keyring';
-import { keyringApi, onKeyringEvent } from '../api';
+import { callKeyring, onExtensionPageEvent } from '../api';
 import { AccountCard } from './AccountCard';
 import { ConnectedSites } from './ConnectedSites';
 import { NetworkSettingsForm } from './NetworkSettingsForm';
@@ -19,7 +19,7 @@ export function App() {
 
   const refresh = useCallback(async () => {
     try {
-      setList(await keyringApi.listAccounts());
+      setList(await callKeyring('accounts.list'));
     } catch (err) {
       setError((err as Error).message);
     }
@@ -27,7 +27,7 @@ export function App() {
 
   const followLogin = useCallback(
     async (id: string) => {
-      const status = await keyringApi.loginStatus(id).catch(() => null);
+      const status = await callKeyring('login.status', { id }).catch(() => null);
       if (!status) return localStorage.removeItem(PENDING_LOGIN_KEY);
       setLogin(status);
       if (status.status !== 'pending') {
@@ -43,7 +43,7 @@ export function App() {
     void refresh();
     const pending = localStorage.getItem(PENDING_LOGIN_KEY);
     if (pending) void followLogin(pending);
-    return onKeyringEvent((event) => {
+    return onExtensionPageEvent((event) => {
       if (event.event === 'accountsChanged') void refresh();
       if (event.event === 'loginFinished') void followLogin(event.loginId);
     });
@@ -64,7 +64,7 @@ export function App() {
 
   const startLogin = (input: string) =>
     run(async () => {
-      const attempt = await keyringApi.startLogin(input);
+      const attempt = await callKeyring('login.start', { input });
       localStorage.setItem(PENDING_LOGIN_KEY, attempt.id);
       setLogin(attempt);
     });
@@ -99,12 +99,12 @@ export function App() {
               active={account.did === list.activeDid}
               busy={busy}
               checkResult={checks[account.did]}
-              onUse={() => run(() => keyringApi.setActive(account.did))}
+              onUse={() => run(() => callKeyring('accounts.setActive', { did: account.did }))}
               onSignInAgain={() => startLogin(account.handle)}
-              onSignOut={() => run(() => keyringApi.signOut(account.did))}
+              onSignOut={() => run(() => callKeyring('accounts.signOut', { did: account.did }))}
               onCheck={() =>
                 run(async () => {
-                  const result = await keyringApi.check(account.did);
+                  const result = await callKeyring('accounts.check', { did: account.did });
                   setChecks((c) => ({
                     ...c,
                     [account.did]: i18n.t('popup.account.checkResult', { handle: result.handle }),

@@ -1,16 +1,16 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import type { SiteGrantView } from '../../background/popup-router';
-import { keyringApi, onKeyringEvent } from '../api';
+import type { SiteGrantView } from '../../protocol/privileged';
+import { callKeyring, onExtensionPageEvent } from '../api';
 
 /** Sites with access, what each may do as which account, and a revoke button per site. */
 export function ConnectedSites() {
   const [grants, setGrants] = useState<SiteGrantView[] | null>(null);
   const [error, setError] = useState('');
-  const load = useCallback(() => keyringApi.listGrants().then(setGrants, (e) => setError(e.message)), []);
+  const load = useCallback(() => callKeyring('grants.list').then(setGrants, (e) => setError(e.message)), []);
   useEffect(() => {
     void load();
-    return onKeyringEvent((e) => e.event === 'accountsChanged' && void load());
+    return onExtensionPageEvent((e) => e.event === 'accountsChanged' && void load());
   }, [load]);
 
   if (grants === null) return error ? <p class="error-text">{error}</p> : null;
@@ -47,7 +47,7 @@ export function ConnectedSites() {
                   class="danger"
                   data-testid="revoke-site"
                   onClick={async () => {
-                    await keyringApi.revokeSite(origin).catch((e) => setError(e.message));
+                    await callKeyring('grants.revoke', { origin }).catch((e) => setError(e.message));
                     await load();
                   }}
                 >

@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { NetworkSettings } from '../../oauth/settings';
-import { keyringApi } from '../api';
+import { callKeyring } from '../api';
 
 /** Advanced: where handles and DIDs are resolved (for self-hosted or local networks). */
 export function NetworkSettingsForm() {
   const [settings, setSettings] = useState<NetworkSettings | null>(null);
   const [message, setMessage] = useState('');
   useEffect(() => {
-    keyringApi.getSettings().then(setSettings, (err) => setMessage(err.message));
+    callKeyring('settings.get').then(setSettings, (err) => setMessage(err.message));
   }, []);
   if (!settings) return message ? <p class="error-text">{message}</p> : null;
   const field = (key: 'handleResolver' | 'plcDirectoryUrl' | 'clientId', label: string) => (
@@ -27,7 +27,7 @@ export function NetworkSettingsForm() {
       onSubmit={async (e) => {
         e.preventDefault();
         try {
-          setSettings(await keyringApi.updateSettings(settings));
+          setSettings(await callKeyring('settings.update', { settings }));
           setMessage(i18n.t('popup.settings.saved'));
         } catch (err) {
           setMessage((err as Error).message);

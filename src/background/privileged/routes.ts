@@ -1,0 +1,22 @@
+import type { PrivilegedOp } from '../../protocol/privileged';
+import { checkSession, listAccounts, loginStatus, setActiveAccount, signOut, startLogin } from './accounts';
+import { listGrants, revokeSite } from './grants';
+import type { PrivilegedHandler } from './handler';
+import { decidePrompt, getPrompt } from './prompts';
+import { getSettings, updateSettings } from './settings';
+
+/** Which handler answers each operation; an operation without one does not compile. */
+export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler<O> } = {
+  'accounts.list': listAccounts,
+  'accounts.setActive': setActiveAccount,
+  'accounts.signOut': signOut,
+  'accounts.check': checkSession,
+  'login.start': startLogin,
+  'login.status': loginStatus,
+  'settings.get': getSettings,
+  'settings.update': updateSettings,
+  'prompt.get': getPrompt,
+  'prompt.decide': decidePrompt,
+  'grants.list': listGrants,
+  'grants.revoke': revokeSite,
+};

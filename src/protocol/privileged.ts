@@ -1,0 +1,142 @@
+import type { AccountList, LoginAttempt } from '../accounts/keyring';
+import type { NetworkSettings } from '../oauth/settings';
+import type { PromptRecord } from '../storage/db';
+import { boolean, did, literal, type ObjectOf, object, optional, type Parser, string, union } from './schema';
+
+/**
+ * The privileged channel between the extension's own pages (popup, consent
+ * window) and the background. The background accepts these only from its own
+ * pages (checked against the sender's URL), never from content scripts.
+ *
+ * `privilegedOperations` is the one source: each operation's params schema
+ * (checked at the boundary) and result type. The background's handlers, the
+ * pages' client and the e2e helper all take their types from it.
+ */
+
+type ParamsShape = Record<string, Parser<unknown>>;
+
+/** An operation: the schema of its params and, as a type only, its result. */
+export interface Operation<S extends ParamsShape, R> {
+  readonly params: S;
+  /** Never set at runtime: it carries the result type to both ends. */
+  readonly result?: R;
+}
+
+/** An operation of the map: `operation({ did }, returns<SignOutResult>())`. */
+const operation = <S extends ParamsShape, R>(params: S, _result: R | undefined): Operation<S, R> => ({ params });
+/**
+ * Names a result type. Plain calls (not a method chain) let the bundler see
+ * the map is free of side effects and drop it from pages, which use only its types.
+ */
+const returns = <R>(): R | undefined => undefined;
+
+/** A consent window's question, as the window shows it. */
+export interface PromptView extends AccountList {
+  prompt: PromptRecord;
+  /** The request in plain words, one line per permission or call. */
+  lines: string[];
+}
+
+/** A site's grant to one account, as the popup shows it. */
+export interface SiteGrantView {
+  origin: string;
+  did: string;
+  handle: string;
+  scope: string;
+  lines: string[];
+}
+
+export interface SignOutResult {
+  /** Whether the PDS confirmed revoking the tokens (the local session is deleted either way). */
+  revokedAtServer: boolean;
+}
+
+export interface SessionCheck {
+  did: string;
+  handle: string;
+  /** The HTTP status of the PDS's answer to a getSession call. */
+  status: number;
+}
+
+const id = string({ max: 64 });
+
+export const privilegedOperations = {
+  'accounts.list': operation({}, returns<AccountList>()),
+  'accounts.setActive': operation({ did }, returns<null>()),
+  'accounts.signOut': operation({ did }, returns<SignOutResult>()),
+  'accounts.check': operation({ did }, returns<SessionCheck>()),
+  'login.start': operation({ input: string({ max: 512 }) }, returns<LoginAttempt>()),
+  'login.status': operation({ id }, returns<LoginAttempt | null>()),
+  'settings.get': operation({}, returns<NetworkSettings>()),
+  'settings.update': operation(
+    {
+      settings: object({
+        handleResolver: optional(string({ max: 2048 })),
+        plcDirectoryUrl: optional(string({ max: 2048 })),
+        allowHttp: optional(boolean),
+        clientId: optional(string({ max: 2048 })),
+      }),
+    },
+    returns<NetworkSettings>(),
+  ),
+  'prompt.get': operation({ id }, returns<PromptView | null>()),
+  'prompt.decide': operation(
+    {
+      id,
+      outcome: literal('approve', 'reject'),
+      did: optional(did),
+      remember: optional(boolean),
+    },
+    returns<boolean>(),
+  ),
+  'grants.list': operation({}, returns<SiteGrantView[]>()),
+  'grants.revoke': operation({ origin: string({ max: 2048 }) }, returns<null>()),
+};
+
+type Operations = typeof privilegedOperations;
+export type PrivilegedOp = keyof Operations;
+export type PrivilegedParams<O extends PrivilegedOp> = ObjectOf<Operations[O]['params']>;
+export type PrivilegedResult<O extends PrivilegedOp> =
+  Operations[O] extends Operation<ParamsShape, infer R> ? R : never;
+
+/** On the wire a request is flat: its op beside its params. */
+export type PrivilegedRequest<O extends PrivilegedOp = PrivilegedOp> = {
+  [K in O]: { op: K } & PrivilegedParams<K>;
+}[O];
+
+/** Every privileged answer is one of these; errors carry a stable code. */
+export type PrivilegedResponse<O extends PrivilegedOp = PrivilegedOp> =
+  | { ok: true; result: PrivilegedResult<O> }
+  | { ok: false; error: { code: string; message: string } };
+
+/** The params argument of a call: none for an operation without params, optional when every param is. */
+export type ParamsArgument<O extends PrivilegedOp> = keyof PrivilegedParams<O> extends never
+  ? []
+  : Partial<PrivilegedParams<O>> extends PrivilegedParams<O>
+    ? [params?: PrivilegedParams<O>]
+    : [params: PrivilegedParams<O>];
+
+/** The request message for an operation, as the pages and the e2e tests send it. */
+export function privilegedRequestMessage<O extends PrivilegedOp>(op: O, ...[params]: ParamsArgument<O>) {
+  return { op, ...params } as PrivilegedRequest<O>;
+}
+
+/** One parser for a map: a message is one of its operations with exactly that operation's fields. */
+function requestParser(operations: Record<string, Operation<ParamsShape, unknown>>) {
+  return union(...Object.entries(operations).map(([op, { params }]) => object({ op: literal(op), ...params })));
+}
+
+/**
+ * Checks a message from an extension page. Any mismatch is one SchemaError
+ * ("matches no allowed shape"). Marked pure so that pages, which only send
+ * requests, do not bundle the validators.
+ */
+export const privilegedRequest = /* @__PURE__ */ requestParser(privilegedOperations) as Parser<PrivilegedRequest>;
+
+/** Pushed to open extension pages when something they show changed. */
+export type ExtensionPageEvent =
+  | { event: 'accountsChanged' }
+  | { event: 'loginFinished'; loginId: string; status: 'done' | 'failed' };
+
+/** Marks background→extension-page broadcasts so listeners can tell them from requests. */
+export const EXTENSION_PAGE_EVENT_CHANNEL = 'at-keyring:extension-page-event';
