@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserDriver, UiPage } from '../support/driver';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from '../support/pds-pages';
+import { sendPrivileged } from '../support/privileged';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 type Outcome = { ok: true; result: any } | { ok: false; code: number; message: string };
@@ -67,10 +68,9 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       profileDir = await mkdtemp(path.join(os.tmpdir(), `at-keyring-${browserName}-`));
       driver = await launch(profileDir);
       popup = await driver.openPopup();
-      const configured = await popup.evaluate(
-        (settings) => (globalThis as any).chrome.runtime.sendMessage({ op: 'settings.update', settings }),
-        { handleResolver: pds.pdsUrl, plcDirectoryUrl: pds.plcUrl, allowHttp: true, clientId: '' },
-      );
+      const configured = await sendPrivileged(popup, 'settings.update', {
+        settings: { handleResolver: pds.pdsUrl, plcDirectoryUrl: pds.plcUrl, allowHttp: true, clientId: '' },
+      });
       expect(configured).toMatchObject({ ok: true });
     });
     afterAll(async () => {

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from '../support/chromium';
 import { launchSignedIn } from '../support/keyring';
+import { sendPrivileged } from '../support/privileged';
 import { bytesParam, clickClosing, nextConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
@@ -56,8 +57,9 @@ async function replies(page: Page, id: string, count: number): Promise<any[]> {
 }
 
 async function grantOf(origin: string): Promise<string | undefined> {
-  const list = await popup.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ op: 'grants.list' }));
-  return (list.result as Array<{ origin: string; scope: string }>).find((g) => g.origin === origin)?.scope;
+  const list = await sendPrivileged(popup, 'grants.list');
+  if (!list.ok) throw new Error(`grants.list: ${JSON.stringify(list.error)}`);
+  return list.result.find((g) => g.origin === origin)?.scope;
 }
 
 async function postStillThere(): Promise<boolean> {

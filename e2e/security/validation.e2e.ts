@@ -9,6 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { privilegedRequestMessage } from '../../src/protocol/privileged';
 import type { ExtensionBrowser } from '../support/chromium';
 import { launchSignedIn } from '../support/keyring';
 import { clickClosing, nextConsentWindow, request } from '../support/site';
@@ -200,18 +201,21 @@ describe('linear-time validation of page input (Chromium, local PDS)', () => {
       return { times, answers: [...answers] };
     }, FLOOD_MS);
     // And so does the popup.
-    const popupTimes = popup.evaluate(async (floodMs) => {
-      const times: number[] = [];
-      const until = performance.now() + floodMs;
-      while (performance.now() < until) {
-        const started = performance.now();
-        const answer = await (globalThis as any).chrome.runtime.sendMessage({ op: 'accounts.list' });
-        if (!answer?.ok) throw new Error(`accounts.list: ${JSON.stringify(answer)}`);
-        times.push(performance.now() - started);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return times;
-    }, FLOOD_MS);
+    const popupTimes = popup.evaluate(
+      async ({ floodMs, request }) => {
+        const times: number[] = [];
+        const until = performance.now() + floodMs;
+        while (performance.now() < until) {
+          const started = performance.now();
+          const answer = await (globalThis as any).chrome.runtime.sendMessage(request);
+          if (!answer?.ok) throw new Error(`accounts.list: ${JSON.stringify(answer)}`);
+          times.push(performance.now() - started);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return times;
+      },
+      { floodMs: FLOOD_MS, request: privilegedRequestMessage('accounts.list') },
+    );
 
     const [results, bystanderRun, popupRun] = await Promise.all([flood, site, popupTimes]);
 

@@ -6,16 +6,16 @@ import { expect } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension } from './chromium';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from './pds-pages';
 import type { PdsInfo } from './pds-process';
+import { sendPrivileged } from './privileged';
 import { clickClosing } from './site';
 
 type Account = PdsInfo['accounts']['alice'];
 
 /** Points the extension at the local network through the popup's privileged channel. */
 export async function configureNetwork(popup: Page, pds: PdsInfo) {
-  const response = await popup.evaluate(
-    (settings) => (globalThis as any).chrome.runtime.sendMessage({ op: 'settings.update', settings }),
-    { handleResolver: pds.pdsUrl, plcDirectoryUrl: pds.plcUrl, allowHttp: true, clientId: '' },
-  );
+  const response = await sendPrivileged(popup, 'settings.update', {
+    settings: { handleResolver: pds.pdsUrl, plcDirectoryUrl: pds.plcUrl, allowHttp: true, clientId: '' },
+  });
   expect(response).toMatchObject({ ok: true });
 }
 
