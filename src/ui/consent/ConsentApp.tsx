@@ -5,6 +5,7 @@ import { callKeyring, onExtensionPageEvent } from '../api';
 import { SignInForm } from '../popup/SignInForm';
 import { richText } from '../rich-text';
 import { ApprovalGuard } from './approval-guard';
+import { CallContent } from './call/CallContent';
 import { preselect, selectable } from './preselect';
 
 /** The consent window: one question from one site, answered by the user. */
@@ -127,6 +128,7 @@ export function ConsentApp({ promptId }: { promptId: string }) {
           <li>{line}</li>
         ))}
       </ul>
+      {prompt.details.kind === 'call' && <CallContent view={view} details={prompt.details} />}
       <p class="note">{i18n.t('consent.reassurance')}</p>
 
       {prompt.kind === 'connect' &&
