@@ -31,6 +31,23 @@ export function summarize(values: number[]): Summary {
   };
 }
 
+/** The columns of a summary row: name, then n, p50, p95, mean, min and max. */
+export const SUMMARY_HEADER = ['arm', 'n', 'p50', 'p95', 'mean', 'min', 'max'];
+
+export function summaryRow(name: string, s: Summary): unknown[] {
+  return [name, s.n, s.p50, s.p95, s.mean, s.min, s.max];
+}
+
+/** a / b at p50, p95 and mean. */
+export function summaryRatios(a: Summary, b: Summary): { p50: number; p95: number; mean: number } {
+  return { p50: ratio(a.p50, b.p50), p95: ratio(a.p95, b.p95), mean: ratio(a.mean, b.mean) };
+}
+
+/** A row of ratios under summary rows (n, min and max left blank). */
+export function ratioRow(name: string, r: { p50: number; p95: number; mean: number }): unknown[] {
+  return [name, '', r.p50, r.p95, r.mean, '', ''];
+}
+
 export function median(values: number[]): number {
   return percentile(
     [...values].sort((a, b) => a - b),

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { attachServiceWorker, heapUsage, pageCdpSession } from './cdp';
 
 export const CHROMIUM_PATH =
   process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
@@ -58,8 +59,7 @@ export async function launchWithExtension(
       return page;
     },
     async stopServiceWorkers() {
-      const page = context.pages()[0] ?? (await context.newPage());
-      const cdp = await context.newCDPSession(page);
+      const cdp = await pageCdpSession(context);
       // Resolves once Chromium reports our worker stopped (Playwright keeps
       // the same Worker handle, which reaches the new instance after a wake-up).
       const stopped = new Promise<void>((resolve) => {
@@ -74,36 +74,11 @@ export async function launchWithExtension(
       await cdp.detach();
     },
     async serviceWorkerHeap({ gc = true } = {}) {
-      const page = context.pages()[0] ?? (await context.newPage());
-      const cdp = await context.newCDPSession(page);
+      const sw = await attachServiceWorker(context, extensionId);
       try {
-        const { targetInfos } = await cdp.send('Target.getTargets');
-        const target = targetInfos.find(
-          (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`),
-        );
-        if (!target) throw new Error('The extension service worker is not running');
-        // Playwright's CDP sessions are not flat: talk to the worker through the target domain.
-        const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
-        let nextId = 1;
-        const send = (method: string, params: object = {}) =>
-          new Promise<any>((resolve, reject) => {
-            const id = nextId++;
-            const onMessage = (event: { sessionId?: string; message: string }) => {
-              const reply = JSON.parse(event.message);
-              if (event.sessionId !== sessionId || reply.id !== id) return;
-              cdp.off('Target.receivedMessageFromTarget', onMessage);
-              if (reply.error) reject(new Error(reply.error.message));
-              else resolve(reply.result);
-            };
-            cdp.on('Target.receivedMessageFromTarget', onMessage);
-            void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
-          });
-        if (gc) await send('HeapProfiler.collectGarbage');
-        const { usedSize } = await send('Runtime.getHeapUsage');
-        await cdp.send('Target.detachFromTarget', { sessionId });
-        return usedSize as number;
+        return (await heapUsage(sw, gc ? 1 : 0)).usedSize;
       } finally {
-        await cdp.detach();
+        await sw.detach();
       }
     },
     close: () => context.close(),

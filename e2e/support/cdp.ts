@@ -1,7 +1,11 @@
+/**
+ * CDP access to an extension's service worker, shared by the e2e helpers
+ * (e2e/support/chromium.ts) and the benchmark (bench/).
+ */
 import type { BrowserContext, CDPSession } from 'playwright-core';
 
 export interface ServiceWorkerSession {
-  /** How the session was obtained (reported in the results). */
+  /** How the session was obtained (reported in the bench's results). */
   via: string;
   targetId: string;
   send<T = any>(method: string, params?: Record<string, unknown>): Promise<T>;
@@ -16,6 +20,11 @@ export interface HeapUsage {
   backingStorageSize?: number;
 }
 
+/** A CDP session on a page of the context (its first tab, or a new one). */
+export async function pageCdpSession(context: BrowserContext): Promise<CDPSession> {
+  return context.newCDPSession(context.pages()[0] ?? (await context.newPage()));
+}
+
 /**
  * A CDP session on the extension's service worker. Playwright's
  * newCDPSession only takes pages and frames, so this attaches to the
@@ -28,10 +37,7 @@ export async function attachServiceWorker(context: BrowserContext, extensionId: 
   const browser = context.browser();
   if (browser)
     attempts.push({ via: 'browser CDP session (newBrowserCDPSession)', open: () => browser.newBrowserCDPSession() });
-  attempts.push({
-    via: 'page CDP session (context.newCDPSession)',
-    open: async () => context.newCDPSession(context.pages()[0] ?? (await context.newPage())),
-  });
+  attempts.push({ via: 'page CDP session (context.newCDPSession)', open: () => pageCdpSession(context) });
   const failures: string[] = [];
   for (const { via, open } of attempts) {
     let cdp: CDPSession | undefined;
@@ -113,12 +119,8 @@ async function attachWith(cdp: CDPSession, via: string, extensionId: string): Pr
   };
 }
 
-/** JS heap of the worker after a forced garbage collection (or as is, with gc: false). */
-export async function heapUsage(sw: ServiceWorkerSession, gc: boolean): Promise<HeapUsage> {
-  if (gc) {
-    // Twice: the first pass may leave objects that only a second one frees (weak callbacks).
-    await sw.send('HeapProfiler.collectGarbage');
-    await sw.send('HeapProfiler.collectGarbage');
-  }
+/** JS heap of the worker, read after `gcPasses` forced garbage collections (0: as it is). */
+export async function heapUsage(sw: ServiceWorkerSession, gcPasses: number): Promise<HeapUsage> {
+  for (let i = 0; i < gcPasses; i++) await sw.send('HeapProfiler.collectGarbage');
   return sw.send<HeapUsage>('Runtime.getHeapUsage');
 }

@@ -1,0 +1,57 @@
+/**
+ * What the benchmark measures and how much: counts, sizes and the extension's
+ * limits it paces itself by. bench/README.md quotes these figures; bench/readme.test.ts
+ * checks that it quotes them right.
+ */
+import path from 'node:path';
+import { RATE_LIMIT } from '../src/broker/rate-limit';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const EXTENSION_DIR = path.join(ROOT, '.output/chrome-mv3');
+
+/** The grant the brokered site is connected with. */
+export const GRANT_SCOPE = 'atproto repo:app.bsky.feed.post?action=create blob:*/*';
+/** Where the one record every getRecord reads is created. */
+export const COLLECTION = 'app.bsky.feed.post';
+
+export interface BenchConfig {
+  warmup: number;
+  rounds: number;
+  perRound: number;
+  concurrent: number;
+  /** The extension's per-origin in-flight cap. */
+  inFlightCap: number;
+  throughputReps: number;
+  coldWakes: number;
+  blobBytes: number;
+  blobCount: number;
+  blobEncoding: string;
+  breakdownCalls: number;
+  memoryCalls: number;
+  /** Idle wait before a last heap reading (longer than the 30 s XRPC timeout signals); 0 skips it. */
+  memorySettleMs: number;
+  /** The extension's per-origin token bucket. */
+  rateLimit: { capacity: number; perSecond: number };
+}
+
+/** The counts for a run: BENCH_QUICK=1 makes them smaller; BENCH_ROUNDS etc. set single ones. */
+export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const quick = env.BENCH_QUICK === '1';
+  const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+  return {
+    warmup: quick ? 5 : 20,
+    rounds: num('BENCH_ROUNDS', quick ? 2 : 4),
+    perRound: num('BENCH_PER_ROUND', quick ? 20 : 50),
+    concurrent: 50,
+    inFlightCap: RATE_LIMIT.maxInFlight,
+    throughputReps: quick ? 1 : 3,
+    coldWakes: quick ? 3 : 10,
+    blobBytes: 1024 * 1024,
+    blobCount: quick ? 3 : 10,
+    blobEncoding: 'application/octet-stream',
+    breakdownCalls: quick ? 10 : 40,
+    memoryCalls: num('BENCH_MEMORY_CALLS', quick ? 200 : 1000),
+    memorySettleMs: num('BENCH_MEMORY_SETTLE_MS', quick ? 0 : 31_000),
+    rateLimit: { capacity: RATE_LIMIT.capacity, perSecond: RATE_LIMIT.refillPerSecond },
+  };
+}

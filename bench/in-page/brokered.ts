@@ -1,0 +1,79 @@
+/**
+ * The brokered site's page: a blank page on its own 127.0.0.1 origin whose
+ * calls go through `window.atproto` (the extension's provider). Bundled by
+ * bench/lib/page-bundles.ts like the direct page, and driven through
+ * `window.__brokered` (bench/lib/page-drivers.ts); all timings are taken
+ * here, in the page, with performance.now().
+ */
+import type { AtprotoProvider, XrpcResult } from '../../sdk/src/contract';
+import { PAGE_GLOBALS } from './globals';
+import { type Attempt, failed, pool, randomBytes, sequence, succeeded, timed, unauthenticatedFetches } from './timing';
+
+const provider = () => (window as unknown as { atproto: AtprotoProvider }).atproto;
+
+const describe = (e: unknown) => {
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === 'number' ? `${code} ${message}` : String(e);
+};
+
+/**
+ * One window.atproto request. With `expectCode`, succeeds only when the
+ * request is refused with that code; an atproto_xrpc call succeeds only on status 200.
+ */
+const call = (method: string, params: unknown, expectCode?: number): Promise<Attempt> =>
+  timed(async () => {
+    let result: unknown;
+    try {
+      result = await provider().request({ method, params });
+    } catch (e) {
+      const code = (e as { code?: unknown } | undefined)?.code;
+      return expectCode !== undefined && code === expectCode ? succeeded({ code }) : failed(describe(e));
+    }
+    if (expectCode !== undefined) return failed(`expected error ${expectCode}, got a result`);
+    const xrpc = result as XrpcResult | undefined;
+    if (method === 'atproto_xrpc' && xrpc?.status !== 200)
+      return failed(`status ${xrpc?.status}: ${JSON.stringify(xrpc?.body).slice(0, 200)}`);
+    return succeeded(result);
+  });
+
+const api = {
+  /** n requests one after another. */
+  sequential(method: string, params: unknown, n: number, expectCode?: number) {
+    return sequence(n, () => call(method, params, expectCode));
+  },
+
+  /** n requests with at most `concurrency` in flight; total wall time. */
+  concurrent(method: string, params: unknown, n: number, concurrency: number) {
+    return pool(n, concurrency, () => call(method, params));
+  },
+
+  /** Uploads `count` blobs of `size` fresh random bytes each (a Uint8Array body), one at a time. */
+  uploads(size: number, count: number, encoding: string) {
+    return sequence(count, () =>
+      call('atproto_xrpc', { nsid: 'com.atproto.repo.uploadBlob', body: randomBytes(size), encoding }),
+    );
+  },
+
+  /**
+   * Carries `size` random bytes to the background and back without touching
+   * the PDS: account management is refused (`refusedWith`) after the body is decoded.
+   */
+  transport(size: number, n: number, refusedWith: number) {
+    return sequence(n, () =>
+      call(
+        'atproto_xrpc',
+        { nsid: 'com.atproto.server.deleteAccount', body: randomBytes(size), encoding: 'application/octet-stream' },
+        refusedWith,
+      ),
+    );
+  },
+
+  /** Unauthenticated fetch from this page (no extension involved). */
+  fetchLoop(url: string, n: number) {
+    return unauthenticatedFetches(url, n, (res) => res.arrayBuffer());
+  },
+};
+
+export type BrokeredPageApi = typeof api;
+
+(window as unknown as Record<typeof PAGE_GLOBALS.brokered, BrokeredPageApi>)[PAGE_GLOBALS.brokered] = api;

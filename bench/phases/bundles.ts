@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { EXTENSION_DIR, ROOT } from '../config';
+import { type BundleReport, bundleSizes, GZIP_LEVEL } from '../lib/bundle-sizes';
+import { round } from '../lib/stats';
+import type { BenchPhase } from './phase';
+
+const kib = (bytes: number) => round(bytes / 1024, 1);
+
+/**
+ * Section 5: raw and gzip sizes of every file of the build, grouped by
+ * entrypoint (the manifest's background and content scripts, each HTML page
+ * with the scripts, preloads and CSS it loads).
+ */
+export const bundles: BenchPhase<BundleReport> = {
+  id: 'bundles',
+  section: '5',
+  resultKey: 'bundles',
+  label: () => 'bundle sizes',
+  always: true,
+  async run({ pages }) {
+    const b = bundleSizes(EXTENSION_DIR);
+    const dir = path.relative(ROOT, EXTENSION_DIR);
+    const rows: unknown[][] = [];
+    for (const e of b.entrypoints) {
+      rows.push([e.entrypoint, `${e.files.length} file${e.files.length === 1 ? '' : 's'}`, kib(e.raw), kib(e.gzip)]);
+      for (const f of e.files) rows.push([`  ${f.file}${f.shared ? ' (shared)' : ''}`, '', kib(f.raw), kib(f.gzip)]);
+    }
+    rows.push([`whole ${dir}`, `${b.all.length} files`, kib(b.total.raw), kib(b.total.gzip)]);
+    return {
+      figures: b,
+      table: {
+        title: `Bundle sizes (${dir}; KiB; gzip -${GZIP_LEVEL} per file)`,
+        header: ['entrypoint / file', 'files', 'raw', 'gzip'],
+        rows,
+        notes: [
+          `for comparison, the direct page's own oauth-client-browser bundle (esbuild, minified): ${kib(pages.direct.bytes)} KiB raw`,
+        ],
+      },
+    };
+  },
+};
