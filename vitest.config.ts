@@ -10,7 +10,7 @@ export default defineConfig({
   resolve: { conditions: ['browser', 'module', 'import', 'default'] },
   ssr: { resolve: { conditions: ['browser', 'module', 'import', 'default'], externalConditions: ['browser'] } },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/**/*.test.ts', 'sdk/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/**/*.test.ts', 'sdk/**/*.test.ts', 'bench/**/*.test.ts'],
     setupFiles: ['fake-indexeddb/auto'],
     environment: 'node',
   },

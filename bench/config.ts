@@ -8,6 +8,8 @@ import { RATE_LIMIT } from '../src/broker/rate-limit';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const EXTENSION_DIR = path.join(ROOT, '.output/chrome-mv3');
+/** Where results.json goes unless BENCH_OUT says otherwise (git-ignored). */
+export const DEFAULT_RESULTS_PATH = path.join(ROOT, 'bench/results.json');
 
 /** The grant the brokered site is connected with. */
 export const GRANT_SCOPE = 'atproto repo:app.bsky.feed.post?action=create blob:*/*';

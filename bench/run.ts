@@ -17,7 +17,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type BenchConfig, benchConfig, GRANT_SCOPE, ROOT } from './config';
+import { type BenchConfig, benchConfig, DEFAULT_RESULTS_PATH, GRANT_SCOPE, ROOT } from './config';
 import { cleanUpOnSignals, cleanup } from './lib/cleanup';
 import { bundlePages } from './lib/page-bundles';
 import { log, startedAt } from './lib/progress';
@@ -26,7 +26,7 @@ import { compareSections, PHASES, SELECTABLE_PHASE_IDS } from './phases';
 import type { BenchContext, BenchPhase, PhaseTable } from './phases/phase';
 import { buildExtension, setUp } from './setup';
 
-const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'bench/results.json');
+const OUT = process.env.BENCH_OUT ?? DEFAULT_RESULTS_PATH;
 const CHOSEN = new Set((process.env.BENCH_PHASES ?? SELECTABLE_PHASE_IDS.join(',')).split(',').map((p) => p.trim()));
 
 interface Results {

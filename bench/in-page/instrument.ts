@@ -104,26 +104,14 @@ function start() {
         }
       },
   );
-  wrap(
-    SubtleCrypto.prototype,
-    'digest',
-    (orig) =>
-      function (this: unknown, ...args) {
-        counts.digest++;
-        return orig.apply(this, args);
-      },
-  );
-  if (typeof LockManager !== 'undefined') {
-    wrap(
-      LockManager.prototype,
-      'request',
-      (orig) =>
-        function (this: unknown, ...args) {
-          counts.locks++;
-          return orig.apply(this, args);
-        },
-    );
-  }
+  /** Counts calls and passes them on. */
+  const counted = (key: 'digest' | 'locks') => (orig: Method) =>
+    function (this: unknown, ...args: unknown[]) {
+      counts[key]++;
+      return orig.apply(this, args);
+    };
+  wrap(SubtleCrypto.prototype, 'digest', counted('digest'));
+  if (typeof LockManager !== 'undefined') wrap(LockManager.prototype, 'request', counted('locks'));
   performance.clearResourceTimings();
   performance.setResourceTimingBufferSize(1000);
 }

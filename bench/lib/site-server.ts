@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Loopback: plain http counts as a secure origin only there, and the direct page's OAuth loopback client redirects to it. */
+export const BENCH_HOST = '127.0.0.1';
+
 export interface BenchSite {
   /** http://127.0.0.1:<port> */
   origin: string;
@@ -26,11 +29,11 @@ export async function startBenchSite(html: string, files: Record<string, string>
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(0, BENCH_HOST, resolve);
   });
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://${BENCH_HOST}:${port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -3,7 +3,7 @@ import { ratioRow, SUMMARY_HEADER, type Summary, summarize, summaryRatios, summa
 import type { BenchPhase } from './phase';
 
 /** At most this many transport-only calls (each carries a blob's bytes and is refused). */
-const TRANSPORT_CALLS = 5;
+export const TRANSPORT_CALLS = 5;
 
 export interface BlobFigures {
   transportOnly: Summary;
