@@ -61,7 +61,7 @@ async function main() {
   results.machine.chromium = session.browser.context.browser()?.version();
   results.machine.headless = process.env.HEADED !== '1';
 
-  const measured = new Map<BenchPhase<any>, unknown>();
+  const measured = new Map<BenchPhase<unknown>, unknown>();
   const ctx: BenchContext = {
     ...session,
     figuresOf: <F>(phase: BenchPhase<F>) => measured.get(phase) as F | undefined,

@@ -11,9 +11,9 @@ import type { Instrument, InstrumentStats } from '../in-page/instrument';
 import type { Timed } from '../in-page/timing';
 import type { TokenModel } from './token-model';
 
-type MethodsOf<T> = { [K in keyof T]: T[K] extends (...args: any[]) => unknown ? K : never }[keyof T];
+type MethodsOf<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
-type ResultOf<F> = F extends (...args: any[]) => infer R ? Awaited<R> : never;
+type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
 
 /** Calls `window[global][method](...args)` in the page. */
 function callInPage<T, K extends MethodsOf<T> & string>(

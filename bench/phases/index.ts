@@ -8,7 +8,7 @@ import type { BenchPhase } from './phase';
 import { throughput } from './throughput';
 
 /** Every phase, in the order they run; the report prints their tables in the order of their sections. */
-export const PHASES: readonly BenchPhase<any>[] = [bundles, latency, breakdown, throughput, blob, coldWake, memory];
+export const PHASES: readonly BenchPhase<unknown>[] = [bundles, latency, breakdown, throughput, blob, coldWake, memory];
 
 /** The phases BENCH_PHASES can choose from (the rest always run). */
 export const SELECTABLE_PHASE_IDS = PHASES.filter((p) => !p.always).map((p) => p.id);
