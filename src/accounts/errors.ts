@@ -1,5 +1,5 @@
 /** Stable codes the popup turns into plain words; messages are already plain. */
-export type KeyringErrorCode =
+export type AccountErrorCode =
   | 'invalid-input'
   | 'unknown-identity'
   | 'resolver-unreachable'
@@ -12,10 +12,15 @@ export type KeyringErrorCode =
   | 'session-expired'
   | 'internal';
 
-export class KeyringError extends Error {
-  name = 'KeyringError';
+/**
+ * A failure of sign-in, an account or its session, told to the popup with a
+ * stable code. (Websites never see these: the broker turns them into provider
+ * errors, which the SDK names `KeyringError`.)
+ */
+export class AccountError extends Error {
+  name = 'AccountError';
   constructor(
-    readonly code: KeyringErrorCode,
+    readonly code: AccountErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -43,54 +48,54 @@ export function isNetworkFailure(err: unknown): boolean {
 }
 
 /** Turns what the OAuth client threw while starting a sign-in into plain words. */
-export function describeAuthorizeError(err: unknown, input: string): KeyringError {
-  if (err instanceof KeyringError) return err;
+export function describeAuthorizeError(err: unknown, input: string): AccountError {
+  if (err instanceof AccountError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (message.startsWith('Failed to resolve identity')) {
     return isNetworkFailure(err)
-      ? new KeyringError(
+      ? new AccountError(
           'resolver-unreachable',
           `Couldn't reach the network to look up “${input}”. Check your connection and try again.`,
           { cause: err },
         )
-      : new KeyringError('unknown-identity', `No account found for “${input}”. Check the handle or DID.`, {
+      : new AccountError('unknown-identity', `No account found for “${input}”. Check the handle or DID.`, {
           cause: err,
         });
   }
   if (message.includes('OAuth server metadata') || message.includes('not protected by issuer')) {
     return isNetworkFailure(err)
-      ? new KeyringError(
+      ? new AccountError(
           'pds-unreachable',
           `Couldn't reach the server of “${input}”. It may be down; try again later.`,
           { cause: err },
         )
-      : new KeyringError('pds-not-supported', `The server of “${input}” doesn't support OAuth sign-in.`, {
+      : new AccountError('pds-not-supported', `The server of “${input}” doesn't support OAuth sign-in.`, {
           cause: err,
         });
   }
   if (isNetworkFailure(err)) {
-    return new KeyringError(
+    return new AccountError(
       'pds-unreachable',
       `Couldn't reach the server of “${input}”. It may be down; try again later.`,
       { cause: err },
     );
   }
-  return new KeyringError('login-failed', `Sign-in couldn't start: ${message}`, { cause: err });
+  return new AccountError('login-failed', `Sign-in couldn't start: ${message}`, { cause: err });
 }
 
 /** Turns a failed OAuth callback into plain words. */
-export function describeCallbackError(err: unknown, params: URLSearchParams): KeyringError {
-  if (err instanceof KeyringError) return err;
+export function describeCallbackError(err: unknown, params: URLSearchParams): AccountError {
+  if (err instanceof AccountError) return err;
   const error = params.get('error');
   if (error === 'access_denied') {
-    return new KeyringError('access-denied', 'You declined the sign-in at your server.', { cause: err });
+    return new AccountError('access-denied', 'You declined the sign-in at your server.', { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/unknown authorization session|state/i.test(message) && !error) {
-    return new KeyringError('login-expired', 'This sign-in took too long or was already used. Please start again.', {
+    return new AccountError('login-expired', 'This sign-in took too long or was already used. Please start again.', {
       cause: err,
     });
   }
   const detail = params.get('error_description') ?? message;
-  return new KeyringError('login-failed', `Sign-in failed: ${detail}`, { cause: err });
+  return new AccountError('login-failed', `Sign-in failed: ${detail}`, { cause: err });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../oauth/settings';
 import { LOGIN_STATE_TTL_MS } from '../oauth/stores';
 import { openKeyringDB } from '../storage/db';
-import { describeAuthorizeError, describeCallbackError, KeyringError } from './errors';
+import { AccountError, describeAuthorizeError, describeCallbackError } from './errors';
 import { Keyring, type KeyringEvent, type KeyringPlatform, normalizeLoginInput } from './keyring';
 
 function fakePlatform(events: KeyringEvent[] = []): KeyringPlatform {
@@ -95,7 +95,7 @@ describe('Keyring', () => {
       accounts: [{ did: 'did:plc:a' }, { did: 'did:plc:b' }],
     });
     expect(events).toContainEqual({ type: 'accountsChanged' });
-    await expect(keyring.setActive('did:plc:zzz')).rejects.toBeInstanceOf(KeyringError);
+    await expect(keyring.setActive('did:plc:zzz')).rejects.toBeInstanceOf(AccountError);
   });
 
   it('refuses a session marked for re-sign-in without calling the server', async () => {

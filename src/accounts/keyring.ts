@@ -7,13 +7,13 @@ import {
   TokenRefreshError,
   TokenRevokedError,
 } from '@atproto/oauth-client-browser';
-import { createKeyringOAuthClient } from '../oauth/client';
+import { createExtensionOAuthClient } from '../oauth/client';
 import { type ClientIdentity, hostedIdentity, loopbackIdentity, SESSION_SCOPE } from '../oauth/client-identity';
 import { matchCallback } from '../oauth/redirect';
 import { type NetworkSettings, parseSettings } from '../oauth/settings';
 import { LOGIN_STATE_TTL_MS } from '../oauth/stores';
 import { type AccountRecord, type KeyringDB, sweepExpired } from '../storage/db';
-import { describeAuthorizeError, describeCallbackError, KeyringError } from './errors';
+import { AccountError, describeAuthorizeError, describeCallbackError } from './errors';
 
 /** Public-client sessions end this long after sign-in at the reference PDS. */
 export const PUBLIC_CLIENT_SESSION_LIFETIME_MS = 14 * 24 * 3600_000;
@@ -82,7 +82,7 @@ export class Keyring {
     try {
       settings = parseSettings(input, await this.settings());
     } catch (err) {
-      throw new KeyringError('invalid-input', (err as Error).message);
+      throw new AccountError('invalid-input', (err as Error).message);
     }
     await this.db.put('meta', settings, 'settings');
     this.#oauth = undefined; // rebuilt with the new settings on next use
@@ -107,7 +107,7 @@ export class Keyring {
           this.platform.redirectBase(),
         )
       : loopbackIdentity();
-    const client = createKeyringOAuthClient({
+    const client = createExtensionOAuthClient({
       db: this.db,
       identity,
       settings,
@@ -140,12 +140,12 @@ export class Keyring {
           (await this.completeLoginFromUrl(redirect)) ??
           this.#failLogin(
             attempt.id,
-            new KeyringError('login-failed', 'The server sent the browser back to an unexpected address.'),
+            new AccountError('login-failed', 'The server sent the browser back to an unexpected address.'),
           ),
         (err) =>
           this.#failLogin(
             attempt.id,
-            new KeyringError('access-denied', `Sign-in window closed: ${(err as Error).message ?? err}`),
+            new AccountError('access-denied', `Sign-in window closed: ${(err as Error).message ?? err}`),
           ),
       );
     }
@@ -240,7 +240,7 @@ export class Keyring {
 
   async getAccount(did: string): Promise<AccountRecord> {
     const account = await this.db.get('accounts', did);
-    if (!account) throw new KeyringError('no-such-account', 'That account is not in the keyring.');
+    if (!account) throw new AccountError('no-such-account', 'That account is not in the keyring.');
     return account;
   }
 
@@ -287,7 +287,7 @@ export class Keyring {
   async session(did: string, known?: AccountRecord): Promise<OAuthSession> {
     const account = known?.did === did ? known : await this.getAccount(did);
     if (account.health.state === 'reauth-required') {
-      throw new KeyringError('session-expired', `The session of ${account.handle} has ended. Sign in again.`);
+      throw new AccountError('session-expired', `The session of ${account.handle} has ended. Sign in again.`);
     }
     const cached = this.#sessions.get(did);
     if (cached) return cached;
@@ -299,7 +299,7 @@ export class Keyring {
     } catch (err) {
       if (isSessionGone(err)) {
         await this.#markReauth(did, describeSessionEnd(err));
-        throw new KeyringError('session-expired', `The session of ${account.handle} has ended. Sign in again.`, {
+        throw new AccountError('session-expired', `The session of ${account.handle} has ended. Sign in again.`, {
           cause: err,
         });
       }
@@ -317,7 +317,7 @@ export class Keyring {
     const body = (await response.json().catch(() => ({}))) as { did?: string; handle?: string };
     if (response.status === 401) {
       await this.#markReauth(did, 'The server rejected the session.');
-      throw new KeyringError('session-expired', 'The server rejected the session. Sign in again.');
+      throw new AccountError('session-expired', 'The server rejected the session. Sign in again.');
     }
     if (body.handle && body.did === did) await this.#updateAccount(did, { handle: body.handle });
     return { did: body.did ?? did, handle: body.handle ?? '', status: response.status };
@@ -380,7 +380,7 @@ export class Keyring {
     await tx.done;
   }
 
-  async #failLogin(id: string, error: KeyringError): Promise<LoginAttempt> {
+  async #failLogin(id: string, error: AccountError): Promise<LoginAttempt> {
     const login = (await this.#getLogin(id)) ?? { id, input: '', startedAt: this.now(), status: 'pending' as const };
     const failed: LoginAttempt = { ...login, status: 'failed', error: { code: error.code, message: error.message } };
     await this.#saveLogin(failed);
@@ -390,11 +390,11 @@ export class Keyring {
 }
 
 export function normalizeLoginInput(raw: unknown): string {
-  if (typeof raw !== 'string') throw new KeyringError('invalid-input', 'Enter a handle, DID or server URL.');
+  if (typeof raw !== 'string') throw new AccountError('invalid-input', 'Enter a handle, DID or server URL.');
   const input = raw.trim().replace(/^@/, '');
-  if (!input) throw new KeyringError('invalid-input', 'Enter a handle, DID or server URL.');
+  if (!input) throw new AccountError('invalid-input', 'Enter a handle, DID or server URL.');
   if (input.length > MAX_LOGIN_INPUT_LENGTH || /\s/.test(input)) {
-    throw new KeyringError('invalid-input', 'That is not a handle, DID or server URL.');
+    throw new AccountError('invalid-input', 'That is not a handle, DID or server URL.');
   }
   return input;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type FrameRef, SiteEvents } from '../broker/site-events';
-import { BG_PAGE_HELLO, BG_PAGE_REQUEST } from '../protocol/page';
+import { RELAY_HELLO, RELAY_REQUEST } from '../protocol/page';
 import {
   checkSecureOrigin,
   handlePageMessage,
@@ -165,7 +165,7 @@ describe('handlePageMessage', () => {
     for (const sender of [chromeSender({ origin: 'null' }), firefoxSender()]) {
       const answer = await handlePageMessage(
         services,
-        { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts', doc: { ...DOC, origin: 'null' } } as never,
+        { kind: RELAY_REQUEST, id: 'r1', method: 'atproto_accounts', doc: { ...DOC, origin: 'null' } } as never,
         sender,
       );
       expect(answer).toMatchObject({ error: { code: 4100 } });
@@ -179,7 +179,7 @@ describe('handlePageMessage', () => {
     const sender = chromeSender({ origin: 'http://192.168.1.5', url: 'http://192.168.1.5/', tab: { id: 1 } });
     const answer = await handlePageMessage(
       services,
-      { kind: BG_PAGE_HELLO, doc: { ...DOC, origin: 'http://192.168.1.5' } } as never,
+      { kind: RELAY_HELLO, doc: { ...DOC, origin: 'http://192.168.1.5' } } as never,
       sender,
     );
     expect(answer).toMatchObject({ error: { code: 4100, message: expect.stringContaining('secure') } });
@@ -191,12 +191,12 @@ describe('handlePageMessage', () => {
     const sender = chromeSender({ frameId: 4, tab: { id: 7, url: 'https://top.example/' } });
     await handlePageMessage(
       services,
-      { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts', doc: DOC } as never,
+      { kind: RELAY_REQUEST, id: 'r1', method: 'atproto_accounts', doc: DOC } as never,
       sender,
     );
     expect(handle).toHaveBeenCalledWith(
       'https://a.example',
-      { kind: BG_PAGE_REQUEST, id: 'r1', method: 'atproto_accounts' },
+      { kind: RELAY_REQUEST, id: 'r1', method: 'atproto_accounts' },
       { tabId: 7, frameId: 4, topOrigin: 'https://top.example' },
     );
     expect(frames()).toEqual([
@@ -206,9 +206,9 @@ describe('handlePageMessage', () => {
 
   it('replaces the registry entry of a frame when a new document registers, and addresses events to it', async () => {
     const { services, frames, sent } = fakeServices();
-    await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: DOC } as never, firefoxSender({ tab: { id: 12 } }));
+    await handlePageMessage(services, { kind: RELAY_HELLO, doc: DOC } as never, firefoxSender({ tab: { id: 12 } }));
     const next = { id: 'second-document', origin: 'https://a.example' };
-    await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: next } as never, firefoxSender({ tab: { id: 12 } }));
+    await handlePageMessage(services, { kind: RELAY_HELLO, doc: next } as never, firefoxSender({ tab: { id: 12 } }));
     expect(frames()).toEqual([
       { tabId: 12, frameId: 0, origin: 'https://a.example', docId: 'second-document', documentId: undefined },
     ]);
@@ -219,12 +219,12 @@ describe('handlePageMessage', () => {
   it('refuses a message with no document id from the relay', async () => {
     const { services } = fakeServices();
     expect(
-      await handlePageMessage(services, { kind: BG_PAGE_HELLO, doc: { origin: DOC.origin } } as never, chromeSender()),
+      await handlePageMessage(services, { kind: RELAY_HELLO, doc: { origin: DOC.origin } } as never, chromeSender()),
     ).toMatchObject({ error: { code: 4100 } });
     expect(
       await handlePageMessage(
         services,
-        { kind: BG_PAGE_HELLO, doc: { id: 'x y', origin: DOC.origin } } as never,
+        { kind: RELAY_HELLO, doc: { id: 'x y', origin: DOC.origin } } as never,
         chromeSender(),
       ),
     ).toMatchObject({ error: { code: 4100 } });

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../broker/broker';
-import { BG_PAGE_HELLO, BG_PAGE_REQUEST, ErrorCode, LIMITS, type PageResponse, toWire } from '../protocol/page';
+import { ErrorCode, LIMITS, type PageResponse, RELAY_HELLO, RELAY_REQUEST, toWire } from '../protocol/page';
 import type { BackgroundServices } from './services';
 
 /** What the browser says about a message's sender (runtime.MessageSender, the parts we use). */
@@ -118,7 +118,7 @@ export function requestContext(sender: PageSender, origin: string): RequestConte
 
 export function isPageMessage(message: unknown): message is { kind: string } {
   const kind = (message as { kind?: unknown } | null)?.kind;
-  return kind === BG_PAGE_REQUEST || kind === BG_PAGE_HELLO;
+  return kind === RELAY_REQUEST || kind === RELAY_HELLO;
 }
 
 /** Documents registered for events in this worker's life (the registry itself is in storage.session). */
@@ -147,7 +147,7 @@ export async function handlePageMessage(
     registered.add(documentKey);
     await services.events.register({ tabId, frameId, origin, docId: reported.id, documentId: sender.documentId });
   }
-  if (message.kind === BG_PAGE_HELLO) return null;
+  if (message.kind === RELAY_HELLO) return null;
   // The relay's report is ours, not part of the page's request.
   const { doc: _doc, ...request } = message as { doc?: unknown };
   const answer = await services.broker.handle(origin, request, requestContext(sender, origin));

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BG_PAGE_REQUEST } from '../protocol/page';
+import { RELAY_REQUEST } from '../protocol/page';
 import { PROMPT_COOLDOWN_MS } from './prompts';
 import { OriginRateLimiter } from './rate-limit';
 import { ALICE, BOB, createBrokerFixture, SITE } from './test-fixtures';
@@ -13,9 +13,9 @@ describe('Broker: requests and validation', () => {
   it('refuses non-web origins', async () => {
     const { broker } = await createBrokerFixture();
     for (const origin of ['null', 'chrome-extension://abc', 'file://', 'https://x.example/path']) {
-      expect(await broker.handle(origin, { kind: BG_PAGE_REQUEST, id: '1', method: 'atproto_accounts' })).toMatchObject(
-        { error: { code: 4100 } },
-      );
+      expect(await broker.handle(origin, { kind: RELAY_REQUEST, id: '1', method: 'atproto_accounts' })).toMatchObject({
+        error: { code: 4100 },
+      });
     }
   });
 
@@ -23,11 +23,11 @@ describe('Broker: requests and validation', () => {
     const { broker, call } = await createBrokerFixture();
     expect(await broker.handle(SITE, null)).toMatchObject({ error: { code: -32602 } });
     expect(
-      await broker.handle(SITE, { kind: BG_PAGE_REQUEST, id: 'x'.repeat(65), method: 'atproto_accounts' }),
+      await broker.handle(SITE, { kind: RELAY_REQUEST, id: 'x'.repeat(65), method: 'atproto_accounts' }),
     ).toMatchObject({ error: { code: -32602 } });
     expect(
       await broker.handle(SITE, {
-        kind: BG_PAGE_REQUEST,
+        kind: RELAY_REQUEST,
         id: '1',
         method: 'atproto_accounts',
         origin: 'https://bank.example',

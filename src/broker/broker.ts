@@ -1,5 +1,5 @@
 import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
-import { KeyringError } from '../accounts/errors';
+import { AccountError } from '../accounts/errors';
 import type { Keyring } from '../accounts/keyring';
 import { describeRequirement } from '../permissions/describe';
 import {
@@ -289,7 +289,7 @@ export class Broker {
     try {
       return await this.deps.keyring.session(account.did, account);
     } catch (err) {
-      if (err instanceof KeyringError && err.code === 'session-expired') {
+      if (err instanceof AccountError && err.code === 'session-expired') {
         throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');
       }
       throw err;
@@ -436,7 +436,7 @@ export function toProviderError(err: unknown) {
   if (err instanceof ProviderRpcError) return err.toJSON();
   if (err instanceof SchemaError)
     return { code: ErrorCode.invalidParams, message: `Invalid params: ${err.message}`.slice(0, 500) };
-  if (err instanceof KeyringError) {
+  if (err instanceof AccountError) {
     if (err.code === 'session-expired' || err.code === 'no-such-account') {
       return { code: ErrorCode.sessionGone, message: 'The account session has ended; reconnect' };
     }

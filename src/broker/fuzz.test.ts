@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BG_PAGE_REQUEST, ErrorCode, fromWire, PAGE_METHODS, toWire } from '../protocol/page';
+import { ErrorCode, fromWire, PAGE_METHODS, RELAY_REQUEST, toWire } from '../protocol/page';
 import { SchemaError } from '../protocol/schema';
 import { OriginRateLimiter } from './rate-limit';
 import { ALICE, createBrokerFixture, SITE } from './test-fixtures';
@@ -42,7 +42,7 @@ const envelope = fc.oneof(
   fc.anything({ maxDepth: 3, withBigInt: false }),
   fc.record(
     {
-      kind: fc.oneof(fc.constant(BG_PAGE_REQUEST), fc.string()),
+      kind: fc.oneof(fc.constant(RELAY_REQUEST), fc.string()),
       id: fc.oneof(fc.uuid(), fc.string({ maxLength: 80 }), fc.integer()),
       method: fc.oneof(
         fc.constantFrom(...PAGE_METHODS),
@@ -109,7 +109,7 @@ describe('fuzz: hostile page requests', () => {
           return;
         }
         const answer = await fixture.broker.handle('https://evil.example', {
-          kind: BG_PAGE_REQUEST,
+          kind: RELAY_REQUEST,
           id: 'x',
           method: 'atproto_xrpc',
           params: wireParams,

@@ -3,7 +3,7 @@
  * that tried to make what the broker judges, shows and sends differ.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { BG_PAGE_REQUEST, toWire } from '../protocol/page';
+import { RELAY_REQUEST, toWire } from '../protocol/page';
 import { LEDGER_MAX_RESPONSE_BYTES } from './broker';
 import { parseXrpcIntent, toHttpRequest } from './intent';
 import { ALICE, createBrokerFixture, SITE } from './test-fixtures';
@@ -232,7 +232,7 @@ describe('what is sent is the intent', () => {
   it('reaches the broker through the wire codec unchanged', async () => {
     const { broker } = await connectedWith('atproto');
     const answer = await broker.handle(SITE, {
-      kind: BG_PAGE_REQUEST,
+      kind: RELAY_REQUEST,
       id: 'w',
       method: 'atproto_xrpc',
       params: toWire({

@@ -1,4 +1,4 @@
-import { BG_PAGE_EVENT, type PageEvent } from '../protocol/page';
+import { type PageEvent, RELAY_EVENT } from '../protocol/page';
 
 /**
  * One document whose relay said hello: where events for its origin go. An
@@ -21,7 +21,7 @@ export interface FrameRef {
 }
 
 /** An event as it goes to a relay: addressed to one document. */
-export type FrameEventMessage = { kind: typeof BG_PAGE_EVENT; doc?: string } & PageEvent;
+export type FrameEventMessage = { kind: typeof RELAY_EVENT; doc?: string } & PageEvent;
 
 /** Where the frame registry lives (storage.session in the extension: survives worker restarts). */
 export interface FrameRegistryStore {
@@ -74,7 +74,7 @@ export class SiteEvents {
     const gone: FrameRef[] = [];
     await Promise.all(
       frames.map((frame) =>
-        this.send(frame, { kind: BG_PAGE_EVENT, doc: frame.docId, ...event }).then(
+        this.send(frame, { kind: RELAY_EVENT, doc: frame.docId, ...event }).then(
           (delivered) => void (delivered === false && gone.push(frame)),
           () => void gone.push(frame),
         ),

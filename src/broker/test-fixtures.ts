@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { Keyring, type KeyringPlatform } from '../accounts/keyring';
 import { DEFAULT_SETTINGS } from '../oauth/settings';
-import { BG_PAGE_REQUEST, type PageEvent, toWire } from '../protocol/page';
+import { type PageEvent, RELAY_REQUEST, toWire } from '../protocol/page';
 import {
   type AccountRecord,
   type KeyringDB,
@@ -123,7 +123,7 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
   let nextId = 0;
   const call = (origin: string, method: string, params?: unknown, id = `r${++nextId}`) =>
     broker.handle(origin, {
-      kind: BG_PAGE_REQUEST,
+      kind: RELAY_REQUEST,
       id,
       method,
       params: params === undefined ? undefined : toWire(params),

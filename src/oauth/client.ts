@@ -26,7 +26,8 @@ export const extensionRuntime: RuntimeImplementation = {
       : undefined,
 };
 
-export interface KeyringClientOptions {
+/** What the extension's OAuth client is built from; the library's own `OAuthClientOptions` are derived from it. */
+export interface ExtensionOAuthClientOptions {
   db: KeyringDB;
   identity: ClientIdentity;
   settings: NetworkSettings;
@@ -35,7 +36,7 @@ export interface KeyringClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-export function createKeyringOAuthClient(options: KeyringClientOptions): OAuthClient {
+export function createExtensionOAuthClient(options: ExtensionOAuthClientOptions): OAuthClient {
   const { db, identity, settings } = options;
   return new OAuthClient({
     clientMetadata: identity.metadata,

@@ -27,10 +27,10 @@ export const WINDOW_REQUEST = 'at-keyring:request';
 export const WINDOW_REPLY = 'at-keyring:reply';
 export const WINDOW_EVENT = 'at-keyring:event';
 
-/** Message kinds on the relay↔background hop. */
-export const BG_PAGE_REQUEST = 'at-keyring:page-request';
-export const BG_PAGE_HELLO = 'at-keyring:page-hello';
-export const BG_PAGE_EVENT = 'at-keyring:page-event';
+/** Message kinds on the relay↔background hop (the relay content script and the background; values are the wire's). */
+export const RELAY_REQUEST = 'at-keyring:page-request';
+export const RELAY_HELLO = 'at-keyring:page-hello';
+export const RELAY_EVENT = 'at-keyring:page-event';
 
 /** What `provider.request` rejects with. */
 export class ProviderRpcError extends Error implements ProviderErrorShape {

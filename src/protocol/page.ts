@@ -20,7 +20,7 @@ import {
   type ServiceAuthRequest,
   type XrpcRequest,
 } from './contract';
-import { BG_PAGE_REQUEST } from './messages';
+import { RELAY_REQUEST } from './messages';
 import {
   boolean,
   did,
@@ -244,7 +244,7 @@ type CheckedParams = [
 
 /** What the relay forwards to the background (params already in wire form). */
 export const pageRequestEnvelope = object({
-  kind: literal(BG_PAGE_REQUEST),
+  kind: literal(RELAY_REQUEST),
   id: string({ min: 1, max: LIMITS.maxIdLength }),
   method: string({ min: 1, max: LIMITS.maxMethodLength }),
   params: optional((v: unknown) => v),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES, CONTRACT_VERSION } from '../protocol/contract';
-import { BG_PAGE_EVENT, BG_PAGE_REQUEST, toWire } from '../protocol/page';
+import { RELAY_EVENT, RELAY_REQUEST, toWire } from '../protocol/page';
 import { createProvider, installProvider } from '../provider/provider';
 import { type RelayPort, startRelay } from './relay';
 
@@ -48,7 +48,7 @@ describe('provider ⇄ relay ⇄ background', () => {
     })) as any;
     expect(result.body).toEqual(new Uint8Array([7, 8]));
     expect(port.sent[0]).toMatchObject({
-      kind: BG_PAGE_REQUEST,
+      kind: RELAY_REQUEST,
       method: 'atproto_xrpc',
       params: { nsid: 'a.b.c', body: { $bytes: 'AQID' } },
     });
@@ -145,13 +145,13 @@ describe('provider ⇄ relay ⇄ background', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(port.sent).toEqual([{ kind: 'at-keyring:page-hello', doc: { id: doc, origin: 'https://a.example' } }]);
     expect(
-      port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] }),
+      port.push({ kind: RELAY_EVENT, doc, event: 'accountsChanged', data: [{ did: 'did:plc:a', handle: 'a.test' }] }),
     ).toEqual([true]);
-    port.push({ kind: BG_PAGE_EVENT, doc, event: 'somethingElse', data: 1 });
+    port.push({ kind: RELAY_EVENT, doc, event: 'somethingElse', data: 1 });
     await new Promise((r) => setTimeout(r, 10));
     expect(seen).toEqual([[{ did: 'did:plc:a', handle: 'a.test' }]]);
     provider.removeListener('accountsChanged', listener);
-    port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [] });
+    port.push({ kind: RELAY_EVENT, doc, event: 'accountsChanged', data: [] });
     await new Promise((r) => setTimeout(r, 10));
     expect(seen).toHaveLength(1);
   });
@@ -164,18 +164,16 @@ describe('provider ⇄ relay ⇄ background', () => {
     win.addEventListener('message', (e) => posted.push((e as MessageEvent).data));
     expect(
       port.push({
-        kind: BG_PAGE_EVENT,
+        kind: RELAY_EVENT,
         doc: 'previous-document',
         event: 'accountsChanged',
         data: [{ did: 'did:plc:a', handle: 'a.test' }],
       }),
     ).toEqual([false]);
-    expect(port.push({ kind: BG_PAGE_EVENT, event: 'disconnect', data: { code: 4100, message: 'x' } })).toEqual([
-      false,
-    ]);
+    expect(port.push({ kind: RELAY_EVENT, event: 'disconnect', data: { code: 4100, message: 'x' } })).toEqual([false]);
     await new Promise((r) => setTimeout(r, 10));
     expect(posted).toEqual([]);
-    expect(port.push({ kind: BG_PAGE_EVENT, doc, event: 'accountsChanged', data: [] })).toEqual([true]);
+    expect(port.push({ kind: RELAY_EVENT, doc, event: 'accountsChanged', data: [] })).toEqual([true]);
     await new Promise((r) => setTimeout(r, 10));
     expect(posted).toEqual([{ source: 'at-keyring:event', event: 'accountsChanged', data: [] }]);
   });
@@ -187,7 +185,7 @@ describe('provider ⇄ relay ⇄ background', () => {
     expect(first).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), origin: 'null' });
     await expect(createProvider(win).request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: 4100 });
     expect(port.sent[0]).toMatchObject({
-      kind: BG_PAGE_REQUEST,
+      kind: RELAY_REQUEST,
       method: 'atproto_accounts',
       doc: { id: first.id, origin: 'null' },
     });

@@ -9,9 +9,9 @@ import { SchemaError } from '../protocol/basics';
 import { ErrorCode, LIMITS, type ProviderErrorShape } from '../protocol/contract';
 import {
   asProviderError,
-  BG_PAGE_EVENT,
-  BG_PAGE_HELLO,
-  BG_PAGE_REQUEST,
+  RELAY_EVENT,
+  RELAY_HELLO,
+  RELAY_REQUEST,
   WINDOW_EVENT,
   WINDOW_REPLY,
   WINDOW_REQUEST,
@@ -96,7 +96,7 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       return;
     }
     if (data.hello === true) {
-      void port.send({ kind: BG_PAGE_HELLO, doc }).catch(() => {});
+      void port.send({ kind: RELAY_HELLO, doc }).catch(() => {});
       return;
     }
     if (typeof data.id !== 'string' || data.id.length === 0 || data.id.length > LIMITS.maxIdLength) return;
@@ -119,7 +119,7 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       return;
     }
     inFlight++;
-    void forward({ kind: BG_PAGE_REQUEST, id, method: data.method, params, doc })
+    void forward({ kind: RELAY_REQUEST, id, method: data.method, params, doc })
       .then((answer) => reply(id, answer))
       .finally(() => inFlight--);
   });
@@ -152,7 +152,7 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
 
   port.onMessage((message) => {
     const m = message as { kind?: unknown; event?: unknown; data?: unknown; doc?: unknown } | null;
-    if (m?.kind !== BG_PAGE_EVENT) return undefined;
+    if (m?.kind !== RELAY_EVENT) return undefined;
     // Addressed to the document that was in this frame before (or any other): not ours to see.
     if (m.doc !== doc.id) return false;
     if (m.event !== 'accountsChanged' && m.event !== 'disconnect') return undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { KeyringError } from '../accounts/errors';
+import { AccountError } from '../accounts/errors';
 import { handlePrivilegedRequest } from '../background/privileged/channel';
 import type { PrivilegedServices } from '../background/privileged/handler';
 import { EXTENSION_PAGE_EVENT_CHANNEL, type ExtensionPageEvent } from '../protocol/privileged';
@@ -19,7 +19,7 @@ function background() {
   const keyring = {
     updateSettings: async (input: unknown) => ({ ...settings, ...(input as object) }),
     signOut: async () => {
-      throw new KeyringError('no-such-account', 'No such account.');
+      throw new AccountError('no-such-account', 'No such account.');
     },
   };
   fakeBrowser.runtime.onMessage.addListener((message: unknown) => {

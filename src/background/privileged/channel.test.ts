@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KeyringError } from '../../accounts/errors';
+import { AccountError } from '../../accounts/errors';
 import { privilegedOperations } from '../../protocol/privileged';
 import type { AccountRecord, GrantRecord, PromptRecord } from '../../storage/db';
 import { handlePrivilegedRequest, isExtensionPage, runHandler } from './channel';
@@ -102,11 +102,11 @@ describe('handlePrivilegedRequest', () => {
     expect(keyring.setActive).toHaveBeenCalledWith('did:plc:a');
   });
 
-  it('maps a KeyringError to its code and anything else to internal', async () => {
+  it('maps an AccountError to its code and anything else to internal', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const keyring = {
       signOut: async () => {
-        throw new KeyringError('no-such-account', 'No such account.');
+        throw new AccountError('no-such-account', 'No such account.');
       },
       checkSession: async () => {
         throw new TypeError('boom');
