@@ -1,5 +1,12 @@
 import { ErrorCode, ProviderRpcError } from '../protocol/page';
-import type { KeyringDB, PromptDecision, PromptDetails, PromptRecord } from '../storage/db';
+import {
+  type KeyringDB,
+  type PromptCooldown,
+  type PromptDecision,
+  type PromptDetails,
+  type PromptRecord,
+  readMeta,
+} from '../storage/db';
 
 export const PROMPT_TTL_MS = 5 * 60_000;
 /**
@@ -13,10 +20,7 @@ export const PROMPT_COOLDOWN_MS = 10_000;
 
 /** Key in the `meta` store of an origin's cooldown ({ until }); survives worker restarts. */
 const COOLDOWN_PREFIX = 'promptCooldown:';
-const cooldownKey = (origin: string) => `${COOLDOWN_PREFIX}${origin}`;
-interface PromptCooldown {
-  until: number;
-}
+const cooldownKey = (origin: string) => `${COOLDOWN_PREFIX}${origin}` as const;
 
 export interface PromptWindows {
   /** Opens the consent window for a prompt; returns its window id. */
@@ -106,7 +110,7 @@ export class PromptManager {
               reason: 'id-reused',
             });
     } else {
-      const cooldown = (await tx.objectStore('meta').get(cooldownKey(origin))) as PromptCooldown | undefined;
+      const cooldown = await readMeta(tx.objectStore('meta'), cooldownKey(origin));
       if (cooldown && cooldown.until > now) {
         outcome = new ProviderRpcError(
           ErrorCode.userRejected,

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type KeyringDB, openKeyringDB, sweepExpired } from './db';
+import { DB_VERSION, type KeyringDB, openKeyringDB, sweepExpired } from './db';
 import { createExpiringStore, plainStore } from './expiring-store';
 
 let db: KeyringDB;
@@ -52,5 +52,48 @@ describe('sweepExpired', () => {
     expect(await db.getAllKeys('oauthState')).toEqual(['new-state']);
     expect(await db.getAllKeys('didCache')).toEqual([]);
     expect(await db.getAllKeys('oauthSession')).toEqual(['did:plc:x']);
+  });
+});
+
+describe('upgrades', () => {
+  it('keeps accounts, the active account and settings of a version 2 database, and drops its map of sign-ins', async () => {
+    const name = `test-db-upgrade-${++counter}`;
+    const account = {
+      did: 'did:plc:a',
+      handle: 'a.test',
+      pds: 'https://pds',
+      issuer: 'https://pds',
+      scope: 'atproto',
+      signedInAt: 1,
+      tokensUpdatedAt: 1,
+      accessExpiresAt: null,
+      sessionExpiresAt: 2,
+      health: { state: 'ok' as const },
+    };
+    const settings = {
+      handleResolver: 'http://localhost:1',
+      plcDirectoryUrl: 'http://localhost:2',
+      allowHttp: true,
+      clientId: '',
+    };
+    const v2 = await openKeyringDB(name, 2);
+    await v2.put('accounts', account);
+    await v2.put('oauthSession', { value: 'session', expiresAt: null }, 'did:plc:a');
+    await v2.put('meta', 'did:plc:a', 'activeDid');
+    await v2.put('meta', settings, 'settings');
+    await v2.put(
+      'meta',
+      { x: { id: 'x', input: 'a.test', startedAt: 1, status: 'pending' } } as never,
+      'logins' as never,
+    );
+    v2.close();
+
+    const upgraded = await openKeyringDB(name);
+    expect(upgraded.version).toBe(DB_VERSION);
+    expect(await upgraded.get('accounts', 'did:plc:a')).toEqual(account);
+    expect(await upgraded.get('oauthSession', 'did:plc:a')).toEqual({ value: 'session', expiresAt: null });
+    expect(await upgraded.get('meta', 'settings')).toEqual(settings);
+    expect(await upgraded.getAllKeys('meta')).toEqual(['activeDid', 'settings']);
+    expect(await upgraded.count('loginAttempts')).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
-import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import type { DisplayedIntent } from '../broker/intent';
+import type { NetworkSettings } from '../oauth/settings';
 
 /**
  * One IndexedDB database holds everything the background owns. Values are
@@ -7,7 +8,8 @@ import type { DisplayedIntent } from '../broker/intent';
  * private keys) are persisted without ever being exported.
  */
 export const DB_NAME = 'at-keyring';
-export const DB_VERSION = 2;
+/** 3 added `loginAttempts` (one row per sign-in, where 2 kept one map of them in `meta`). */
+export const DB_VERSION = 3;
 
 /** A stored value with an optional expiry (epoch ms); expired rows are swept. */
 export interface Expiring<V> {
@@ -49,6 +51,16 @@ export interface AccountRecord {
 }
 
 export type AccountHealth = { state: 'ok' } | { state: 'reauth-required'; reason: string; at: number };
+
+/** One sign-in, from the popup's request to the PDS's answer; abandoned ones are swept. */
+export interface LoginAttempt {
+  id: string;
+  input: string;
+  startedAt: number;
+  status: 'pending' | 'done' | 'failed';
+  did?: string;
+  error?: { code: string; message: string };
+}
 
 /** What one site (origin) may do as one account. Scope uses ATProto scope syntax. */
 export interface GrantRecord {
@@ -99,6 +111,29 @@ export interface RequestLedgerRecord {
   expiresAt: number;
 }
 
+/** After the user turns an origin's prompt down, when that origin may ask again. */
+export interface PromptCooldown {
+  until: number;
+}
+
+/** What each row of the `meta` store holds, by key. */
+export interface MetaValues {
+  /** The account sites are offered first and the popup marks. */
+  activeDid: string;
+  /** Network settings from the popup; absent until first changed (then the build-time defaults apply). */
+  settings: NetworkSettings;
+  [cooldown: `promptCooldown:${string}`]: PromptCooldown;
+}
+export type MetaKey = keyof MetaValues & string;
+
+/** Reads a `meta` row as the type its key holds (from `db.transaction('meta').store` or a wider transaction). */
+export async function readMeta<K extends MetaKey>(
+  store: { get(key: MetaKey): Promise<MetaValues[MetaKey] | undefined> },
+  key: K,
+): Promise<MetaValues[K] | undefined> {
+  return (await store.get(key)) as MetaValues[K] | undefined;
+}
+
 export interface KeyringSchema extends DBSchema {
   oauthState: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
   oauthSession: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
@@ -108,8 +143,9 @@ export interface KeyringSchema extends DBSchema {
   authServerMetadata: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
   resourceMetadata: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
   accounts: { key: string; value: AccountRecord };
-  /** Small singletons: active account, pending login bookkeeping, settings; per-origin prompt cooldowns (`promptCooldown:<origin>`). */
-  meta: { key: string; value: unknown };
+  /** Small singletons: active account, settings; per-origin prompt cooldowns. */
+  meta: { key: MetaKey; value: MetaValues[MetaKey] };
+  loginAttempts: { key: string; value: LoginAttempt; indexes: { startedAt: number } };
   grants: { key: [string, string]; value: GrantRecord; indexes: { did: string; origin: string } };
   prompts: { key: string; value: PromptRecord; indexes: { origin: string; expiresAt: number } };
   requests: { key: string; value: RequestLedgerRecord; indexes: { expiresAt: number } };
@@ -117,25 +153,41 @@ export interface KeyringSchema extends DBSchema {
 
 export type KeyringDB = IDBPDatabase<KeyringSchema>;
 
-export function openKeyringDB(name = DB_NAME): Promise<KeyringDB> {
-  return openDB<KeyringSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      if (oldVersion < 1) {
-        for (const store of EXPIRING_STORES) {
-          db.createObjectStore(store).createIndex('expiresAt', 'expiresAt');
-        }
-        db.createObjectStore('accounts', { keyPath: 'did' });
-        db.createObjectStore('meta');
-      }
-      if (oldVersion < 2) {
-        const grants = db.createObjectStore('grants', { keyPath: ['origin', 'did'] });
-        grants.createIndex('did', 'did');
-        grants.createIndex('origin', 'origin');
-        const prompts = db.createObjectStore('prompts', { keyPath: 'id' });
-        prompts.createIndex('origin', 'origin');
-        prompts.createIndex('expiresAt', 'expiresAt');
-        db.createObjectStore('requests', { keyPath: 'key' }).createIndex('expiresAt', 'expiresAt');
-      }
+type VersionChange = IDBPTransaction<KeyringSchema, StoreNames<KeyringSchema>[], 'versionchange'>;
+
+/** The schema's history: entry `n` takes a database from version n to version n + 1. */
+const UPGRADES: Array<(db: IDBPDatabase<KeyringSchema>, transaction: VersionChange) => void> = [
+  // 1: the OAuth client's stores, accounts, meta.
+  (db) => {
+    for (const store of EXPIRING_STORES) {
+      db.createObjectStore(store).createIndex('expiresAt', 'expiresAt');
+    }
+    db.createObjectStore('accounts', { keyPath: 'did' });
+    db.createObjectStore('meta');
+  },
+  // 2: what websites may do and what they asked.
+  (db) => {
+    const grants = db.createObjectStore('grants', { keyPath: ['origin', 'did'] });
+    grants.createIndex('did', 'did');
+    grants.createIndex('origin', 'origin');
+    const prompts = db.createObjectStore('prompts', { keyPath: 'id' });
+    prompts.createIndex('origin', 'origin');
+    prompts.createIndex('expiresAt', 'expiresAt');
+    db.createObjectStore('requests', { keyPath: 'key' }).createIndex('expiresAt', 'expiresAt');
+  },
+  // 3: one row per sign-in attempt. Version 2's map of them in `meta` ('logins', no longer a meta key)
+  // is dropped, not carried over: its entries lived 30 minutes, and a sign-in finishes without its entry.
+  (db, transaction) => {
+    db.createObjectStore('loginAttempts', { keyPath: 'id' }).createIndex('startedAt', 'startedAt');
+    void transaction.objectStore('meta').delete(IDBKeyRange.only('logins'));
+  },
+];
+
+/** Opens (creating or upgrading) the keyring's database; `version` below DB_VERSION only for upgrade tests. */
+export function openKeyringDB(name = DB_NAME, version = DB_VERSION): Promise<KeyringDB> {
+  return openDB<KeyringSchema>(name, version, {
+    upgrade(db, oldVersion, newVersion, transaction) {
+      for (let v = oldVersion; v < (newVersion ?? version); v++) UPGRADES[v](db, transaction);
     },
   });
 }
@@ -148,22 +200,27 @@ export async function sweepExpired(db: KeyringDB, now = Date.now()): Promise<num
   const tx = db.transaction(EXPIRING_STORES, 'readwrite');
   let removed = 0;
   for (const name of EXPIRING_STORES) {
-    let cursor = await tx.objectStore(name).index('expiresAt').openCursor(IDBKeyRange.upperBound(now));
-    while (cursor) {
-      await cursor.delete();
-      removed++;
-      cursor = await cursor.continue();
-    }
+    removed += await deleteEach(tx.objectStore(name).index('expiresAt').openCursor(IDBKeyRange.upperBound(now)));
   }
   await tx.done;
   // The request ledger only answers re-sent requests for a few minutes.
   const ledger = db.transaction('requests', 'readwrite');
-  let cursor = await ledger.store.index('expiresAt').openCursor(IDBKeyRange.upperBound(now));
-  while (cursor) {
+  removed += await deleteEach(ledger.store.index('expiresAt').openCursor(IDBKeyRange.upperBound(now)));
+  await ledger.done;
+  return removed;
+}
+
+interface DeletingCursor {
+  delete(): Promise<void>;
+  continue(): Promise<DeletingCursor | null>;
+}
+
+/** Deletes every row a cursor walks over (in a readwrite transaction); returns how many. */
+export async function deleteEach(opening: Promise<DeletingCursor | null>): Promise<number> {
+  let removed = 0;
+  for (let cursor = await opening; cursor; cursor = await cursor.continue()) {
     await cursor.delete();
     removed++;
-    cursor = await cursor.continue();
   }
-  await ledger.done;
   return removed;
 }

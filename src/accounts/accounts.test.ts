@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { openKeyringDB } from '../storage/db';
+import { Accounts } from './accounts';
+import { AccountError } from './errors';
+import type { KeyringEvent } from './platform';
+
+describe('Accounts', () => {
+  it('lists accounts, keeps the active one valid, and refuses unknown ones', async () => {
+    const db = await openKeyringDB('keyring-accounts');
+    const events: KeyringEvent[] = [];
+    const accounts = new Accounts(db, (e) => events.push(e));
+    const base = {
+      pds: 'https://pds',
+      issuer: 'https://pds',
+      scope: 'atproto',
+      tokensUpdatedAt: 0,
+      accessExpiresAt: null,
+      sessionExpiresAt: 0,
+      health: { state: 'ok' as const },
+    };
+    await db.put('accounts', { ...base, did: 'did:plc:a', handle: 'a.test', signedInAt: 1 });
+    await db.put('accounts', { ...base, did: 'did:plc:b', handle: 'b.test', signedInAt: 2 });
+    expect((await accounts.list()).activeDid).toBeNull();
+    await accounts.setActive('did:plc:b');
+    expect(await accounts.list()).toMatchObject({
+      activeDid: 'did:plc:b',
+      accounts: [{ did: 'did:plc:a' }, { did: 'did:plc:b' }],
+    });
+    expect(events).toContainEqual({ type: 'accountsChanged' });
+    await expect(accounts.setActive('did:plc:zzz')).rejects.toBeInstanceOf(AccountError);
+  });
+});

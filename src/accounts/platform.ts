@@ -1,0 +1,21 @@
+import type { OAuthClientMetadataInput } from '@atproto/oauth-client-browser';
+import type { LoginAttempt } from '../storage/db';
+
+/** What the keyring tells the rest of the extension (the background's services, open extension pages). */
+export type KeyringEvent =
+  | { type: 'accountsChanged' }
+  | { type: 'activeChanged'; did: string }
+  | { type: 'sessionEnded'; did: string; reason: string }
+  | { type: 'loginFinished'; login: LoginAttempt };
+
+/** What the keyring needs from the browser; injected so the logic runs in tests too. */
+export interface KeyringPlatform {
+  /** Shows the authorization page (loopback client); the redirect is captured elsewhere. */
+  openAuthorizationPage(url: string): Promise<void>;
+  /** Hosted client: the browser's web-auth flow; resolves with the final redirect URL. */
+  launchWebAuthFlow(url: string): Promise<string>;
+  /** The browser's extension redirect base (`identity.getRedirectURL()`). */
+  redirectBase(): string;
+  fetchClientMetadata(clientId: string): Promise<OAuthClientMetadataInput>;
+  notify(event: KeyringEvent): void;
+}
