@@ -77,6 +77,12 @@ describe('accounts in the popup, sessions in the background (Chromium, local PDS
     expect(stored?.privateKeyExtractable).toBe(false);
     const popupStorage = await popup.evaluate(() => JSON.stringify({ ...localStorage }));
     expect(popupStorage).not.toContain(stored!.accessToken);
+    // The popup's own small state is in extension storage: no token there either.
+    const extensionStorage = await popup.evaluate(async () => {
+      const { storage } = (globalThis as any).chrome;
+      return JSON.stringify([await storage.local.get(null), await storage.session.get(null)]);
+    });
+    expect(extensionStorage).not.toContain(stored!.accessToken);
   });
 
   it('makes an authenticated call (getSession) from the background', async () => {

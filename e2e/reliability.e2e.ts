@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DB_NAME } from '../src/storage/db';
 import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
 import { configureNetwork, readStoredSession, requestWithSavedSession, signIn } from './support/keyring';
 import { startPdsProcess } from './support/pds-process';
@@ -33,9 +34,9 @@ async function connect(page: Page, scope: string, account?: string) {
 async function editStoredSession(mutation: 'expire-access-token') {
   const sw = await browser.serviceWorker();
   await sw.evaluate(
-    async ({ did, mutation }) => {
+    async ({ did, mutation, dbName }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const req = indexedDB.open('at-keyring');
+        const req = indexedDB.open(dbName);
         req.onsuccess = () => resolve(req.result);
         req.onerror = () => reject(req.error);
       });
@@ -54,7 +55,7 @@ async function editStoredSession(mutation: 'expire-access-token') {
       });
       db.close();
     },
-    { did: alice.did, mutation },
+    { did: alice.did, mutation, dbName: DB_NAME },
   );
 }
 
@@ -237,9 +238,9 @@ describe('reliability and security (Chromium, local PDS)', () => {
 
   it('recovers from a rotated DPoP nonce', async () => {
     const sw = await browser.serviceWorker();
-    const replaced = await sw.evaluate(async () => {
+    const replaced = await sw.evaluate(async (dbName) => {
       const db = await new Promise<IDBDatabase>((resolve) => {
-        const req = indexedDB.open('at-keyring');
+        const req = indexedDB.open(dbName);
         req.onsuccess = () => resolve(req.result);
       });
       const tx = db.transaction('dpopNonce', 'readwrite');
@@ -253,7 +254,7 @@ describe('reliability and security (Chromium, local PDS)', () => {
       await new Promise((resolve) => (tx.oncomplete = resolve));
       db.close();
       return keys.length;
-    });
+    }, DB_NAME);
     expect(replaced).toBeGreaterThan(0);
     // Rebuild the background's OAuth client so it starts from what is stored (its caches are in memory too).
     await configureNetwork(popup, pds);

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DB_NAME } from '../../src/storage/db';
 import type { BrowserDriver, UiPage } from '../support/driver';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from '../support/pds-pages';
 import { sendPrivileged } from '../support/privileged';
@@ -100,9 +101,9 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
 
     it('keeps the DPoP private key non-extractable in IndexedDB', async () => {
       const key = await (await driver.background()).evaluate(
-        (did) =>
+        ({ did, dbName }) =>
           new Promise<{ extractable: boolean; exported: string }>((resolve) => {
-            const open = indexedDB.open('at-keyring');
+            const open = indexedDB.open(dbName);
             open.onsuccess = () => {
               const get = open.result.transaction('oauthSession').objectStore('oauthSession').get(did);
               get.onsuccess = () => {
@@ -114,7 +115,7 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
               };
             };
           }),
-        alice.did,
+        { did: alice.did, dbName: DB_NAME },
       );
       expect(key).toEqual({ extractable: false, exported: 'InvalidAccessError' });
     });
@@ -317,15 +318,15 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
         'the account to disappear',
       );
       const left = await (await driver.background()).evaluate(
-        (did) =>
+        ({ did, dbName }) =>
           new Promise((resolve) => {
-            const open = indexedDB.open('at-keyring');
+            const open = indexedDB.open(dbName);
             open.onsuccess = () => {
               const get = open.result.transaction('oauthSession').objectStore('oauthSession').get(did);
               get.onsuccess = () => resolve(get.result ?? null);
             };
           }),
-        alice.did,
+        { did: alice.did, dbName: DB_NAME },
       );
       expect(left).toBeNull();
     });

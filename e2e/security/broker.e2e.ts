@@ -7,6 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DB_NAME } from '../../src/storage/db';
 import type { ExtensionBrowser } from '../support/chromium';
 import { launchSignedIn } from '../support/keyring';
 import { sendPrivileged } from '../support/privileged';
@@ -311,16 +312,16 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     const ledgerRow = (id: string) =>
       browser.serviceWorker().then((sw) =>
         sw.evaluate(
-          (key) =>
+          ({ key, dbName }) =>
             new Promise<any>((resolve) => {
-              const open = indexedDB.open('at-keyring');
+              const open = indexedDB.open(dbName);
               open.onsuccess = () => {
                 const get = open.result.transaction('requests').objectStore('requests').get(key);
                 get.onsuccess = () =>
                   resolve(get.result ? { state: get.result.state, kept: get.result.response !== undefined } : null);
               };
             }),
-          `${siteA.origin} ${id}`,
+          { key: `${siteA.origin} ${id}`, dbName: DB_NAME },
         ),
       );
 

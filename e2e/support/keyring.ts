@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
+import { DB_NAME } from '../../src/storage/db';
 import { type ExtensionBrowser, launchWithExtension } from './chromium';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from './pds-pages';
 import type { PdsInfo } from './pds-process';
@@ -50,31 +51,34 @@ export function accountCard(popup: Page, did: string) {
 
 /** Reads an account's stored OAuth session inside the background (test-only inspection). */
 export async function readStoredSession(sw: Worker, did: string) {
-  return sw.evaluate(async (did) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('at-keyring');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const row = await new Promise<any>((resolve, reject) => {
-      const req = db.transaction('oauthSession').objectStore('oauthSession').get(did);
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    db.close();
-    if (!row) return null;
-    // Keep the live key pair in the worker for later DPoP calls by the test.
-    (globalThis as any).__testSessions ??= {};
-    (globalThis as any).__testSessions[did] = row.value;
-    const { tokenSet, dpopKey } = row.value;
-    return {
-      accessToken: tokenSet.access_token as string,
-      refreshToken: tokenSet.refresh_token as string | undefined,
-      aud: tokenSet.aud as string,
-      iss: tokenSet.iss as string,
-      privateKeyExtractable: (dpopKey.keyPair as CryptoKeyPair).privateKey.extractable,
-    };
-  }, did);
+  return sw.evaluate(
+    async ({ did, dbName }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(dbName);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const row = await new Promise<any>((resolve, reject) => {
+        const req = db.transaction('oauthSession').objectStore('oauthSession').get(did);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      db.close();
+      if (!row) return null;
+      // Keep the live key pair in the worker for later DPoP calls by the test.
+      (globalThis as any).__testSessions ??= {};
+      (globalThis as any).__testSessions[did] = row.value;
+      const { tokenSet, dpopKey } = row.value;
+      return {
+        accessToken: tokenSet.access_token as string,
+        refreshToken: tokenSet.refresh_token as string | undefined,
+        aud: tokenSet.aud as string,
+        iss: tokenSet.iss as string,
+        privateKeyExtractable: (dpopKey.keyPair as CryptoKeyPair).privateKey.extractable,
+      };
+    },
+    { did, dbName: DB_NAME },
+  );
 }
 
 /**

@@ -4,9 +4,10 @@ import { Broker } from '../broker/broker';
 import { GrantStore } from '../broker/grants';
 import { PromptManager } from '../broker/prompts';
 import { OriginRateLimiter } from '../broker/rate-limit';
-import { type FrameRef, SiteEvents } from '../broker/site-events';
+import { SiteEvents } from '../broker/site-events';
 import type { NetworkSettings } from '../oauth/settings';
 import { type KeyringDB, openKeyringDB } from '../storage/db';
+import { sessionFrameRegistry } from './frame-registry';
 import { browserKeyringPlatform } from './keyring-platform';
 
 export interface BackgroundServices {
@@ -17,8 +18,6 @@ export interface BackgroundServices {
   events: SiteEvents;
   broker: Broker;
 }
-
-const FRAMES_KEY = 'at-keyring:frames';
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
 export async function createBackgroundServices(defaults: NetworkSettings): Promise<BackgroundServices> {
@@ -45,22 +44,15 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
       await browser.windows.remove(windowId);
     },
   });
-  // The frame registry survives worker restarts (session storage), not browser restarts.
-  const events = new SiteEvents(
-    {
-      load: async () => ((await browser.storage.session.get(FRAMES_KEY))[FRAMES_KEY] as FrameRef[] | undefined) ?? [],
-      save: (frames) => browser.storage.session.set({ [FRAMES_KEY]: frames }),
-    },
-    async (frame, message) => {
-      // Addressed to the document where the browser names documents (Chromium; Firefox 153 too):
-      // the send fails once that document is gone. The relay also checks the event's document id.
-      const target = frame.documentId
-        ? { frameId: frame.frameId, documentId: frame.documentId }
-        : { frameId: frame.frameId };
-      const answer: unknown = await browser.tabs.sendMessage(frame.tabId, message, target);
-      return answer === false ? false : undefined;
-    },
-  );
+  const events = new SiteEvents(sessionFrameRegistry(), async (frame, message) => {
+    // Addressed to the document where the browser names documents (Chromium; Firefox 153 too):
+    // the send fails once that document is gone. The relay also checks the event's document id.
+    const target = frame.documentId
+      ? { frameId: frame.frameId, documentId: frame.documentId }
+      : { frameId: frame.frameId };
+    const answer: unknown = await browser.tabs.sendMessage(frame.tabId, message, target);
+    return answer === false ? false : undefined;
+  });
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter() });
   return { db, keyring, grants, prompts, events, broker };
 }

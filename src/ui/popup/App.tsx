@@ -5,10 +5,8 @@ import { callKeyring, onExtensionPageEvent } from '../api';
 import { AccountCard } from './AccountCard';
 import { ConnectedSites } from './ConnectedSites';
 import { NetworkSettingsForm } from './NetworkSettingsForm';
+import { pendingLogin } from './pending-login';
 import { SignInForm } from './SignInForm';
-
-// The popup can close mid sign-in; remember which attempt to report on reopen.
-const PENDING_LOGIN_KEY = 'at-keyring:pending-login';
 
 export function App() {
   const [list, setList] = useState<AccountList | null>(null);
@@ -28,10 +26,10 @@ export function App() {
   const followLogin = useCallback(
     async (id: string) => {
       const status = await callKeyring('login.status', { id }).catch(() => null);
-      if (!status) return localStorage.removeItem(PENDING_LOGIN_KEY);
+      if (!status) return pendingLogin.removeValue();
       setLogin(status);
       if (status.status !== 'pending') {
-        localStorage.removeItem(PENDING_LOGIN_KEY);
+        await pendingLogin.removeValue();
         if (status.status === 'failed') setError(status.error?.message ?? i18n.t('popup.signIn.failed'));
         await refresh();
       }
@@ -41,8 +39,9 @@ export function App() {
 
   useEffect(() => {
     void refresh();
-    const pending = localStorage.getItem(PENDING_LOGIN_KEY);
-    if (pending) void followLogin(pending);
+    void pendingLogin.getValue().then((pending) => {
+      if (pending) void followLogin(pending);
+    });
     return onExtensionPageEvent((event) => {
       if (event.event === 'accountsChanged') void refresh();
       if (event.event === 'loginFinished') void followLogin(event.loginId);
@@ -65,7 +64,7 @@ export function App() {
   const startLogin = (input: string) =>
     run(async () => {
       const attempt = await callKeyring('login.start', { input });
-      localStorage.setItem(PENDING_LOGIN_KEY, attempt.id);
+      await pendingLogin.setValue(attempt.id);
       setLogin(attempt);
     });
 
