@@ -7,7 +7,7 @@ export const EXTENSION_PATHS = {
   firefox: path.join(ROOT, '.output/firefox-mv3'),
 } as const;
 
-/** Builds the extension as shipped, for each browser. Quiet unless it fails (the bundler's warnings about duplicated @atproto/did copies are noise here). */
+/** Builds the extension as shipped, for each browser. Quiet unless it fails. */
 export function buildExtension(browsers: (keyof typeof EXTENSION_PATHS)[] = ['chrome', 'firefox']): void {
   for (const browser of browsers) {
     try {
