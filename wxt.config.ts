@@ -8,8 +8,9 @@ export default defineConfig({
   manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
   // User-facing strings live in src/locales/<lang>.yml; the module writes _locales/<lang>/messages.json
-  // and the typed `i18n` of '#i18n'.
-  modules: ['@wxt-dev/i18n/module'],
+  // and the typed `i18n` of '#i18n'. The polyfill module makes wxt/browser webextension-polyfill's promise-based
+  // `browser` (in Firefox the native one, untouched).
+  modules: ['@wxt-dev/i18n/module', '@wxt-dev/webextension-polyfill'],
   i18n: { localesDir: fileURLToPath(new URL('./src/locales', import.meta.url)) },
   manifest: ({ browser }) => ({
     default_locale: 'en',

@@ -12,25 +12,23 @@ export default defineBackground(() => {
   const ready = createBackgroundServices(buildTimeSettings(import.meta.env));
   const extensionOrigin = browser.runtime.getURL('/');
 
-  browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // A listener answers by returning a promise (webextension-polyfill in Chrome, native in Firefox); it returns
+  // undefined for a message that is not for it, which then gets no answer from us.
+  browser.runtime.onMessage.addListener((message, sender) => {
     if (isExtensionPage(sender, browser.runtime.id, extensionOrigin)) {
       // The privileged channel: popup and consent window only.
-      if (typeof message === 'object' && message && 'channel' in message) return false; // our own broadcasts
-      ready
+      if (typeof message === 'object' && message && 'channel' in message) return undefined; // our own broadcasts
+      return ready
         .then((s) => handlePrivilegedRequest(s, message))
-        .catch(() => ({ ok: false, error: { code: 'internal', message: 'AT Keyring could not start.' } }))
-        .then(sendResponse);
-      return true;
+        .catch(() => ({ ok: false, error: { code: 'internal', message: 'AT Keyring could not start.' } }));
     }
     if (sender.tab && isPageMessage(message)) {
       // The page channel: content scripts relaying website requests.
-      ready
+      return ready
         .then((s) => handlePageMessage(s, message, sender))
-        .catch(() => ({ error: { code: ErrorCode.internal, message: 'AT Keyring could not start' } }))
-        .then(sendResponse);
-      return true;
+        .catch(() => ({ error: { code: ErrorCode.internal, message: 'AT Keyring could not start' } }));
     }
-    return false;
+    return undefined;
   });
 
   // The loopback client's redirect goes to an address where nothing listens:

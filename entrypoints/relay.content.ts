@@ -10,11 +10,10 @@ export default defineContentScript({
     startRelay(window, {
       send: (message) => browser.runtime.sendMessage(message),
       onMessage: (listener) =>
-        browser.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+        browser.runtime.onMessage.addListener((message) => {
           const answer = listener(message);
-          // Tells the background whether the event reached the document it was for.
-          if (answer !== undefined) sendResponse(answer);
-          return false;
+          // Tells the background whether the event reached the document it was for; no answer to anything else.
+          return answer === undefined ? undefined : Promise.resolve(answer);
         }),
     });
   },
