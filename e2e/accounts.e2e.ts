@@ -72,7 +72,7 @@ describe('accounts in the popup, sessions in the background (Chromium, local PDS
   });
 
   it('keeps tokens and a non-extractable DPoP key in the background only', async () => {
-    const stored = await readStoredSession(await browser.serviceWorker(), alice.did);
+    const stored = await readStoredSession(await browser.background(), alice.did);
     expect(stored?.accessToken).toBeTruthy();
     expect(stored?.privateKeyExtractable).toBe(false);
     const popupStorage = await popup.evaluate(() => JSON.stringify({ ...localStorage }));
@@ -90,11 +90,11 @@ describe('accounts in the popup, sessions in the background (Chromium, local PDS
   });
 
   it('still works after the service worker is stopped', async () => {
-    await (await browser.serviceWorker()).evaluate(() => ((globalThis as any).__beforeStop = true));
-    await browser.stopServiceWorkers();
+    await (await browser.background()).evaluate(() => ((globalThis as any).__beforeStop = true));
+    await browser.stopBackground();
     await check(alice.did);
     // A fresh worker answered: nothing survived in memory.
-    expect(await (await browser.serviceWorker()).evaluate(() => (globalThis as any).__beforeStop)).toBeUndefined();
+    expect(await (await browser.background()).evaluate(() => (globalThis as any).__beforeStop)).toBeUndefined();
   });
 
   it('adds a second account and switches the active one', async () => {
@@ -118,7 +118,7 @@ describe('accounts in the popup, sessions in the background (Chromium, local PDS
   });
 
   it('marks a session the PDS rejects and asks to sign in again', async () => {
-    const sw = await browser.serviceWorker();
+    const sw = await browser.background();
     const stored = await readStoredSession(sw, bob.did);
     expect((await getSessionWithSavedToken(sw, bob.did, pds.pdsUrl)).status).toBe(200);
     // Revoke bob's tokens at the PDS behind the extension's back.
@@ -142,7 +142,7 @@ describe('accounts in the popup, sessions in the background (Chromium, local PDS
   });
 
   it('signs out: revokes the token at the PDS and forgets the session and its key', async () => {
-    const sw = await browser.serviceWorker();
+    const sw = await browser.background();
     const stored = await readStoredSession(sw, alice.did);
     // The saved token works before sign-out (so a 401 later means something).
     expect(await getSessionWithSavedToken(sw, alice.did, pds.pdsUrl)).toMatchObject({

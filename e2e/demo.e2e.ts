@@ -5,8 +5,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDemoSite } from '../scripts/demo-site';
 import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
+import { clickAndClose } from './support/driver';
 import { configureNetwork, signIn } from './support/keyring';
-import { clickClosing, nextConsentWindow } from './support/site';
+import { nextConsentWindow } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 const pds = inject('pds');
@@ -48,7 +49,7 @@ describe('the demo site: SDK and @atproto/api Agent through the extension (Chrom
     await page.locator('#connect').click();
     const consent = await consentPromise;
     expect(await consent.getByTestId('consent-permissions').innerText()).toContain('Upload image files');
-    await clickClosing(consent, { testId: 'consent-approve' });
+    await clickAndClose(consent, { testId: 'consent-approve' });
     await expect.poll(() => page.locator('#handle').textContent()).toBe('@bob.test');
     expect(await page.locator('#did').textContent()).toBe(bob.did);
   });
@@ -84,7 +85,7 @@ describe('the demo site: SDK and @atproto/api Agent through the extension (Chrom
     expect(await consent.getByTestId('consent-permissions').innerText()).toContain(
       `Call app.bsky.feed.getTimeline as you at ${appview.serviceDid}#bsky_appview`,
     );
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await timeline).toEqual({ feed: [], cursor: 'end' });
     expect(appview.hits).toContain('/xrpc/app.bsky.feed.getTimeline?limit=5');
     // The Agent's labeler preference reached the AppView through extension and PDS.

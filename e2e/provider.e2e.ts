@@ -7,8 +7,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CAPABILITIES } from '../sdk/src/contract';
 import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
+import { clickAndClose } from './support/driver';
 import { configureNetwork, readStoredSession, signIn } from './support/keyring';
-import { bytesParam, clickClosing, nextConsentWindow, receivedText, recordPageMessages, request } from './support/site';
+import { bytesParam, nextConsentWindow, receivedText, recordPageMessages, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 const pds = inject('pds');
@@ -116,7 +117,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(permissions).toContain('Create posts (app.bsky.feed.post)');
     expect(permissions).toContain('Upload image files');
     expect(await consent.getByTestId('consent-account').innerText()).toContain('@alice.test');
-    await clickClosing(consent, { testId: 'consent-approve' });
+    await clickAndClose(consent, { testId: 'consent-approve' });
     const connected = await connecting;
     expect(connected).toMatchObject({
       ok: true,
@@ -263,7 +264,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
       ok: false,
       error: { code: -32002 },
     });
-    await clickClosing(consent, { testId: 'consent-deny' });
+    await clickAndClose(consent, { testId: 'consent-deny' });
     expect(await pending).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'denied' } } });
     // After a "no", the site cannot ask again at once (no window opens).
     const cooling = await request(pageA, 'atproto_xrpc', deleteCall);
@@ -282,7 +283,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     consentPromise = nextConsentWindow(browser.context);
     pending = request(pageA, 'atproto_xrpc', deleteCall);
     consent = await consentPromise;
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
     // "Once" did not widen the grant.
     expect(await request(pageA, 'atproto_xrpc', { ...deleteCall, noPrompt: true })).toMatchObject({
@@ -307,8 +308,8 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
       },
     });
     const consent = await consentPromise;
-    await browser.stopServiceWorkers();
-    await clickClosing(consent, { testId: 'consent-once' });
+    await browser.stopBackground();
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
@@ -320,7 +321,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(await consent.getByTestId('consent-permissions').innerText()).toContain(
       `Call com.example.test.echo as you at ${proxy}`,
     );
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     const echoed = await pending;
     // The PDS forwarded the call with a service-auth JWT for the proxied service.
     expect(echoed).toMatchObject({
@@ -347,7 +348,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     });
     const consentPromise = nextConsentWindow(browser.context);
     const pending = request(pageA, 'atproto_xrpc', likeCall());
-    await clickClosing(await consentPromise, { testId: 'consent-always' });
+    await clickAndClose(await consentPromise, { testId: 'consent-always' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
     expect(await request(pageA, 'atproto_xrpc', { ...likeCall(), noPrompt: true })).toMatchObject({
       ok: true,
@@ -359,7 +360,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     const aud = siteA.serviceDid;
     const consentPromise = nextConsentWindow(browser.context);
     const pending = request(pageA, 'atproto_serviceAuth', { aud, lxm: 'com.example.test.echo' });
-    await clickClosing(await consentPromise, { testId: 'consent-once' });
+    await clickAndClose(await consentPromise, { testId: 'consent-once' });
     const outcome = await pending;
     expect(outcome.ok).toBe(true);
     const token = (outcome as any).result.token as string;
@@ -410,7 +411,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
   });
 
   it('never lets a token, refresh token or DPoP proof reach the page', async () => {
-    const stored = await readStoredSession(await browser.serviceWorker(), alice.did);
+    const stored = await readStoredSession(await browser.background(), alice.did);
     expect(stored?.accessToken.length).toBeGreaterThan(20);
     for (const page of [pageA, pageB]) {
       const text = await receivedText(page);

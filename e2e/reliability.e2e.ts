@@ -5,9 +5,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DB_NAME } from '../src/storage/db';
 import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
+import { clickAndClose } from './support/driver';
 import { configureNetwork, readStoredSession, requestWithSavedSession, signIn } from './support/keyring';
 import { startPdsProcess } from './support/pds-process';
-import { clickClosing, nextConsentWindow, request } from './support/site';
+import { nextConsentWindow, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 const pds = inject('pds');
@@ -24,7 +25,7 @@ const pages: Record<keyof typeof sites, Page> = {} as never;
 async function connect(page: Page, scope: string, account?: string) {
   const consentPromise = nextConsentWindow(browser.context);
   const pending = request(page, 'atproto_connect', { scope, account });
-  await clickClosing(await consentPromise, { testId: 'consent-approve' });
+  await clickAndClose(await consentPromise, { testId: 'consent-approve' });
   const outcome = await pending;
   expect(outcome.ok).toBe(true);
   return outcome;
@@ -32,7 +33,7 @@ async function connect(page: Page, scope: string, account?: string) {
 
 /** Rewrites alice's stored session inside the background (test-only surgery on IndexedDB). */
 async function editStoredSession(mutation: 'expire-access-token') {
-  const sw = await browser.serviceWorker();
+  const sw = await browser.background();
   await sw.evaluate(
     async ({ did, mutation, dbName }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -201,7 +202,7 @@ describe('reliability and security (Chromium, local PDS)', () => {
 
   it('100 concurrent calls with an expired access token cause exactly one refresh', async () => {
     // Count token-endpoint requests made by the background, then rebuild its OAuth client so it uses the counter.
-    const sw = await browser.serviceWorker();
+    const sw = await browser.background();
     await sw.evaluate(() => {
       const g = globalThis as any;
       g.__tokenRequests = 0;
@@ -237,7 +238,7 @@ describe('reliability and security (Chromium, local PDS)', () => {
   });
 
   it('recovers from a rotated DPoP nonce', async () => {
-    const sw = await browser.serviceWorker();
+    const sw = await browser.background();
     const replaced = await sw.evaluate(async (dbName) => {
       const db = await new Promise<IDBDatabase>((resolve) => {
         const req = indexedDB.open(dbName);
@@ -274,7 +275,7 @@ describe('reliability and security (Chromium, local PDS)', () => {
     const proxy = `${sites.main.serviceDid}#test_svc`;
     const read = request(pages.main, 'atproto_xrpc', { nsid: 'com.example.test.echo', params: { delay: 1500 }, proxy });
     await new Promise((r) => setTimeout(r, 400));
-    await browser.stopServiceWorkers();
+    await browser.stopBackground();
     expect(await read).toMatchObject({ ok: true, result: { status: 200 } });
 
     const write = request(pages.main, 'atproto_xrpc', {
@@ -284,7 +285,7 @@ describe('reliability and security (Chromium, local PDS)', () => {
       proxy,
     });
     await new Promise((r) => setTimeout(r, 400));
-    await browser.stopServiceWorkers();
+    await browser.stopBackground();
     expect(await write).toMatchObject({ ok: false, error: { code: -32603, data: { reason: 'interrupted' } } });
     // The extension keeps working afterwards.
     expect(await request(pages.main, 'atproto_xrpc', { nsid: 'com.example.test.echo', proxy })).toMatchObject({
@@ -294,7 +295,7 @@ describe('reliability and security (Chromium, local PDS)', () => {
   });
 
   it('keeps private keys unexportable', async () => {
-    const sw = await browser.serviceWorker();
+    const sw = await browser.background();
     await readStoredSession(sw, alice.did);
     const result = await sw.evaluate(async (did) => {
       const { keyPair } = (globalThis as any).__testSessions[did].dpopKey;
@@ -316,7 +317,7 @@ describe('reliability and security (Chromium, local PDS)', () => {
       (window as any).__disconnects = [];
       (window as any).atproto.on('disconnect', (e: unknown) => (window as any).__disconnects.push(e));
     });
-    const sw = await browser.serviceWorker();
+    const sw = await browser.background();
     const stored = await readStoredSession(sw, alice.did);
     const meta = await (await fetch(`${pds.pdsUrl}/.well-known/oauth-authorization-server`)).json();
     const clientId = `http://localhost?${new URLSearchParams({ scope: 'atproto transition:generic', redirect_uri: 'http://127.0.0.1/at-keyring/callback' })}`;

@@ -44,7 +44,7 @@ export const coldWake: BenchPhase<ColdWakeFigures> = {
     const errors: string[] = [];
     for (let i = 0; i < config.coldWakes; i++) {
       const s0 = Date.now();
-      await withTimeout('stopping the service worker', 20_000, browser.stopServiceWorkers());
+      await withTimeout('stopping the service worker', 20_000, browser.stopBackground());
       stopMs.push(Date.now() - s0);
       tokens.reset(); // a new worker has a new, full bucket
       await sleep(100);

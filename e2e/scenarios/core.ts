@@ -12,21 +12,8 @@ import { DB_NAME } from '../../src/storage/db';
 import type { BrowserDriver, UiPage } from '../support/driver';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from '../support/pds-pages';
 import { sendPrivileged } from '../support/privileged';
+import { bytesParam, isConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
-
-type Outcome = { ok: true; result: any } | { ok: false; code: number; message: string };
-
-/** window.atproto.request in the page, settled into data. */
-function pageRequest(page: UiPage, method: string, params?: unknown): Promise<Outcome> {
-  return page.evaluate(
-    ({ method, params }) =>
-      (window as any).atproto.request({ method, params }).then(
-        (result: unknown) => ({ ok: true, result }),
-        (e: any) => ({ ok: false, code: e.code, message: e.message }),
-      ),
-    { method, params },
-  );
-}
 
 async function poll<T>(
   read: () => Promise<T>,
@@ -145,16 +132,16 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
     let rkey: string;
     it('connects a site after consent, then creates and reads a record through the extension', async () => {
       page = await driver.openPage(site.origin);
-      const consentWindow = driver.nextWindow((url) => url.includes('/consent.html'));
-      const connecting = pageRequest(page, 'atproto_connect', {
+      const consentWindow = driver.nextWindow(isConsentWindow);
+      const connecting = request(page, 'atproto_connect', {
         scope: 'atproto repo:app.bsky.feed.post?action=create',
       });
       const consent = await consentWindow;
       expect(await consent.text('[data-testid=consent-origin]')).toBe(site.origin);
-      await consent.clickAndClose({ selector: '[data-testid=consent-approve]' });
+      await consent.clickAndClose({ testId: 'consent-approve' });
       expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did, handle: 'alice.test' } });
 
-      const created = await pageRequest(page, 'atproto_xrpc', {
+      const created = await request(page, 'atproto_xrpc', {
         nsid: 'com.atproto.repo.createRecord',
         body: {
           repo: alice.did,
@@ -168,7 +155,7 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       });
       expect(created).toMatchObject({ ok: true, result: { status: 200 } });
       rkey = (created as any).result.body.uri.split('/').pop();
-      const read = await pageRequest(page, 'atproto_xrpc', {
+      const read = await request(page, 'atproto_xrpc', {
         nsid: 'com.atproto.repo.getRecord',
         params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey },
       });
@@ -178,50 +165,38 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       });
       // Outside the grant, without a prompt: refused.
       expect(
-        await pageRequest(page, 'atproto_xrpc', {
+        await request(page, 'atproto_xrpc', {
           nsid: 'com.atproto.repo.deleteRecord',
           body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey },
           noPrompt: true,
         }),
-      ).toMatchObject({ ok: false, code: 4100 });
+      ).toMatchObject({ ok: false, error: { code: 4100 } });
     });
 
     it('refuses the core attacks of the security review; the record survives', async () => {
       const del = { repo: alice.did, collection: 'app.bsky.feed.post', rkey };
       // Case variant of a PDS method, dressed as a proxied service call.
       expect(
-        await pageRequest(page, 'atproto_xrpc', {
+        await request(page, 'atproto_xrpc', {
           nsid: 'com.atproto.repo.deleterecord',
           body: del,
           proxy: 'did:web:appview.example#bsky_appview',
         }),
-      ).toMatchObject({ ok: false, code: -32602 });
+      ).toMatchObject({ ok: false, error: { code: -32602 } });
       // A delete whose body the broker could not read.
-      const binaryDelete = await page.evaluate(
-        (del) =>
-          (window as any).atproto
-            .request({
-              method: 'atproto_xrpc',
-              params: {
-                nsid: 'com.atproto.repo.deleteRecord',
-                body: new TextEncoder().encode(JSON.stringify(del)),
-                encoding: 'application/json',
-              },
-            })
-            .then(
-              () => ({ ok: true }),
-              (e: any) => ({ ok: false, code: e.code }),
-            ),
-        del,
-      );
-      expect(binaryDelete).toEqual({ ok: false, code: -32602 });
+      const binaryDelete = await request(page, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.deleteRecord',
+        body: bytesParam(new TextEncoder().encode(JSON.stringify(del))),
+        encoding: 'application/json',
+      });
+      expect(binaryDelete).toMatchObject({ ok: false, error: { code: -32602 } });
       // A service token to move the account away.
       expect(
-        await pageRequest(page, 'atproto_serviceAuth', {
+        await request(page, 'atproto_serviceAuth', {
           aud: 'did:web:attacker.example',
           lxm: 'com.atproto.server.createAccount',
         }),
-      ).toMatchObject({ ok: false, code: 4100 });
+      ).toMatchObject({ ok: false, error: { code: 4100 } });
       // A page of the same site served with CSP sandbox (an opaque origin) gets nothing.
       const sandboxed = await driver.openPage(`${site.origin}/csp-sandbox`);
       const answer = await sandboxed.evaluate(
@@ -234,7 +209,7 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       );
       expect(answer).toMatchObject({ id: 'sandboxed', error: { code: 4100 } });
       // A broader scope under the id of the connect request the window shows.
-      const consentWindow = driver.nextWindow((url) => url.includes('/consent.html'));
+      const consentWindow = driver.nextWindow(isConsentWindow);
       await page.evaluate(() => {
         (window as any).__replies = [];
         window.addEventListener(
@@ -271,7 +246,7 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
         'the answer to the re-used id',
       );
       expect(refused[0]).toMatchObject({ id: 'X', error: { code: -32602 } });
-      await consent.clickAndClose({ selector: '[data-testid=consent-approve]' });
+      await consent.clickAndClose({ testId: 'consent-approve' });
       const [, approved] = await poll(
         () => page.evaluate(() => (window as any).__replies as any[], undefined),
         (r) => r.length >= 2,
@@ -280,7 +255,7 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       expect(approved.result.scope).toBe(
         'atproto repo:app.bsky.feed.post?action=create repo:app.bsky.feed.like?action=create',
       );
-      const read = await pageRequest(page, 'atproto_xrpc', {
+      const read = await request(page, 'atproto_xrpc', {
         nsid: 'com.atproto.repo.getRecord',
         params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey },
       });
@@ -302,12 +277,12 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
         'the site to disappear',
       );
       expect(
-        await pageRequest(page, 'atproto_xrpc', {
+        await request(page, 'atproto_xrpc', {
           nsid: 'com.atproto.repo.getRecord',
           params: { repo: alice.did, collection: 'app.bsky.feed.post', rkey },
         }),
-      ).toMatchObject({ ok: false, code: 4100 });
-      expect(await pageRequest(page, 'atproto_accounts')).toEqual({ ok: true, result: [] });
+      ).toMatchObject({ ok: false, error: { code: 4100 } });
+      expect(await request(page, 'atproto_accounts')).toEqual({ ok: true, result: [] });
     });
 
     it('signs out and forgets the session and its DPoP key', async () => {

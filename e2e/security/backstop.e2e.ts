@@ -44,7 +44,7 @@ describe(`what PDS ${pds.pdsVersion} itself refuses for the extension's session 
   beforeAll(async () => {
     const signedIn = await launchSignedIn(extensionPath, pds, alice);
     closeBrowser = signedIn.close;
-    sw = await signedIn.browser.serviceWorker();
+    sw = await signedIn.browser.background();
     await readStoredSession(sw, alice.did);
   });
   afterAll(async () => {

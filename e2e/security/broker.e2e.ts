@@ -9,9 +9,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DB_NAME } from '../../src/storage/db';
 import type { ExtensionBrowser } from '../support/chromium';
+import { clickAndClose } from '../support/driver';
 import { launchSignedIn } from '../support/keyring';
 import { sendPrivileged } from '../support/privileged';
-import { bytesParam, clickClosing, nextConsentWindow, request } from '../support/site';
+import { bytesParam, isConsentWindow, nextConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 const pds = inject('pds');
@@ -85,7 +86,7 @@ async function withoutPrompt<T>(fn: () => Promise<T>): Promise<T> {
   try {
     const result = await fn();
     await new Promise((r) => setTimeout(r, 300));
-    expect(opened.filter((u) => u.includes('/consent.html'))).toEqual([]);
+    expect(opened.filter(isConsentWindow)).toEqual([]);
     return result;
   } finally {
     browser.context.off('page', onPage);
@@ -117,7 +118,7 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     // Site A: connected for creating posts; it makes the post the attacks try to delete.
     const consent = nextConsentWindow(browser.context);
     const connecting = request(pageA, 'atproto_connect', { scope: A_SCOPE });
-    await clickClosing(await consent, { testId: 'consent-approve' });
+    await clickAndClose(await consent, { testId: 'consent-approve' });
     const connected = await connecting;
     expect(connected).toMatchObject({ ok: true });
     grantA = (connected as any).result.scope;
@@ -147,7 +148,7 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       expect((await replies(pageB, 'X1', 1))[0]).toMatchObject({
         error: { code: -32602, data: { reason: 'id-reused' } },
       });
-      await clickClosing(window, { testId: 'consent-approve' });
+      await clickAndClose(window, { testId: 'consent-approve' });
       const [, approved] = await replies(pageB, 'X1', 2);
       expect(approved).toMatchObject({ result: { scope: 'atproto' } });
       expect(await grantOf(siteB.origin)).toBe('atproto');
@@ -166,7 +167,7 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
         error: { code: -32602, data: { reason: 'id-reused' } },
       });
       expect(await consentText(window)).toMatch(/like/i);
-      await clickClosing(window, { testId: 'consent-always' });
+      await clickAndClose(window, { testId: 'consent-always' });
       const [, liked] = await replies(pageA, 'Y1', 2);
       expect(liked).toMatchObject({
         result: { status: 200, body: { uri: expect.stringContaining('app.bsky.feed.like') } },
@@ -262,7 +263,7 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       const pending = request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.deleteRecord', body: deleteBody() });
       const window = await consent;
       expect(await consentText(window)).toMatch(/Delete/);
-      await clickClosing(window, { testId: 'consent-deny' });
+      await clickAndClose(window, { testId: 'consent-deny' });
       expect(await pending).toMatchObject({ ok: false, error: { code: 4001 } });
       expect(await postStillThere()).toBe(true);
     });
@@ -310,7 +311,7 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
       proxy: `${siteA.serviceDid}#test_svc`,
     });
     const ledgerRow = (id: string) =>
-      browser.serviceWorker().then((sw) =>
+      browser.background().then((sw) =>
         sw.evaluate(
           ({ key, dbName }) =>
             new Promise<any>((resolve) => {

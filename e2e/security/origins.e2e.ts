@@ -1,8 +1,9 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from '../support/chromium';
+import { clickAndClose } from '../support/driver';
 import { launchSignedIn } from '../support/keyring';
-import { clickClosing, nextConsentWindow, recordPageMessages, request } from '../support/site';
+import { isConsentWindow, nextConsentWindow, recordPageMessages, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 /**
@@ -82,7 +83,7 @@ describe('only real, secure origins use the API, and events reach only their doc
     await pageA.goto(siteA.origin);
     const consentPromise = nextConsentWindow(browser.context);
     const connecting = request(pageA, 'atproto_connect', { scope: SCOPE });
-    await clickClosing(await consentPromise, { testId: 'consent-approve' });
+    await clickAndClose(await consentPromise, { testId: 'consent-approve' });
     expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did } });
     // Site A itself can do everything the opaque documents below try.
     expect(await request(pageA, 'atproto_xrpc', createPost('from site A'))).toMatchObject({
@@ -103,7 +104,7 @@ describe('only real, secure origins use the API, and events reach only their doc
   });
 
   it('what Chromium tells the background about senders (origin, documentId, tab.url)', async () => {
-    const sw = await browser.serviceWorker();
+    const sw = await browser.background();
     await sw.evaluate(() => {
       (globalThis as any).__senders = [];
       (globalThis as any).chrome.runtime.onMessage.addListener((_m: unknown, s: any) => {
@@ -233,7 +234,7 @@ describe('only real, secure origins use the API, and events reach only their doc
         { method, params },
       );
     let prompted = false;
-    const onPage = (p: Page) => void (p.url().includes('/consent.html') && (prompted = true));
+    const onPage = (p: Page) => void (isConsentWindow(p.url()) && (prompted = true));
     browser.context.on('page', onPage);
     const insecure = { error: { code: 4100, message: expect.stringContaining('only works on secure pages') } };
     expect(await direct('atproto_connect', { scope: 'atproto' })).toMatchObject(insecure);

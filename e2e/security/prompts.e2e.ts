@@ -1,8 +1,9 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from '../support/chromium';
+import { clickAndClose } from '../support/driver';
 import { launchSignedIn } from '../support/keyring';
-import { clickClosing, nextConsentWindow, type RequestOutcome, request } from '../support/site';
+import { isConsentWindow, nextConsentWindow, type RequestOutcome, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 // Security review findings 7 (prompt flooding, click-through) and 11 (the
@@ -56,7 +57,7 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
     [top, other, ...framed] = await Promise.all(Array.from({ length: FRAMES + 2 }, () => startTestSite()));
     const signedIn = await launchSignedIn(extensionPath, pds, alice);
     ({ browser, close: closeBrowser } = signedIn);
-    browser.context.on('page', (p) => p.url().includes('/consent.html') && consentWindows.push(p));
+    browser.context.on('page', (p) => isConsentWindow(p.url()) && consentWindows.push(p));
     await signedIn.popup.close();
     // One page, several cross-origin frames (each test site is its own origin: another port).
     page = await browser.context.newPage();
@@ -123,7 +124,7 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
     await second.getByTestId('consent').waitFor();
     expect(await second.getByTestId('consent-origin').textContent()).toBe(other.origin);
     expect(await second.getByTestId('consent-frame-note').count()).toBe(0);
-    await clickClosing(second, { testId: 'consent-reject' });
+    await clickAndClose(second, { testId: 'consent-reject' });
     expect(await pending).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'denied' } } });
     await otherPage.close();
   });
@@ -148,7 +149,7 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
   });
 
   it('after the user denies, the same origin asking again at once gets 4001 cooldown and no window, even after a worker restart', async () => {
-    await clickClosing(consent, { testId: 'consent-reject' });
+    await clickAndClose(consent, { testId: 'consent-reject' });
     expect(await winnerRequest).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'denied' } } });
     const windowsBefore = consentWindows.length;
     const again = await request(frameOf(winner), 'atproto_connect', { scope: 'atproto' });
@@ -156,7 +157,7 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
     const retryAfterMs = (again as any).error.data.retryAfterMs as number;
     expect(retryAfterMs).toBeGreaterThan(0);
     expect(retryAfterMs).toBeLessThanOrEqual(PROMPT_COOLDOWN_MS);
-    await browser.stopServiceWorkers();
+    await browser.stopBackground();
     expect(await request(frameOf(winner), 'atproto_connect', { scope: 'atproto' })).toMatchObject({
       ok: false,
       error: { code: 4001, data: { reason: 'cooldown' } },
@@ -175,7 +176,7 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
     expect(await isDisabled(fresh, 'consent-approve')).toBe(true);
     expect(await isDisabled(fresh, 'consent-reject')).toBe(false);
     expect(await msUntilEnabled(fresh, 'consent-approve')).toBeGreaterThan(APPROVE_DELAY_MS / 2);
-    await clickClosing(fresh, { testId: 'consent-approve' });
+    await clickAndClose(fresh, { testId: 'consent-approve' });
     expect(await pending).toMatchObject({ ok: true, result: { did: alice.did } });
 
     // Once the cooldown has run out, the denied origin may ask again, and the user can say yes.
@@ -191,7 +192,7 @@ describe('consent prompts resist flooding and click-through (Chromium, local PDS
       pending = request(frameOf(winner), 'atproto_connect', { scope: 'atproto' });
     }
     fresh = await windowPromise;
-    await clickClosing(fresh, { testId: 'consent-approve' });
+    await clickAndClose(fresh, { testId: 'consent-approve' });
     expect(await pending).toMatchObject({ ok: true, result: { did: alice.did } });
   });
 });

@@ -11,8 +11,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { privilegedRequestMessage } from '../../src/protocol/privileged';
 import type { ExtensionBrowser } from '../support/chromium';
+import { clickAndClose } from '../support/driver';
 import { launchSignedIn } from '../support/keyring';
-import { clickClosing, nextConsentWindow, request } from '../support/site';
+import { nextConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 const pds = inject('pds');
@@ -122,7 +123,7 @@ describe('linear-time validation of page input (Chromium, local PDS)', () => {
     await bystander.goto(bystanderSite.origin);
     const consentPromise = nextConsentWindow(browser.context);
     const connecting = request(bystander, 'atproto_connect', { scope: 'atproto' });
-    await clickClosing(await consentPromise, { testId: 'consent-approve' });
+    await clickAndClose(await consentPromise, { testId: 'consent-approve' });
     expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did } });
   });
   afterAll(async () => {

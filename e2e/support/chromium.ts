@@ -9,11 +9,11 @@ export interface ExtensionBrowser {
   context: BrowserContext;
   extensionId: string;
   /** The extension's background service worker (restarted on demand). */
-  serviceWorker(): Promise<Worker>;
+  background(): Promise<Worker>;
   /** Opens the popup UI as a tab, where tests can click it like a person. */
   openPopup(): Promise<Page>;
   /** Stops every service worker, as Chrome does to an idle extension. */
-  stopServiceWorkers(): Promise<void>;
+  stopBackground(): Promise<void>;
   /** JS heap in use by the extension's service worker, in bytes (after a GC when asked). */
   serviceWorkerHeap(opts?: { gc?: boolean }): Promise<number>;
   close(): Promise<void>;
@@ -52,13 +52,13 @@ export async function launchWithExtension(
   return {
     context,
     extensionId,
-    serviceWorker,
+    background: serviceWorker,
     async openPopup() {
       const page = await context.newPage();
       await page.goto(`chrome-extension://${extensionId}/popup.html`);
       return page;
     },
-    async stopServiceWorkers() {
+    async stopBackground() {
       const cdp = await pageCdpSession(context);
       // Resolves once Chromium reports our worker stopped (Playwright keeps
       // the same Worker handle, which reaches the new instance after a wake-up).

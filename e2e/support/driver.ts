@@ -2,19 +2,27 @@
  * One small driver interface over Playwright (Chromium) and puppeteer over
  * WebDriver BiDi (Firefox), so the same scenario files run in both browsers.
  * Selectors are CSS; buttons of third-party pages (the PDS) are found by text.
+ *
+ * These names are the e2e vocabulary: chromium.ts and firefox.ts name their
+ * launchers' methods the same way (openPopup, background, stopBackground,
+ * close), and suites that drive Playwright directly use clickAndClose below
+ * and request (site.ts), the same actions as UiPage's.
  */
 import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
 import { launchWithExtension } from './chromium';
 import { launchFirefoxWithExtension } from './firefox';
 
+/** An element by its data-testid (the extension's pages), or a button by its exact text (the PDS's pages). */
+export type ClickTarget = { testId: string } | { button: string };
+
 export interface UiPage {
   fill(selector: string, value: string): Promise<void>;
   click(selector: string): Promise<void>;
   /** Clicks the enabled button with this exact text. */
   clickButton(text: string): Promise<void>;
-  /** Clicks something that closes this page, and waits for it to close. */
-  clickAndClose(selectorOrButtonText: { selector: string } | { button: string }): Promise<void>;
+  /** Clicks something that closes this page (a consent answer, the PDS's last button), and waits for it to close. */
+  clickAndClose(target: ClickTarget): Promise<void>;
   text(selector: string): Promise<string | null>;
   count(selector: string): Promise<number>;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
@@ -40,22 +48,26 @@ export interface BrowserDriver {
 const isClosedError = (err: Error) =>
   /has been closed|Target closed|detached|No target|no such frame|Session closed/i.test(err.message);
 
+/** UiPage.clickAndClose for a Playwright page, for the suites that drive Playwright directly. */
+export async function clickAndClose(page: PlaywrightPage, target: ClickTarget): Promise<void> {
+  const closed = page.waitForEvent('close', { timeout: 20_000 });
+  const locator =
+    'testId' in target
+      ? page.getByTestId(target.testId)
+      : page.getByRole('button', { name: target.button, exact: true });
+  // The page may be gone before the click returns.
+  await locator.click({ noWaitAfter: true }).catch((err: Error) => {
+    if (!isClosedError(err)) throw err;
+  });
+  await closed;
+}
+
 function playwrightPage(page: PlaywrightPage): UiPage {
   return {
     fill: (selector, value) => page.locator(selector).fill(value),
     click: (selector) => page.locator(selector).click(),
     clickButton: (text) => page.getByRole('button', { name: text, exact: true }).click(),
-    async clickAndClose(target) {
-      const closed = page.waitForEvent('close', { timeout: 20_000 });
-      const locator =
-        'selector' in target
-          ? page.locator(target.selector)
-          : page.getByRole('button', { name: target.button, exact: true });
-      await locator.click({ noWaitAfter: true }).catch((err: Error) => {
-        if (!isClosedError(err)) throw err;
-      });
-      await closed;
-    },
+    clickAndClose: (target) => clickAndClose(page, target),
     text: (selector) => page.locator(selector).first().textContent({ timeout: 15_000 }),
     count: (selector) => page.locator(selector).count(),
     evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
@@ -86,7 +98,7 @@ function puppeteerPage(page: PuppeteerPage, reload: () => Promise<void>): UiPage
       const closed = new Promise<void>((resolve) => page.once('close', () => resolve()));
       // Like a person, wait for the control to be enabled (consent buttons are held off for a moment).
       const element =
-        'selector' in target
+        'testId' in target
           ? (
               await page.waitForFunction(
                 (s) => {
@@ -94,7 +106,7 @@ function puppeteerPage(page: PuppeteerPage, reload: () => Promise<void>): UiPage
                   return el && !(el as HTMLButtonElement).disabled ? el : null;
                 },
                 { timeout: 20_000 },
-                target.selector,
+                `[data-testid="${target.testId}"]`,
               )
             ).asElement()
           : (await buttonHandle(target.button)).asElement();
@@ -129,10 +141,10 @@ export async function launchChromiumDriver(extensionPath: string, profileDir: st
       );
     },
     background: async () => {
-      const worker = await browser.serviceWorker();
+      const worker = await browser.background();
       return { evaluate: (fn, arg) => worker.evaluate(fn as never, arg) as never };
     },
-    stopBackground: () => browser.stopServiceWorkers(),
+    stopBackground: () => browser.stopBackground(),
     close: () => browser.close(),
   };
 }

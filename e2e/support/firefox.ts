@@ -83,10 +83,6 @@ export interface FirefoxExtensionBrowser {
    * extension event (a message, webNavigation, alarm…) starts it again.
    */
   stopBackground(): Promise<void>;
-  /** Alias of background(), named as in ExtensionBrowser (chromium.ts). */
-  serviceWorker(): Promise<BackgroundHandle>;
-  /** Alias of stopBackground(), named as in ExtensionBrowser (chromium.ts). */
-  stopServiceWorkers(): Promise<void>;
   /** Evaluates an expression in the browser window (chrome privileges), for test plumbing. */
   chromeEvaluate<T = unknown>(expression: string): Promise<T>;
   close(): Promise<void>;
@@ -363,9 +359,6 @@ export async function launchFirefoxWithExtension(
       };
     },
     backgroundState,
-    serviceWorker() {
-      return driver.background();
-    },
     async stopBackground() {
       await chromeEvaluate(`(async () => {
         const extension = WebExtensionPolicy.getByID(${JSON.stringify(extensionId)}).extension;
@@ -384,9 +377,6 @@ export async function launchFirefoxWithExtension(
         if (Date.now() > deadline) throw new Error(`The event page did not stop (state ${await backgroundState()})`);
         await sleep(50);
       }
-    },
-    stopServiceWorkers() {
-      return driver.stopBackground();
     },
     chromeEvaluate,
     async close() {

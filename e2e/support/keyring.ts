@@ -5,10 +5,10 @@ import type { Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import { DB_NAME } from '../../src/storage/db';
 import { type ExtensionBrowser, launchWithExtension } from './chromium';
+import { clickAndClose } from './driver';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from './pds-pages';
 import type { PdsInfo } from './pds-process';
 import { sendPrivileged } from './privileged';
-import { clickClosing } from './site';
 
 type Account = PdsInfo['accounts']['alice'];
 
@@ -36,13 +36,8 @@ export async function signIn(
   const auth = await authPagePromise;
   await auth.locator(PDS_PASSWORD_INPUT).fill(account.password);
   await auth.getByRole('button', { name: PDS_BUTTONS.signIn }).click();
-  const closed = auth.waitForEvent('close', { timeout: 20_000 });
-  await clickClosing(auth, {
-    role: 'button',
-    name: decision === 'authorize' ? PDS_BUTTONS.authorize : PDS_BUTTONS.deny,
-  });
   // The extension catches the redirect and closes the window itself.
-  await closed;
+  await clickAndClose(auth, { button: decision === 'authorize' ? PDS_BUTTONS.authorize : PDS_BUTTONS.deny });
 }
 
 export function accountCard(popup: Page, did: string) {

@@ -1,4 +1,5 @@
-import type { BrowserContext, Frame, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { UiPage } from './driver';
 
 export type RequestOutcome =
   | { ok: true; result: any }
@@ -13,8 +14,14 @@ export async function recordPageMessages(context: BrowserContext) {
   });
 }
 
-/** Calls window.atproto.request in the page (or frame); binary results come back base64-encoded as { $b64 }. */
-export async function request(page: Page | Frame, method: string, params?: unknown): Promise<RequestOutcome> {
+/** Where a test runs code: a Playwright page or frame, or a driver's page in either browser. */
+export type PageScope = Pick<UiPage, 'evaluate'>;
+
+/**
+ * Calls window.atproto.request in the page and settles the answer into data; binary results come back
+ * base64-encoded as { $b64 }.
+ */
+export async function request(page: PageScope, method: string, params?: unknown): Promise<RequestOutcome> {
   return page.evaluate(
     async ({ method, params }) => {
       const encode = (v: any): any => {
@@ -60,21 +67,10 @@ export async function receivedText(page: Page): Promise<string> {
   });
 }
 
+/** Whether a window shows the extension's consent page. */
+export const isConsentWindow = (url: string) => url.includes('/consent.html');
+
 /** Waits for the consent window the extension opens. */
 export function nextConsentWindow(context: BrowserContext): Promise<Page> {
-  return context.waitForEvent('page', { predicate: (p) => p.url().includes('/consent.html'), timeout: 15_000 });
-}
-
-/**
- * Clicks a button that makes its own window close (consent answers, the
- * PDS's final Authorize): the window may be gone before the click returns.
- */
-export async function clickClosing(page: Page, testIdOrRole: { testId: string } | { role: 'button'; name: string }) {
-  const locator =
-    'testId' in testIdOrRole
-      ? page.getByTestId(testIdOrRole.testId)
-      : page.getByRole('button', { name: testIdOrRole.name });
-  await locator.click({ noWaitAfter: true }).catch((err: Error) => {
-    if (!/has been closed|Target closed/.test(err.message)) throw err;
-  });
+  return context.waitForEvent('page', { predicate: (p) => isConsentWindow(p.url()), timeout: 15_000 });
 }
