@@ -1,24 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDemoSite } from '../scripts/demo-site';
-import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
+import type { ExtensionBrowser } from './support/chromium';
 import { clickAndClose } from './support/driver';
-import { configureNetwork, signIn } from './support/keyring';
+import { launchSignedIn } from './support/keyring';
+import { TINY_PNG } from './support/records';
 import { nextConsentWindow } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
 const { bob } = pds.accounts;
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 
-let profileDir: string;
+let closeBrowser: () => Promise<void>;
 let browser: ExtensionBrowser;
 let demo: { url: string; close(): Promise<void> };
 let appview: TestSite;
@@ -27,18 +21,13 @@ let page: Page;
 describe('the demo site: SDK and @atproto/api Agent through the extension (Chromium, local PDS)', () => {
   beforeAll(async () => {
     [demo, appview] = await Promise.all([startDemoSite(), startTestSite()]);
-    profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-    browser = await launchWithExtension(extensionPath, profileDir);
-    const popup = await browser.openPopup();
-    await configureNetwork(popup, pds);
-    await signIn(browser, popup, bob);
+    ({ browser, close: closeBrowser } = await launchSignedIn(extensionPath, pds, bob));
     page = await browser.context.newPage();
     await page.goto(demo.url);
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     await Promise.all([demo?.close(), appview?.close()]);
-    await rm(profileDir, { recursive: true, force: true });
   });
 
   it('finds the extension and connects after consent', async () => {
@@ -62,7 +51,7 @@ describe('the demo site: SDK and @atproto/api Agent through the extension (Chrom
 
   it('posts with an image (agent.uploadBlob + agent.post) and lists it with the image loaded', async () => {
     await page.locator('#post-text').fill('a post from the demo');
-    await page.locator('#post-image').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('#post-image').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: TINY_PNG });
     await page.locator('#post-submit').click();
     const post = page.locator('.post', { hasText: 'a post from the demo' });
     await expect.poll(() => post.count()).toBe(1);

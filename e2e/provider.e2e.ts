@@ -1,26 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { IdResolver } from '@atproto/identity';
 import { verifyJwt } from '@atproto/xrpc-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CAPABILITIES } from '../sdk/src/contract';
-import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
+import type { ExtensionBrowser } from './support/chromium';
 import { clickAndClose } from './support/driver';
-import { configureNetwork, readStoredSession, signIn } from './support/keyring';
+import { launchSignedIn, readStoredSession } from './support/keyring';
+import { createLikeCall, createPostCall, TINY_PNG } from './support/records';
 import { bytesParam, nextConsentWindow, receivedText, recordPageMessages, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
 const { alice } = pds.accounts;
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 
-let profileDir: string;
+let closeBrowser: () => Promise<void>;
 let browser: ExtensionBrowser;
 let popup: Page;
 let siteA: TestSite;
@@ -33,21 +27,16 @@ const SCOPE = 'atproto repo:app.bsky.feed.post?action=create blob:image/*';
 describe('websites get signed XRPC calls through the extension (Chromium, local PDS)', () => {
   beforeAll(async () => {
     [siteA, siteB] = await Promise.all([startTestSite(), startTestSite()]);
-    profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-    browser = await launchWithExtension(extensionPath, profileDir);
+    ({ browser, popup, close: closeBrowser } = await launchSignedIn(extensionPath, pds, alice));
     await recordPageMessages(browser.context);
-    popup = await browser.openPopup();
-    await configureNetwork(popup, pds);
-    await signIn(browser, popup, alice);
     pageA = await browser.context.newPage();
     await pageA.goto(siteA.origin);
     pageB = await browser.context.newPage();
     await pageB.goto(siteB.origin);
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     await Promise.all([siteA?.close(), siteB?.close()]);
-    await rm(profileDir, { recursive: true, force: true });
   });
 
   it('announces the provider (EIP-6963 style) and sets window.atproto', async () => {
@@ -141,14 +130,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
   let postUri: string;
   let blobRef: any;
   it('creates a post, uploads a blob and references it, and reads both back', async () => {
-    const created = await request(pageA, 'atproto_xrpc', {
-      nsid: 'com.atproto.repo.createRecord',
-      body: {
-        repo: alice.did,
-        collection: 'app.bsky.feed.post',
-        record: { $type: 'app.bsky.feed.post', text: 'hello from a website', createdAt: new Date().toISOString() },
-      },
-    });
+    const created = await request(pageA, 'atproto_xrpc', createPostCall(alice.did, 'hello from a website'));
     expect(created).toMatchObject({
       ok: true,
       result: { status: 200, headers: { 'content-type': expect.stringContaining('application/json') } },
@@ -158,28 +140,22 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
 
     const uploaded = await request(pageA, 'atproto_xrpc', {
       nsid: 'com.atproto.repo.uploadBlob',
-      body: bytesParam(PNG),
+      body: bytesParam(TINY_PNG),
       encoding: 'image/png',
     });
     expect(uploaded).toMatchObject({
       ok: true,
-      result: { status: 200, body: { blob: { mimeType: 'image/png', size: PNG.length } } },
+      result: { status: 200, body: { blob: { mimeType: 'image/png', size: TINY_PNG.length } } },
     });
     blobRef = (uploaded as any).result.body.blob;
 
-    const withImage = await request(pageA, 'atproto_xrpc', {
-      nsid: 'com.atproto.repo.createRecord',
-      body: {
-        repo: alice.did,
-        collection: 'app.bsky.feed.post',
-        record: {
-          $type: 'app.bsky.feed.post',
-          text: 'with a picture',
-          createdAt: new Date().toISOString(),
-          embed: { $type: 'app.bsky.embed.images', images: [{ alt: 'a dot', image: blobRef }] },
-        },
-      },
-    });
+    const withImage = await request(
+      pageA,
+      'atproto_xrpc',
+      createPostCall(alice.did, 'with a picture', {
+        embed: { $type: 'app.bsky.embed.images', images: [{ alt: 'a dot', image: blobRef }] },
+      }),
+    );
     expect(withImage).toMatchObject({ ok: true, result: { status: 200 } });
 
     const listed = await request(pageA, 'atproto_xrpc', {
@@ -200,7 +176,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
       params: { did: alice.did, cid: blobRef.ref.$link },
     });
     expect(downloaded).toMatchObject({ ok: true, result: { status: 200 } });
-    expect(Buffer.from((downloaded as any).result.body.$b64, 'base64')).toEqual(PNG);
+    expect(Buffer.from((downloaded as any).result.body.$b64, 'base64')).toEqual(TINY_PNG);
   });
 
   it("returns the PDS's XRPC errors as results", async () => {
@@ -212,17 +188,8 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
   });
 
   it('refuses calls outside the grant with 4100 when asked not to prompt, and never offers account management', async () => {
-    const like = {
-      repo: alice.did,
-      collection: 'app.bsky.feed.like',
-      record: {
-        $type: 'app.bsky.feed.like',
-        subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' },
-        createdAt: new Date().toISOString(),
-      },
-    };
     expect(
-      await request(pageA, 'atproto_xrpc', { nsid: 'com.atproto.repo.createRecord', body: like, noPrompt: true }),
+      await request(pageA, 'atproto_xrpc', { ...createLikeCall(alice.did, postUri), noPrompt: true }),
     ).toMatchObject({ ok: false, error: { code: 4100 } });
     expect(
       await request(pageA, 'atproto_xrpc', {
@@ -242,14 +209,6 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
   });
 
   it('prompts for calls outside the grant: deny gives 4001 (then a cooldown), closing too, allow once works, one prompt per origin at a time', async () => {
-    const like = (text: string) => ({
-      nsid: 'com.atproto.repo.createRecord',
-      body: {
-        repo: alice.did,
-        collection: 'app.bsky.feed.post',
-        record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() },
-      },
-    });
     const deleteCall = {
       nsid: 'com.atproto.repo.deleteRecord',
       body: { repo: alice.did, collection: 'app.bsky.feed.post', rkey: postUri.split('/').pop() },
@@ -290,7 +249,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
       ok: false,
       error: { code: 4100 },
     });
-    expect(await request(pageA, 'atproto_xrpc', like('still allowed'))).toMatchObject({
+    expect(await request(pageA, 'atproto_xrpc', createPostCall(alice.did, 'still allowed'))).toMatchObject({
       ok: true,
       result: { status: 200 },
     });
@@ -334,18 +293,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
   });
 
   it('remembers "always allow" in the grant', async () => {
-    const likeCall = () => ({
-      nsid: 'com.atproto.repo.createRecord',
-      body: {
-        repo: alice.did,
-        collection: 'app.bsky.feed.like',
-        record: {
-          $type: 'app.bsky.feed.like',
-          subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' },
-          createdAt: new Date().toISOString(),
-        },
-      },
-    });
+    const likeCall = () => createLikeCall(alice.did, postUri);
     const consentPromise = nextConsentWindow(browser.context);
     const pending = request(pageA, 'atproto_xrpc', likeCall());
     await clickAndClose(await consentPromise, { testId: 'consent-always' });

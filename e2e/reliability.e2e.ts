@@ -1,14 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DB_NAME } from '../src/storage/db';
-import { type ExtensionBrowser, launchWithExtension } from './support/chromium';
-import { clickAndClose } from './support/driver';
-import { configureNetwork, readStoredSession, requestWithSavedSession, signIn } from './support/keyring';
+import type { ExtensionBrowser } from './support/chromium';
+import {
+  configureNetwork,
+  launchSignedIn,
+  readStoredSession,
+  requestWithSavedSession,
+  signIn,
+} from './support/keyring';
 import { startPdsProcess } from './support/pds-process';
-import { nextConsentWindow, request } from './support/site';
+import { createPostCall } from './support/records';
+import { connectApproved, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 const pds = inject('pds');
@@ -16,17 +19,14 @@ const extensionPath = inject('chromeExtensionPath');
 const { alice } = pds.accounts;
 const KNOWN_CODES = [4001, 4100, 4200, 4900, -32002, -32005, -32602, -32603];
 
-let profileDir: string;
+let closeBrowser: () => Promise<void>;
 let browser: ExtensionBrowser;
 let popup: Page;
 const sites: Record<'main' | 'hostile' | 'flood' | 'bystander', TestSite> = {} as never;
 const pages: Record<keyof typeof sites, Page> = {} as never;
 
 async function connect(page: Page, scope: string, account?: string) {
-  const consentPromise = nextConsentWindow(browser.context);
-  const pending = request(page, 'atproto_connect', { scope, account });
-  await clickAndClose(await consentPromise, { testId: 'consent-approve' });
-  const outcome = await pending;
+  const outcome = await connectApproved(browser.context, page, { scope, account });
   expect(outcome.ok).toBe(true);
   return outcome;
 }
@@ -63,11 +63,7 @@ async function editStoredSession(mutation: 'expire-access-token') {
 describe('reliability and security (Chromium, local PDS)', () => {
   beforeAll(async () => {
     for (const name of ['main', 'hostile', 'flood', 'bystander'] as const) sites[name] = await startTestSite();
-    profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-    browser = await launchWithExtension(extensionPath, profileDir);
-    popup = await browser.openPopup();
-    await configureNetwork(popup, pds);
-    await signIn(browser, popup, alice);
+    ({ browser, popup, close: closeBrowser } = await launchSignedIn(extensionPath, pds, alice));
     for (const name of Object.keys(sites) as Array<keyof typeof sites>) {
       pages[name] = await browser.context.newPage();
       await pages[name].goto(sites[name].origin);
@@ -79,9 +75,8 @@ describe('reliability and security (Chromium, local PDS)', () => {
     await connect(pages.bystander, 'atproto');
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     await Promise.all(Object.values(sites).map((s) => s?.close()));
-    await rm(profileDir, { recursive: true, force: true });
   });
 
   it('answers hostile page input with the right codes and keeps working', async () => {
@@ -259,16 +254,10 @@ describe('reliability and security (Chromium, local PDS)', () => {
     expect(replaced).toBeGreaterThan(0);
     // Rebuild the background's OAuth client so it starts from what is stored (its caches are in memory too).
     await configureNetwork(popup, pds);
-    expect(
-      await request(pages.main, 'atproto_xrpc', {
-        nsid: 'com.atproto.repo.createRecord',
-        body: {
-          repo: alice.did,
-          collection: 'app.bsky.feed.post',
-          record: { $type: 'app.bsky.feed.post', text: 'after nonce rotation', createdAt: new Date().toISOString() },
-        },
-      }),
-    ).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(await request(pages.main, 'atproto_xrpc', createPostCall(alice.did, 'after nonce rotation'))).toMatchObject({
+      ok: true,
+      result: { status: 200 },
+    });
   });
 
   it('re-sends a read interrupted by a worker stop, and reports an interrupted write as such', async () => {
@@ -330,14 +319,7 @@ describe('reliability and security (Chromium, local PDS)', () => {
       ).status,
     ).toBe(200);
 
-    const outcome = await request(pages.main, 'atproto_xrpc', {
-      nsid: 'com.atproto.repo.createRecord',
-      body: {
-        repo: alice.did,
-        collection: 'app.bsky.feed.post',
-        record: { $type: 'app.bsky.feed.post', text: 'x', createdAt: new Date().toISOString() },
-      },
-    });
+    const outcome = await request(pages.main, 'atproto_xrpc', createPostCall(alice.did, 'x'));
     expect(outcome).toMatchObject({ ok: false, error: { code: 4900 } });
     await expect
       .poll(() => pages.main.evaluate(() => (window as any).__disconnects))

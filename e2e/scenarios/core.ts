@@ -12,6 +12,7 @@ import { DB_NAME } from '../../src/storage/db';
 import type { BrowserDriver, UiPage } from '../support/driver';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from '../support/pds-pages';
 import { sendPrivileged } from '../support/privileged';
+import { createPostCall } from '../support/records';
 import { bytesParam, isConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
@@ -141,18 +142,7 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
       await consent.clickAndClose({ testId: 'consent-approve' });
       expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did, handle: 'alice.test' } });
 
-      const created = await request(page, 'atproto_xrpc', {
-        nsid: 'com.atproto.repo.createRecord',
-        body: {
-          repo: alice.did,
-          collection: 'app.bsky.feed.post',
-          record: {
-            $type: 'app.bsky.feed.post',
-            text: `hello from ${browserName}`,
-            createdAt: new Date().toISOString(),
-          },
-        },
-      });
+      const created = await request(page, 'atproto_xrpc', createPostCall(alice.did, `hello from ${browserName}`));
       expect(created).toMatchObject({ ok: true, result: { status: 200 } });
       rkey = (created as any).result.body.uri.split('/').pop();
       const read = await request(page, 'atproto_xrpc', {

@@ -12,7 +12,8 @@ import type { ExtensionBrowser } from '../support/chromium';
 import { clickAndClose } from '../support/driver';
 import { launchSignedIn } from '../support/keyring';
 import { sendPrivileged } from '../support/privileged';
-import { bytesParam, isConsentWindow, nextConsentWindow, request } from '../support/site';
+import { createLikeCall, createPostCall } from '../support/records';
+import { bytesParam, connectApproved, isConsentWindow, nextConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 const pds = inject('pds');
@@ -94,18 +95,7 @@ async function withoutPrompt<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const deleteBody = () => ({ repo: alice.did, collection: 'app.bsky.feed.post', rkey });
-const likeCall = () => ({
-  nsid: 'com.atproto.repo.createRecord',
-  body: {
-    repo: alice.did,
-    collection: 'app.bsky.feed.like',
-    record: {
-      $type: 'app.bsky.feed.like',
-      subject: { uri: postUri, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' },
-      createdAt: new Date().toISOString(),
-    },
-  },
-});
+const likeCall = () => createLikeCall(alice.did, postUri);
 
 describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion})`, () => {
   beforeAll(async () => {
@@ -116,20 +106,10 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     await pageB.goto(siteB.origin);
     await Promise.all([installReplyLog(pageA), installReplyLog(pageB)]);
     // Site A: connected for creating posts; it makes the post the attacks try to delete.
-    const consent = nextConsentWindow(browser.context);
-    const connecting = request(pageA, 'atproto_connect', { scope: A_SCOPE });
-    await clickAndClose(await consent, { testId: 'consent-approve' });
-    const connected = await connecting;
+    const connected = await connectApproved(browser.context, pageA, { scope: A_SCOPE });
     expect(connected).toMatchObject({ ok: true });
     grantA = (connected as any).result.scope;
-    const created = await request(pageA, 'atproto_xrpc', {
-      nsid: 'com.atproto.repo.createRecord',
-      body: {
-        repo: alice.did,
-        collection: 'app.bsky.feed.post',
-        record: { $type: 'app.bsky.feed.post', text: 'keep me', createdAt: new Date().toISOString() },
-      },
-    });
+    const created = await request(pageA, 'atproto_xrpc', createPostCall(alice.did, 'keep me'));
     expect(created).toMatchObject({ ok: true, result: { status: 200 } });
     postUri = (created as any).result.body.uri;
     rkey = postUri.split('/').pop()!;
@@ -177,17 +157,9 @@ describe(`an attacker's site against the broker (Chromium, PDS ${pds.pdsVersion}
     });
 
     it('xrpc: after a write, its id cannot carry another write, even one inside the grant', async () => {
-      const write = (text: string) => ({
-        nsid: 'com.atproto.repo.createRecord',
-        body: {
-          repo: alice.did,
-          collection: 'app.bsky.feed.post',
-          record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() },
-        },
-      });
-      await postRaw(pageA, 'Y2', 'atproto_xrpc', write('first'));
+      await postRaw(pageA, 'Y2', 'atproto_xrpc', createPostCall(alice.did, 'first'));
       expect((await replies(pageA, 'Y2', 1))[0]).toMatchObject({ result: { status: 200 } });
-      await postRaw(pageA, 'Y2', 'atproto_xrpc', write('second'));
+      await postRaw(pageA, 'Y2', 'atproto_xrpc', createPostCall(alice.did, 'second'));
       expect((await replies(pageA, 'Y2', 2))[1]).toMatchObject({
         error: { code: -32602, data: { reason: 'id-reused' } },
       });

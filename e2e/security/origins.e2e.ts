@@ -1,9 +1,9 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from '../support/chromium';
-import { clickAndClose } from '../support/driver';
 import { launchSignedIn } from '../support/keyring';
-import { isConsentWindow, nextConsentWindow, recordPageMessages, request } from '../support/site';
+import { createPostCall } from '../support/records';
+import { connectApproved, isConsentWindow, recordPageMessages, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 /**
@@ -36,15 +36,7 @@ const listPosts = async () => {
   return ((listed as any).result.body.records as any[]).map((r) => r.uri as string).sort();
 };
 
-const createPost = (text: string) => ({
-  nsid: 'com.atproto.repo.createRecord',
-  body: {
-    repo: alice.did,
-    collection: 'app.bsky.feed.post',
-    record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() },
-  },
-  noPrompt: true,
-});
+const createPost = (text: string) => ({ ...createPostCall(alice.did, text), noPrompt: true });
 
 /** Every API call a page with A's grant could make; each must be refused with 4100 as an opaque origin. */
 async function expectOpaqueRefused(target: Page | Frame) {
@@ -81,10 +73,10 @@ describe('only real, secure origins use the API, and events reach only their doc
     await recordPageMessages(browser.context);
     pageA = await browser.context.newPage();
     await pageA.goto(siteA.origin);
-    const consentPromise = nextConsentWindow(browser.context);
-    const connecting = request(pageA, 'atproto_connect', { scope: SCOPE });
-    await clickAndClose(await consentPromise, { testId: 'consent-approve' });
-    expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did } });
+    expect(await connectApproved(browser.context, pageA, { scope: SCOPE })).toMatchObject({
+      ok: true,
+      result: { did: alice.did },
+    });
     // Site A itself can do everything the opaque documents below try.
     expect(await request(pageA, 'atproto_xrpc', createPost('from site A'))).toMatchObject({
       ok: true,

@@ -11,9 +11,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { privilegedRequestMessage } from '../../src/protocol/privileged';
 import type { ExtensionBrowser } from '../support/chromium';
-import { clickAndClose } from '../support/driver';
 import { launchSignedIn } from '../support/keyring';
-import { nextConsentWindow, request } from '../support/site';
+import { connectApproved, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 const pds = inject('pds');
@@ -121,10 +120,10 @@ describe('linear-time validation of page input (Chromium, local PDS)', () => {
     await hostile.goto(hostileSite.origin);
     bystander = await browser.context.newPage();
     await bystander.goto(bystanderSite.origin);
-    const consentPromise = nextConsentWindow(browser.context);
-    const connecting = request(bystander, 'atproto_connect', { scope: 'atproto' });
-    await clickAndClose(await consentPromise, { testId: 'consent-approve' });
-    expect(await connecting).toMatchObject({ ok: true, result: { did: alice.did } });
+    expect(await connectApproved(browser.context, bystander, { scope: 'atproto' })).toMatchObject({
+      ok: true,
+      result: { did: alice.did },
+    });
   });
   afterAll(async () => {
     await closeBrowser?.();

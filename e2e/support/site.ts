@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import type { UiPage } from './driver';
+import { clickAndClose, type UiPage } from './driver';
 
 export type RequestOutcome =
   | { ok: true; result: any }
@@ -73,4 +73,16 @@ export const isConsentWindow = (url: string) => url.includes('/consent.html');
 /** Waits for the consent window the extension opens. */
 export function nextConsentWindow(context: BrowserContext): Promise<Page> {
   return context.waitForEvent('page', { predicate: (p) => isConsentWindow(p.url()), timeout: 15_000 });
+}
+
+/** Asks from `page` to connect and approves in the consent window; the page's answer. */
+export async function connectApproved(
+  context: BrowserContext,
+  page: PageScope,
+  params: { scope: string; account?: string },
+): Promise<RequestOutcome> {
+  const consent = nextConsentWindow(context);
+  const connecting = request(page, 'atproto_connect', params);
+  await clickAndClose(await consent, { testId: 'consent-approve' });
+  return connecting;
 }
