@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing';
 
 // Unit tests: logic in src/, with fake-indexeddb standing in for IndexedDB
-// and WXT's fake browser for extension APIs.
+// and WXT's fake browser for extension APIs. Tests sit beside what they test
+// (`x.test.ts`); set-up several of them share sits beside them too, as
+// `x.fixture.ts`: not collected as tests, and lint keeps it out of shipped
+// code (biome.jsonc). The SDK's tests are in sdk/test/, outside its build.
 export default defineConfig({
   plugins: [WxtVitest()],
   // Resolve packages as the extension's bundler does (e.g. jose's WebCrypto

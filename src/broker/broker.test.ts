@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RELAY_REQUEST } from '../protocol/page';
+import { ALICE, BOB, createBrokerFixture, SITE } from './broker.fixture';
 import { PROMPT_COOLDOWN_MS } from './prompts';
 import { OriginRateLimiter } from './rate-limit';
-import { ALICE, BOB, createBrokerFixture, SITE } from './test-fixtures';
 
 const post = (text = 'hi') => ({
   nsid: 'com.atproto.repo.createRecord',

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, fromWire, PAGE_METHODS, RELAY_REQUEST, toWire } from '../protocol/page';
 import { SchemaError } from '../protocol/schema';
+import { ALICE, createBrokerFixture, SITE } from './broker.fixture';
 import { OriginRateLimiter } from './rate-limit';
-import { ALICE, createBrokerFixture, SITE } from './test-fixtures';
 
 // Exercise the request logic itself, not the rate limiter (tested on its own).
 const unlimited = () => new OriginRateLimiter(1e9, 1e9, 1e9);

@@ -5,8 +5,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RELAY_REQUEST, toWire } from '../protocol/page';
 import { LEDGER_MAX_RESPONSE_BYTES } from './broker';
+import { ALICE, createBrokerFixture, SITE } from './broker.fixture';
 import { parseXrpcIntent, toHttpRequest } from './intent';
-import { ALICE, createBrokerFixture, SITE } from './test-fixtures';
 
 const like = () => ({
   nsid: 'com.atproto.repo.createRecord',

@@ -13,10 +13,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAllowed, policyForIntent, policyForServiceAuth } from '../permissions/requirements';
 import type { PromptDecision } from '../storage/db';
+import { ALICE, createBrokerFixture, SITE } from './broker.fixture';
 import { sha256Hex } from './digest';
 import { type DisplayedIntent, displayedIntent, parseXrpcIntent, toHttpRequest, type XrpcIntent } from './intent';
 import { OriginRateLimiter } from './rate-limit';
-import { ALICE, createBrokerFixture, SITE } from './test-fixtures';
 
 const PROXY = 'did:web:svc.example#svc';
 const collection = fc.constantFrom('app.bsky.feed.post', 'app.bsky.feed.like', 'app.bsky.graph.follow');

@@ -1,3 +1,4 @@
+/** Shared set-up of the broker tests: a Broker over a fresh database with a fake PDS and a scripted user. */
 import { vi } from 'vitest';
 import { Keyring, type KeyringPlatform } from '../accounts/keyring';
 import { DEFAULT_SETTINGS } from '../oauth/settings';
