@@ -9,85 +9,98 @@
  * never reach a proxy target, the `forwarded` ones do.
  */
 
+/** The HTTP method the PDS serves a method under (a subscription is a GET that upgrades to a WebSocket). */
+type HttpMethod = 'GET' | 'POST';
+
+/**
+ * Methods by namespace, each listed once with its HTTP method. The PDS serves
+ * a method only under its own HTTP method: called with the other one, it falls
+ * through to the proxy catch-all (seen on PDS 0.4), so a call with the wrong
+ * HTTP method is refused.
+ */
+type MethodTable = Record<string, Record<string, HttpMethod>>;
+
 /** Methods the PDS executes itself; an `atproto-proxy` header does not change that. */
-export const PDS_METHODS: readonly string[] = [
-  ...names('com.atproto.admin', [
-    'deleteAccount',
-    'disableAccountInvites',
-    'disableInviteCodes',
-    'enableAccountInvites',
-    'getAccountInfo',
-    'getAccountInfos',
-    'getInviteCodes',
-    'getSubjectStatus',
-    'sendEmail',
-    'updateAccountEmail',
-    'updateAccountHandle',
-    'updateAccountPassword',
-    'updateSubjectStatus',
-  ]),
-  ...names('com.atproto.identity', [
-    'getRecommendedDidCredentials',
-    'requestPlcOperationSignature',
-    'resolveHandle',
-    'signPlcOperation',
-    'submitPlcOperation',
-    'updateHandle',
-  ]),
-  ...names('com.atproto.repo', [
-    'applyWrites',
-    'createRecord',
-    'deleteRecord',
-    'describeRepo',
-    'getRecord',
-    'importRepo',
-    'listMissingBlobs',
-    'listRecords',
-    'putRecord',
-    'uploadBlob',
-  ]),
-  ...names('com.atproto.server', [
-    'activateAccount',
-    'checkAccountStatus',
-    'confirmEmail',
-    'createAccount',
-    'createAppPassword',
-    'createInviteCode',
-    'createInviteCodes',
-    'createSession',
-    'deactivateAccount',
-    'deleteAccount',
-    'deleteSession',
-    'describeServer',
-    'getAccountInviteCodes',
-    'getServiceAuth',
-    'getSession',
-    'listAppPasswords',
-    'refreshSession',
-    'requestAccountDelete',
-    'requestEmailConfirmation',
-    'requestEmailUpdate',
-    'requestPasswordReset',
-    'reserveSigningKey',
-    'resetPassword',
-    'revokeAppPassword',
-    'updateEmail',
-  ]),
-  ...names('com.atproto.sync', [
-    'getBlob',
-    'getBlocks',
-    'getCheckout',
-    'getHead',
-    'getLatestCommit',
-    'getRecord',
-    'getRepo',
-    'getRepoStatus',
-    'listBlobs',
-    'listRepos',
-    'subscribeRepos',
-  ]),
-  'com.atproto.temp.checkSignupQueue',
-];
+const SERVED_BY_PDS: MethodTable = {
+  'com.atproto.admin': {
+    deleteAccount: 'POST',
+    disableAccountInvites: 'POST',
+    disableInviteCodes: 'POST',
+    enableAccountInvites: 'POST',
+    getAccountInfo: 'GET',
+    getAccountInfos: 'GET',
+    getInviteCodes: 'GET',
+    getSubjectStatus: 'GET',
+    sendEmail: 'POST',
+    updateAccountEmail: 'POST',
+    updateAccountHandle: 'POST',
+    updateAccountPassword: 'POST',
+    updateSubjectStatus: 'POST',
+  },
+  'com.atproto.identity': {
+    getRecommendedDidCredentials: 'GET',
+    requestPlcOperationSignature: 'POST',
+    resolveHandle: 'GET',
+    signPlcOperation: 'POST',
+    submitPlcOperation: 'POST',
+    updateHandle: 'POST',
+  },
+  'com.atproto.repo': {
+    applyWrites: 'POST',
+    createRecord: 'POST',
+    deleteRecord: 'POST',
+    describeRepo: 'GET',
+    getRecord: 'GET',
+    importRepo: 'POST',
+    listMissingBlobs: 'GET',
+    listRecords: 'GET',
+    putRecord: 'POST',
+    uploadBlob: 'POST',
+  },
+  'com.atproto.server': {
+    activateAccount: 'POST',
+    checkAccountStatus: 'GET',
+    confirmEmail: 'POST',
+    createAccount: 'POST',
+    createAppPassword: 'POST',
+    createInviteCode: 'POST',
+    createInviteCodes: 'POST',
+    createSession: 'POST',
+    deactivateAccount: 'POST',
+    deleteAccount: 'POST',
+    deleteSession: 'POST',
+    describeServer: 'GET',
+    getAccountInviteCodes: 'GET',
+    getServiceAuth: 'GET',
+    getSession: 'GET',
+    listAppPasswords: 'GET',
+    refreshSession: 'POST',
+    requestAccountDelete: 'POST',
+    requestEmailConfirmation: 'POST',
+    requestEmailUpdate: 'POST',
+    requestPasswordReset: 'POST',
+    reserveSigningKey: 'POST',
+    resetPassword: 'POST',
+    revokeAppPassword: 'POST',
+    updateEmail: 'POST',
+  },
+  'com.atproto.sync': {
+    getBlob: 'GET',
+    getBlocks: 'GET',
+    getCheckout: 'GET',
+    getHead: 'GET',
+    getLatestCommit: 'GET',
+    getRecord: 'GET',
+    getRepo: 'GET',
+    getRepoStatus: 'GET',
+    listBlobs: 'GET',
+    listRepos: 'GET',
+    subscribeRepos: 'GET',
+  },
+  'com.atproto.temp': {
+    checkSignupQueue: 'GET',
+  },
+};
 
 /**
  * Methods the PDS implements by passing them on to the `atproto-proxy`
@@ -95,11 +108,22 @@ export const PDS_METHODS: readonly string[] = [
  * (getPreferences is answered locally for the PDS's own default AppView,
  * after the PDS checks the same rpc permission.)
  */
-export const FORWARDED_TO_PROXY: readonly string[] = [
-  'com.atproto.moderation.createReport',
-  ...names('app.bsky.actor', ['getPreferences', 'getProfile', 'getProfiles']),
-  ...names('app.bsky.feed', ['getActorLikes', 'getAuthorFeed', 'getPostThread', 'getTimeline']),
-];
+const PASSED_TO_PROXY: MethodTable = {
+  'com.atproto.moderation': {
+    createReport: 'POST',
+  },
+  'app.bsky.actor': {
+    getPreferences: 'GET',
+    getProfile: 'GET',
+    getProfiles: 'GET',
+  },
+  'app.bsky.feed': {
+    getActorLikes: 'GET',
+    getAuthorFeed: 'GET',
+    getPostThread: 'GET',
+    getTimeline: 'GET',
+  },
+};
 
 /**
  * Methods the PDS implements by calling a service other than the proxy
@@ -108,76 +132,40 @@ export const FORWARDED_TO_PROXY: readonly string[] = [
  * forwarded ones: an rpc permission on the method at the proxy's audience,
  * `*` without one.
  */
-export const FORWARDED_ELSEWHERE: readonly string[] = [
-  'app.bsky.actor.putPreferences',
-  'app.bsky.feed.getFeed',
-  ...names('app.bsky.notification', ['registerPush', 'unregisterPush']),
-];
+const PASSED_ELSEWHERE: MethodTable = {
+  'app.bsky.actor': {
+    putPreferences: 'POST',
+  },
+  'app.bsky.feed': {
+    getFeed: 'GET',
+  },
+  'app.bsky.notification': {
+    registerPush: 'POST',
+    unregisterPush: 'POST',
+  },
+};
 
+/** Each method's full NSID with its HTTP method, in the table's order. */
+function entries(table: MethodTable): Array<[nsid: string, httpMethod: HttpMethod]> {
+  return Object.entries(table).flatMap(([prefix, methods]) =>
+    Object.entries(methods).map(([name, httpMethod]): [string, HttpMethod] => [`${prefix}.${name}`, httpMethod]),
+  );
+}
+
+const nsids = (table: MethodTable): string[] => entries(table).map(([nsid]) => nsid);
+
+export const PDS_METHODS: readonly string[] = nsids(SERVED_BY_PDS);
+export const FORWARDED_TO_PROXY: readonly string[] = nsids(PASSED_TO_PROXY);
+export const FORWARDED_ELSEWHERE: readonly string[] = nsids(PASSED_ELSEWHERE);
 export const FORWARDED_METHODS: readonly string[] = [...FORWARDED_TO_PROXY, ...FORWARDED_ELSEWHERE];
 
-/**
- * The known methods that are procedures (POST); the others are queries
- * (GET). The PDS serves a method only under its own HTTP method: called
- * with the other one, it falls through to the proxy catch-all (seen on PDS
- * 0.4), so a call with the wrong HTTP method is refused.
- */
-export const PROCEDURES: ReadonlySet<string> = new Set([
-  'app.bsky.actor.putPreferences',
-  'app.bsky.notification.registerPush',
-  'app.bsky.notification.unregisterPush',
-  'com.atproto.moderation.createReport',
-  ...names('com.atproto.admin', [
-    'deleteAccount',
-    'disableAccountInvites',
-    'disableInviteCodes',
-    'enableAccountInvites',
-    'sendEmail',
-    'updateAccountEmail',
-    'updateAccountHandle',
-    'updateAccountPassword',
-    'updateSubjectStatus',
-  ]),
-  ...names('com.atproto.identity', [
-    'requestPlcOperationSignature',
-    'signPlcOperation',
-    'submitPlcOperation',
-    'updateHandle',
-  ]),
-  ...names('com.atproto.repo', [
-    'applyWrites',
-    'createRecord',
-    'deleteRecord',
-    'importRepo',
-    'putRecord',
-    'uploadBlob',
-  ]),
-  ...names('com.atproto.server', [
-    'activateAccount',
-    'confirmEmail',
-    'createAccount',
-    'createAppPassword',
-    'createInviteCode',
-    'createInviteCodes',
-    'createSession',
-    'deactivateAccount',
-    'deleteAccount',
-    'deleteSession',
-    'refreshSession',
-    'requestAccountDelete',
-    'requestEmailConfirmation',
-    'requestEmailUpdate',
-    'requestPasswordReset',
-    'reserveSigningKey',
-    'resetPassword',
-    'revokeAppPassword',
-    'updateEmail',
-  ]),
-]);
-
-function names(prefix: string, methods: string[]): string[] {
-  return methods.map((m) => `${prefix}.${m}`);
-}
+/** The known methods that are procedures (POST); the others are queries (GET). */
+export const PROCEDURES: ReadonlySet<string> = new Set(
+  [SERVED_BY_PDS, PASSED_TO_PROXY, PASSED_ELSEWHERE]
+    .flatMap(entries)
+    .filter(([, httpMethod]) => httpMethod === 'POST')
+    .map(([nsid]) => nsid),
+);
 
 /** NSID letter case is significant by spec, but routing is not: decisions use this key. */
 export const methodKey = (nsid: string): string => nsid.toLowerCase();
