@@ -180,19 +180,12 @@ export class Broker {
   ): Promise<XrpcResult> {
     // Parsed once: the policy judges, the window shows and the PDS receives this one value.
     const intent = parseXrpcIntent(call);
-    const { grant, account } = await this.currentGrant(origin, call.did);
-    // Hashed only where a prompt or the ledger needs it: a read inside the grant costs nothing more.
-    const digest = lazy(() => intentDigest('atproto_xrpc', account.did, intent));
-    await this.authorize(
+    const { account, digest } = await this.authorize(
       origin,
       requestId,
-      digest,
       context,
-      intent,
-      grant,
-      account,
-      policyForIntent(intent, grant.scope),
-      call.noPrompt,
+      { method: 'atproto_xrpc', intent, did: call.did, noPrompt: call.noPrompt },
+      (grant) => policyForIntent(intent, grant.scope),
     );
     const run = async () =>
       executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
@@ -208,18 +201,12 @@ export class Broker {
     context: RequestContext,
   ) {
     const intent = serviceAuthIntent(params);
-    const { grant, account } = await this.currentGrant(origin, params.did);
-    const digest = lazy(() => intentDigest('atproto_serviceAuth', account.did, intent));
-    await this.authorize(
+    const { account } = await this.authorize(
       origin,
       requestId,
-      digest,
       context,
-      intent,
-      grant,
-      account,
-      policyForServiceAuth(params),
-      params.noPrompt,
+      { method: 'atproto_serviceAuth', intent, did: params.did, noPrompt: params.noPrompt },
+      () => policyForServiceAuth(params),
     );
     const result = await executeXrpc(await this.session(account), intent);
     const body = result.body as { token?: unknown; error?: string; message?: string } | null;
@@ -246,23 +233,28 @@ export class Broker {
     return { grant, account };
   }
 
-  /** Checks a call against the grant; outside it, asks the user unless told not to. */
+  /**
+   * Finds the grant of the account a call acts as and checks the call against it; outside it, asks the user
+   * unless told not to. Returns the account and the call's digest, hashed only where a prompt or the ledger
+   * needs it (a read inside the grant costs nothing more).
+   */
   private async authorize(
     origin: string,
     requestId: string,
-    digest: () => Promise<string>,
     context: RequestContext,
-    intent: XrpcIntent,
-    grant: GrantRecord,
-    account: AccountRecord,
-    policy: CallPolicy,
-    noPrompt: boolean | undefined,
-  ): Promise<void> {
+    call: { method: 'atproto_xrpc' | 'atproto_serviceAuth'; intent: XrpcIntent; did?: string; noPrompt?: boolean },
+    policyFor: (grant: GrantRecord) => CallPolicy,
+  ): Promise<{ account: AccountRecord; digest: () => Promise<string> }> {
+    const { intent, noPrompt } = call;
+    const { grant, account } = await this.currentGrant(origin, call.did);
+    const digest = lazy(() => intentDigest(call.method, account.did, intent));
+    const policy = policyFor(grant);
+    const admitted = { account, digest };
     const method = intent.nsid;
     if (policy.kind === 'forbidden') {
       throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is not available to websites (${policy.reason})`);
     }
-    if (policy.kind === 'public' || isAllowed(grant.scope, policy.requirements)) return;
+    if (policy.kind === 'public' || isAllowed(grant.scope, policy.requirements)) return admitted;
     if (noPrompt) throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is outside this site's permissions`);
     const scopes = scopesFor(policy.requirements).filter((s) => isAtprotoOauthScope(s));
     const { decision, details } = await this.deps.prompts.ask(
@@ -283,6 +275,7 @@ export class Broker {
     if (decision.remember && details.kind === 'call' && details.scopes.length === policy.requirements.length) {
       await this.deps.grants.extend(origin, account.did, details.scopes);
     }
+    return admitted;
   }
 
   private async session(account: AccountRecord) {
