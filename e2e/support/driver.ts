@@ -29,6 +29,9 @@ export interface UiPage {
   reload(): Promise<void>;
 }
 
+/** Where a test runs code: a Playwright page or frame, or a driver's page in either browser. */
+export type PageScope = Pick<UiPage, 'evaluate'>;
+
 export interface Background {
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
 }

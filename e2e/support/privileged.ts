@@ -4,11 +4,7 @@ import {
   type PrivilegedResponse,
   privilegedRequestMessage,
 } from '../../src/protocol/privileged';
-
-/** An extension page (popup, consent window) in either browser's driver. */
-export interface ExtensionPage {
-  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
-}
+import type { PageScope } from './driver';
 
 /**
  * Sends one privileged request from an extension page, as the page's own code
@@ -16,7 +12,8 @@ export interface ExtensionPage {
  * so a renamed operation or changed params break the test at compile time.
  */
 export function sendPrivileged<O extends PrivilegedOp>(
-  page: ExtensionPage,
+  /** An extension page (popup, consent window), Playwright's or a driver's. */
+  page: PageScope,
   op: O,
   ...params: ParamsArgument<O>
 ): Promise<PrivilegedResponse<O>> {

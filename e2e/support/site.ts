@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { clickAndClose, type UiPage } from './driver';
+import { clickAndClose, type PageScope } from './driver';
 
 export type RequestOutcome =
   | { ok: true; result: any }
@@ -13,9 +13,6 @@ export async function recordPageMessages(context: BrowserContext) {
     window.addEventListener('message', (e) => received.push(e.data));
   });
 }
-
-/** Where a test runs code: a Playwright page or frame, or a driver's page in either browser. */
-export type PageScope = Pick<UiPage, 'evaluate'>;
 
 /**
  * Calls window.atproto.request in the page and settles the answer into data; binary results come back
