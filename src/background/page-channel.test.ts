@@ -141,9 +141,30 @@ describe('requestContext: what the browser says about the request', () => {
     expect(
       requestContext(chromeSender({ frameId: 3, tab: { id: 9, url: 'https://top.example/x?y' } }), 'https://a.example'),
     ).toEqual({ tabId: 9, frameId: 3, topOrigin: 'https://top.example' });
-    expect(requestContext(chromeSender(), 'https://a.example')).toEqual({ tabId: 1, frameId: 0 });
+    expect(requestContext(chromeSender(), 'https://a.example')).toEqual({
+      tabId: 1,
+      frameId: 0,
+      tabIcon: { pageUrl: 'https://a.example/' },
+    });
     // No tab URL from the browser: no top origin (never one from the message).
     expect(requestContext(firefoxSender({ frameId: 2 }), 'https://a.example')).toEqual({ tabId: 1, frameId: 2 });
+  });
+
+  it('keeps the tab’s icon for a request from the tab’s own site only', () => {
+    const icon = 'data:image/png;base64,iVBORw0KGgo=';
+    expect(
+      requestContext(
+        chromeSender({ tab: { id: 4, url: 'https://a.example/p#secret', favIconUrl: icon } }),
+        'https://a.example',
+      ),
+    ).toEqual({ tabId: 4, frameId: 0, tabIcon: { pageUrl: 'https://a.example/p', favIconUrl: icon } });
+    // A frame of another site: the tab's icon is the top site's, not the asker's.
+    expect(
+      requestContext(
+        chromeSender({ frameId: 1, tab: { id: 4, url: 'https://top.example/', favIconUrl: icon } }),
+        'https://a.example',
+      ),
+    ).toEqual({ tabId: 4, frameId: 1, topOrigin: 'https://top.example' });
   });
 });
 

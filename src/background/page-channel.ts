@@ -1,10 +1,11 @@
 import type { RequestContext } from '../broker/broker';
+import { tabIconRef } from '../consent/site-icon';
 import { ErrorCode, LIMITS, type PageResponse, RELAY_HELLO, RELAY_REQUEST, toWire } from '../protocol/page';
 import type { BackgroundServices } from './services';
 
 /** What the browser says about a message's sender (runtime.MessageSender, the parts we use). */
 export interface PageSender {
-  tab?: { id?: number; url?: string };
+  tab?: { id?: number; url?: string; favIconUrl?: string };
   frameId?: number;
   url?: string;
   /** "null" for opaque origins. Chromium and Firefox 153 ESR give it; older browsers may leave it out. */
@@ -107,12 +108,17 @@ function reportedDocument(message: unknown): ReportedDocument | undefined {
 /**
  * What the browser says about where the request comes from, for the broker:
  * the tab, the frame, and the tab's top-level origin when the frame is of
- * another origin (only from sender.tab.url, which the browser may withhold).
+ * another origin (only from sender.tab.url, which the browser may withhold);
+ * otherwise the tab's icon, for the consent window (see consent/site-icon.ts).
  */
 export function requestContext(sender: PageSender, origin: string): RequestContext {
   const context: RequestContext = { tabId: sender.tab?.id, frameId: sender.frameId ?? 0 };
   const topOrigin = sender.tab?.url ? originOf(sender.tab.url) : null;
   if (topOrigin && topOrigin !== origin) context.topOrigin = topOrigin;
+  else {
+    const tabIcon = tabIconRef(sender.tab, origin);
+    if (tabIcon) context.tabIcon = tabIcon;
+  }
   return context;
 }
 

@@ -5,6 +5,7 @@ import { GrantStore } from '../broker/grants';
 import { PromptManager } from '../broker/prompts';
 import { OriginRateLimiter } from '../broker/rate-limit';
 import { SiteEvents } from '../broker/site-events';
+import { SiteIcons } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
 import { type KeyringDB, openKeyringDB } from '../storage/db';
 import { sessionFrameRegistry } from './frame-registry';
@@ -17,6 +18,7 @@ export interface BackgroundServices {
   prompts: PromptManager;
   events: SiteEvents;
   broker: Broker;
+  siteIcons: SiteIcons;
 }
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
@@ -54,5 +56,6 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
     return answer === false ? false : undefined;
   });
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter() });
-  return { db, keyring, grants, prompts, events, broker };
+  const siteIcons = new SiteIcons({ fetch: (url, init) => fetch(url, init) });
+  return { db, keyring, grants, prompts, events, broker, siteIcons };
 }

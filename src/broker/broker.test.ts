@@ -201,6 +201,45 @@ describe('Broker: calls', () => {
     expect(pds.calls).toHaveLength(4);
   });
 
+  it('a "remember" answer to a prompt that deletes does not widen the grant, unless the settings offer that', async () => {
+    const { call, user, grants, keyring, clock, pds } = await connected();
+    const scopeNow = async () => (await grants.forOrigin(SITE))[0].scope;
+    const granted = await scopeNow();
+    const deletion = {
+      nsid: 'com.atproto.repo.deleteRecord',
+      body: { repo: ALICE, collection: 'app.bsky.feed.post', rkey: 'a' },
+    };
+    const mixed = {
+      nsid: 'com.atproto.repo.applyWrites',
+      body: {
+        repo: ALICE,
+        writes: [
+          { $type: 'com.atproto.repo.applyWrites#create', collection: 'app.bsky.feed.like', value: {} },
+          { $type: 'com.atproto.repo.applyWrites#delete', collection: 'app.bsky.feed.post', rkey: 'b' },
+        ],
+      },
+    };
+    // The window offers no "Always allow" here; a remember answer that reaches the broker anyway is a once.
+    for (const request of [deletion, mixed]) {
+      user.answers.push({ outcome: 'approve', remember: true });
+      expect(await call(SITE, 'atproto_xrpc', request)).toMatchObject({ result: { status: 200 } });
+      expect(await scopeNow()).toBe(granted);
+      expect(await call(SITE, 'atproto_xrpc', { ...request, noPrompt: true })).toMatchObject({
+        error: { code: 4100 },
+      });
+      clock.advance(PROMPT_COOLDOWN_MS);
+    }
+    expect(pds.calls).toHaveLength(2);
+    // With the setting on, "always" on a delete extends the grant with what the window showed.
+    await keyring.updateSettings({ allowAlwaysForDeletes: true });
+    user.answers.push({ outcome: 'approve', remember: true });
+    expect(await call(SITE, 'atproto_xrpc', deletion)).toMatchObject({ result: { status: 200 } });
+    expect(await scopeNow()).toBe(`${granted} repo:app.bsky.feed.post?action=delete`);
+    expect(await call(SITE, 'atproto_xrpc', { ...deletion, noPrompt: true })).toMatchObject({
+      result: { status: 200 },
+    });
+  });
+
   it('runs a re-sent data-changing request once and answers from the ledger', async () => {
     const { call, pds } = await connected();
     const first = await call(SITE, 'atproto_xrpc', post(), 'same-id');

@@ -1,6 +1,7 @@
 import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
 import { AccountError } from '../accounts/errors';
 import type { Keyring } from '../accounts/keyring';
+import type { TabIconRef } from '../consent/site-icon';
 import { describeRequirement } from '../permissions/describe';
 import {
   type CallPolicy,
@@ -9,6 +10,7 @@ import {
   policyForServiceAuth,
   scopesFor,
 } from '../permissions/requirements';
+import { mayRemember } from '../permissions/risk';
 import { parseRequestedScope, type ScopeRequestError, scopeCovers } from '../permissions/scopes';
 import {
   type AccountSummary,
@@ -45,6 +47,8 @@ export interface RequestContext {
   frameId?: number;
   /** The origin of the tab's top-level document, when the request comes from a frame of another origin. */
   topOrigin?: string;
+  /** The tab's icon as the browser reports it, when the request comes from the tab's own site. */
+  tabIcon?: TabIconRef;
 }
 
 export interface BrokerDeps {
@@ -141,6 +145,7 @@ export class Broker {
         digest: await intentDigest('atproto_connect', '', { scope: tokens, account: params.account }),
         tabId: context.tabId,
         topOrigin: context.topOrigin,
+        tabIcon: context.tabIcon,
       },
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
@@ -268,11 +273,17 @@ export class Broker {
         scopes,
         intent: await displayedIntent(intent),
       },
-      { digest: await digest(), tabId: context.tabId, topOrigin: context.topOrigin },
+      { digest: await digest(), tabId: context.tabId, topOrigin: context.topOrigin, tabIcon: context.tabIcon },
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
-    // "Always" adds exactly the scopes the consent window displayed.
-    if (decision.remember && details.kind === 'call' && details.scopes.length === policy.requirements.length) {
+    // "Always" adds exactly the scopes the consent window displayed; a delete, only if the user's settings
+    // offer "always" for deletes (the window hides the button otherwise: this holds without the window).
+    if (
+      decision.remember &&
+      details.kind === 'call' &&
+      details.scopes.length === policy.requirements.length &&
+      mayRemember(details.scopes, await this.deps.keyring.settings())
+    ) {
       await this.deps.grants.extend(origin, account.did, details.scopes);
     }
     return admitted;

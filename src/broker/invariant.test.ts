@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAllowed, policyForIntent, policyForServiceAuth } from '../permissions/requirements';
+import { allowsDeleting } from '../permissions/risk';
 import type { PromptDecision } from '../storage/db';
 import { ALICE, createBrokerFixture, SITE } from './broker.fixture';
 import { sha256Hex } from './digest';
@@ -221,6 +222,8 @@ describe('invariant: what reaches the PDS was granted or shown', () => {
           user.prompts.flatMap((p) => (p.details.kind === 'call' ? p.details.scopes : p.details.scope)),
         );
         for (const token of grant.scope.split(' ')) expect(displayedScopes.has(token)).toBe(true);
+        // With the default settings, no "Always allow" ever made a delete part of the grant.
+        expect(allowsDeleting(grant.scope.split(' '))).toBe(false);
         await fixture.db.close();
       }),
       { numRuns: 80 },

@@ -293,3 +293,60 @@ describe('PromptManager: flooding limits', () => {
     expect(w.opened).toHaveLength(1);
   });
 });
+
+describe('PromptManager: what the window says about the site', () => {
+  it('remembers that the user answered one of an origin’s prompts (approve, deny, close), not an expiry', async () => {
+    const db = await openKeyringDB(`prompts-${++n}`);
+    const w = windows();
+    const prompts = new PromptManager(db, w, Date.now, 60_000, 0);
+    expect(await prompts.answeredBefore('https://a.example')).toBe(false);
+    // An expiry is no answer.
+    const quick = new PromptManager(db, w, Date.now, 0, 0);
+    expect((await quick.ask('https://a.example', 'r0', details, { digest: 'd' })).decision.outcome).toBe('reject');
+    expect(await prompts.answeredBefore('https://a.example')).toBe(false);
+    const answers = [
+      { outcome: 'reject', reason: 'denied' },
+      { outcome: 'approve', did: 'did:plc:a' },
+    ] as const;
+    for (const [i, answer] of answers.entries()) {
+      const origin = `https://site${i}.example`;
+      const before = w.opened.length;
+      const asked = prompts.ask(origin, 'r1', details, { digest: 'd' });
+      await opened(w, before + 1);
+      expect(await prompts.answeredBefore(origin)).toBe(false);
+      await prompts.decide(w.opened[before], answer);
+      await asked;
+      expect(await prompts.answeredBefore(origin)).toBe(true);
+    }
+    const windowId = w.opened.length + 1;
+    const closing = prompts.ask('https://closed.example', 'r1', details, { digest: 'd' });
+    await vi.waitFor(async () =>
+      expect((await db.getAll('prompts')).find((p) => p.origin === 'https://closed.example')?.windowId).toBe(windowId),
+    );
+    await prompts.windowClosed(windowId);
+    await closing;
+    expect(await prompts.answeredBefore('https://closed.example')).toBe(true);
+    // Per origin: another origin is still new.
+    expect(await prompts.answeredBefore('https://other.example')).toBe(false);
+    // A worker restart keeps it.
+    expect(await new PromptManager(db, w).answeredBefore('https://site0.example')).toBe(true);
+  });
+
+  it('stores the tab’s icon for the tab’s own site, never for a frame of another', async () => {
+    const db = await openKeyringDB(`prompts-${++n}`);
+    const w = windows();
+    const prompts = new PromptManager(db, w);
+    const tabIcon = { pageUrl: 'https://a.example/', favIconUrl: 'data:image/png;base64,AAAA' };
+    void prompts.ask('https://a.example', 'r1', details, { digest: 'd', tabId: 1, tabIcon });
+    void prompts.ask('https://b.example', 'r1', details, {
+      digest: 'd',
+      tabId: 2,
+      topOrigin: 'https://top.example',
+      tabIcon,
+    });
+    await opened(w, 2);
+    const stored = await db.getAll('prompts');
+    expect(stored.find((p) => p.origin === 'https://a.example')?.tabIcon).toEqual(tabIcon);
+    expect(stored.find((p) => p.origin === 'https://b.example')?.tabIcon).toBeUndefined();
+  });
+});

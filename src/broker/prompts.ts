@@ -1,3 +1,4 @@
+import type { TabIconRef } from '../consent/site-icon';
 import { ErrorCode, ProviderRpcError } from '../protocol/page';
 import {
   type KeyringDB,
@@ -6,6 +7,7 @@ import {
   type PromptDetails,
   type PromptRecord,
   readMeta,
+  type SiteAnswered,
 } from '../storage/db';
 
 export const PROMPT_TTL_MS = 5 * 60_000;
@@ -22,6 +24,10 @@ export const PROMPT_COOLDOWN_MS = 10_000;
 const COOLDOWN_PREFIX = 'promptCooldown:';
 const cooldownKey = (origin: string) => `${COOLDOWN_PREFIX}${origin}` as const;
 
+/** Key in the `meta` store recording that the user answered a prompt of an origin (see SiteAnswered). */
+const ANSWERED_PREFIX = 'siteAnswered:';
+const answeredKey = (origin: string) => `${ANSWERED_PREFIX}${origin}` as const;
+
 export interface PromptWindows {
   /** Opens the consent window for a prompt; returns its window id. */
   open(promptId: string): Promise<number | undefined>;
@@ -36,6 +42,8 @@ export interface PromptBinding {
   tabId?: number;
   /** The tab's top-level origin when the request comes from a frame of another origin. */
   topOrigin?: string;
+  /** The tab's icon, when the request comes from the tab's own site. */
+  tabIcon?: TabIconRef;
 }
 
 /** The user's decision, with the details the consent window displayed (what a grant may be built from). */
@@ -144,6 +152,7 @@ export class PromptManager {
         };
         if (binding.tabId !== undefined) prompt.tabId = binding.tabId;
         if (binding.topOrigin && binding.topOrigin !== origin) prompt.topOrigin = binding.topOrigin;
+        else if (binding.tabIcon) prompt.tabIcon = binding.tabIcon;
         await prompts.put(prompt);
         outcome = { prompt, created: true };
       }
@@ -183,6 +192,11 @@ export class PromptManager {
     return prompt && !prompt.decision && prompt.expiresAt > this.now() ? prompt : undefined;
   }
 
+  /** Whether the user ever answered a prompt of this origin (see ANSWERED_PREFIX). */
+  async answeredBefore(origin: string): Promise<boolean> {
+    return (await readMeta(this.db.transaction('meta').store, answeredKey(origin))) !== undefined;
+  }
+
   /** Records the user's decision (first one wins) and wakes whoever waits. */
   async decide(id: string, decision: PromptDecision): Promise<boolean> {
     const tx = this.db.transaction(['prompts', 'meta'], 'readwrite');
@@ -193,10 +207,16 @@ export class PromptManager {
       return false;
     }
     await prompts.put({ ...prompt, decision });
+    const meta = tx.objectStore('meta');
     // A "no" from the user (not an expiry) holds the origin off for a while.
     if (decision.outcome === 'reject' && decision.reason !== 'expired' && this.cooldownMs > 0) {
       const cooldown: PromptCooldown = { until: this.now() + this.cooldownMs };
-      await tx.objectStore('meta').put(cooldown, cooldownKey(prompt.origin));
+      await meta.put(cooldown, cooldownKey(prompt.origin));
+    }
+    const answered = !(decision.outcome === 'reject' && decision.reason === 'expired');
+    if (answered && !(await readMeta(meta, answeredKey(prompt.origin)))) {
+      const record: SiteAnswered = { firstAt: this.now() };
+      await meta.put(record, answeredKey(prompt.origin));
     }
     await tx.done;
     this.#wake(id, decision);

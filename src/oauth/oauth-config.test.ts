@@ -105,4 +105,16 @@ describe('settings', () => {
     expect(() => parseSettings({ allowHttp: 'yes' }, DEFAULT_SETTINGS)).toThrow(/boolean/);
     expect(() => parseSettings({ clientId: 'http://x.example/c.json' }, DEFAULT_SETTINGS)).toThrow(/https/);
   });
+  it('offers no "Always allow" for deletions unless turned on', () => {
+    expect(DEFAULT_SETTINGS.allowAlwaysForDeletes).toBe(false);
+    expect(buildTimeSettings({ WXT_ALLOW_HTTP: 'true' }).allowAlwaysForDeletes).toBe(false);
+    expect(parseSettings({ allowAlwaysForDeletes: true }, DEFAULT_SETTINGS).allowAlwaysForDeletes).toBe(true);
+    expect(() => parseSettings({ allowAlwaysForDeletes: 'yes' }, DEFAULT_SETTINGS)).toThrow(/boolean/);
+    // Settings stored before the option existed read as off.
+    const { allowAlwaysForDeletes: _, ...older } = { ...DEFAULT_SETTINGS, allowHttp: true };
+    expect(parseSettings(older, older as typeof DEFAULT_SETTINGS)).toEqual({
+      ...DEFAULT_SETTINGS,
+      allowHttp: true,
+    });
+  });
 });

@@ -1,8 +1,11 @@
+import type { RememberSettings } from '../permissions/risk';
+
 /**
  * Where identities are resolved. Production defaults point at the public
  * network; a local development network (tests, the demo) overrides them.
+ * The same form holds the consent choices (RememberSettings).
  */
-export interface NetworkSettings {
+export interface NetworkSettings extends RememberSettings {
   /** An XRPC service answering com.atproto.identity.resolveHandle. */
   handleResolver: string;
   plcDirectoryUrl: string;
@@ -17,6 +20,7 @@ export const DEFAULT_SETTINGS: NetworkSettings = {
   plcDirectoryUrl: 'https://plc.directory',
   allowHttp: false,
   clientId: '',
+  allowAlwaysForDeletes: false,
 };
 
 /** Build-time overrides (WXT exposes WXT_* environment variables). */
@@ -30,6 +34,7 @@ export function buildTimeSettings(env: Record<string, string | boolean | undefin
     plcDirectoryUrl: pick('WXT_PLC_DIRECTORY_URL') ?? DEFAULT_SETTINGS.plcDirectoryUrl,
     allowHttp: pick('WXT_ALLOW_HTTP') === 'true',
     clientId: pick('WXT_OAUTH_CLIENT_ID') ?? DEFAULT_SETTINGS.clientId,
+    allowAlwaysForDeletes: DEFAULT_SETTINGS.allowAlwaysForDeletes,
   };
 }
 
@@ -52,8 +57,13 @@ export function parseSettings(input: unknown, fallback: NetworkSettings): Networ
     }
     return value;
   };
-  const allowHttp = record.allowHttp ?? fallback.allowHttp;
-  if (typeof allowHttp !== 'boolean') throw new TypeError('allowHttp must be a boolean');
+  const flag = (key: 'allowHttp' | 'allowAlwaysForDeletes'): boolean => {
+    // Settings stored before a flag existed take its default.
+    const value = record[key] ?? fallback[key] ?? DEFAULT_SETTINGS[key];
+    if (typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
+    return value;
+  };
+  const allowHttp = flag('allowHttp');
   const clientId = url('clientId', true);
   if (clientId && !clientId.startsWith('https://')) throw new TypeError('clientId must be an https URL');
   return {
@@ -61,5 +71,6 @@ export function parseSettings(input: unknown, fallback: NetworkSettings): Networ
     plcDirectoryUrl: url('plcDirectoryUrl'),
     allowHttp,
     clientId,
+    allowAlwaysForDeletes: flag('allowAlwaysForDeletes'),
   };
 }

@@ -1,4 +1,4 @@
-import { BlobPermission, RepoPermission, RpcPermission } from '@atproto/oauth-scopes';
+import { BlobPermission, type RepoAction, RepoPermission, RpcPermission } from '@atproto/oauth-scopes';
 import type { Requirement } from './requirements';
 
 const COLLECTION_NAMES: Record<string, string> = {
@@ -29,6 +29,23 @@ function listWords(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
+/** The verbs of some repo actions, in a list: "create, edit and delete". */
+export function actionWords(actions: readonly RepoAction[]): string {
+  return listWords(actions.map((a) => ACTION_WORDS[a]));
+}
+
+const capitalised = (text: string) => `${text[0].toUpperCase()}${text.slice(1)}`;
+
+/** A repo permission for some of its actions: "Create and edit posts (app.bsky.feed.post) in your repository". */
+export function describeRepo(actions: readonly RepoAction[], collections: readonly string[]): string {
+  return `${capitalised(actionWords(actions))} ${listWords(collections.map(collectionWords))} in your repository`;
+}
+
+/** The methods of an RPC permission: "any method" or their names. */
+export function methodWords(lxm: readonly string[]): string {
+  return lxm.includes('*') ? 'any method' : listWords([...lxm]);
+}
+
 /** One scope token in plain words, for the consent window and the popup. */
 export function describeScope(token: string): string {
   if (token === 'atproto') return 'Know which account you use (your DID and handle)';
@@ -36,16 +53,9 @@ export function describeScope(token: string): string {
     return 'Full access to your account data: post, like, follow, upload and read on your behalf';
   if (token === 'transition:chat.bsky') return 'Read and send your direct messages';
   const repo = RepoPermission.fromString(token);
-  if (repo) {
-    const verbs = listWords(repo.action.map((a) => ACTION_WORDS[a]));
-    const what = listWords(repo.collection.map(collectionWords));
-    return `${verbs[0].toUpperCase()}${verbs.slice(1)} ${what} in your repository`;
-  }
+  if (repo) return describeRepo(repo.action, repo.collection);
   const rpc = RpcPermission.fromString(token);
-  if (rpc) {
-    const methods = rpc.lxm.includes('*') ? 'any method' : listWords([...rpc.lxm]);
-    return `Call ${methods} as you at ${audienceWords(rpc.aud)}`;
-  }
+  if (rpc) return `Call ${methodWords(rpc.lxm)} as you at ${audienceWords(rpc.aud)}`;
   const blob = BlobPermission.fromString(token);
   if (blob) {
     const kinds = blob.accept.map((m) => (m === '*/*' ? 'any file' : m.endsWith('/*') ? `${m.slice(0, -2)} files` : m));
@@ -57,7 +67,7 @@ export function describeScope(token: string): string {
 export function describeRequirement(r: Requirement): string {
   switch (r.kind) {
     case 'repo':
-      return `${ACTION_WORDS[r.action][0].toUpperCase()}${ACTION_WORDS[r.action].slice(1)} ${collectionWords(r.collection)} in your repository`;
+      return describeRepo([r.action], [r.collection]);
     case 'blob':
       return `Upload a file (${r.mime})`;
     case 'rpc':

@@ -1,5 +1,8 @@
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
+import type { SiteIcon } from '../consent/site-icon';
+import type { WhoAsks } from '../consent/who-asks';
 import type { NetworkSettings } from '../oauth/settings';
+import type { AlwaysOffer, ScopesByRisk } from '../permissions/risk';
 import type { PromptRecord } from '../storage/db';
 import { boolean, did, literal, type ObjectOf, object, optional, type Parser, string, union } from './schema';
 
@@ -35,6 +38,12 @@ export interface PromptView extends AccountList {
   prompt: PromptRecord;
   /** The request in plain words, one line per permission or call. */
   lines: string[];
+  /** Who asks: the origins, whether it is the first time, plain http. */
+  asker: WhoAsks;
+  /** A connect request's scopes grouped by risk, with the broad ones called out. */
+  scopes?: ScopesByRisk;
+  /** Whether the window offers "Always allow" (never for a delete unless the settings say so), or why not. */
+  always: AlwaysOffer;
 }
 
 /** A site's grant to one account, as the popup shows it. */
@@ -75,11 +84,14 @@ export const privilegedOperations = {
         plcDirectoryUrl: optional(string({ max: 2048 })),
         allowHttp: optional(boolean),
         clientId: optional(string({ max: 2048 })),
+        allowAlwaysForDeletes: optional(boolean),
       }),
     },
     returns<NetworkSettings>(),
   ),
   'prompt.get': operation({ id }, returns<PromptView | null>()),
+  /** The site's icon, fetched after the window shows (see consent/site-icon.ts); null: the letter badge. */
+  'prompt.siteIcon': operation({ id }, returns<SiteIcon | null>()),
   'prompt.decide': operation(
     {
       id,

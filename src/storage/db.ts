@@ -1,5 +1,6 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import type { DisplayedIntent } from '../broker/intent';
+import type { TabIconRef } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
 
 /**
@@ -86,6 +87,8 @@ export interface PromptRecord {
   tabId?: number;
   /** The tab's top-level origin, when the request came from a frame of another origin (shown in the window). */
   topOrigin?: string;
+  /** The tab's icon as the browser reported it with the request (only for a request from the tab's own site). */
+  tabIcon?: TabIconRef;
   /** Digest of the canonical intent this prompt was opened for; a re-sent request must match it. */
   digest: string;
   details: PromptDetails;
@@ -116,13 +119,26 @@ export interface PromptCooldown {
   until: number;
 }
 
+/**
+ * That the user answered a prompt of an origin (approved, denied or closed it; an expiry is no answer):
+ * the consent window then no longer says "first time this site asks". Kept after a revoke.
+ */
+export interface SiteAnswered {
+  /** When the user first answered one of its prompts. */
+  firstAt: number;
+}
+
 /** What each row of the `meta` store holds, by key. */
 export interface MetaValues {
   /** The account sites are offered first and the popup marks. */
   activeDid: string;
-  /** Network settings from the popup; absent until first changed (then the build-time defaults apply). */
-  settings: NetworkSettings;
+  /**
+   * Network settings from the popup; absent until first changed (then the build-time defaults apply).
+   * Rows saved before allowAlwaysForDeletes existed lack it: parseSettings reads them as off.
+   */
+  settings: Omit<NetworkSettings, 'allowAlwaysForDeletes'> & Partial<Pick<NetworkSettings, 'allowAlwaysForDeletes'>>;
   [cooldown: `promptCooldown:${string}`]: PromptCooldown;
+  [answered: `siteAnswered:${string}`]: SiteAnswered;
 }
 export type MetaKey = keyof MetaValues & string;
 
@@ -143,7 +159,7 @@ export interface KeyringSchema extends DBSchema {
   authServerMetadata: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
   resourceMetadata: { key: string; value: Expiring<unknown>; indexes: { expiresAt: number } };
   accounts: { key: string; value: AccountRecord };
-  /** Small singletons: active account, settings; per-origin prompt cooldowns. */
+  /** Small singletons: active account, settings; per origin, prompt cooldowns and whether the user answered one. */
   meta: { key: MetaKey; value: MetaValues[MetaKey] };
   loginAttempts: { key: string; value: LoginAttempt; indexes: { startedAt: number } };
   grants: { key: [string, string]; value: GrantRecord; indexes: { did: string; origin: string } };

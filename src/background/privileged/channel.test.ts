@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountError } from '../../accounts/errors';
-import { privilegedOperations } from '../../protocol/privileged';
+import { type PromptView, privilegedOperations } from '../../protocol/privileged';
 import type { AccountRecord, GrantRecord, PromptRecord } from '../../storage/db';
 import { handlePrivilegedRequest, isExtensionPage, runHandler } from './channel';
 import { defineHandler, type PrivilegedServices } from './handler';
@@ -18,7 +18,7 @@ const grant = (origin: string, did: string, selectedAt: number, scope = 'atproto
 /** Services whose members throw when touched unless the test supplies them. */
 function services(given: Partial<Record<keyof PrivilegedServices, object>>): PrivilegedServices {
   const all = {} as Record<string, unknown>;
-  for (const name of ['keyring', 'broker', 'grants', 'prompts'] as const) {
+  for (const name of ['keyring', 'broker', 'grants', 'prompts', 'siteIcons'] as const) {
     Object.defineProperty(all, name, {
       get: () => {
         if (name in given) return given[name];
@@ -38,7 +38,7 @@ describe('the route table', () => {
   it('files each handler under its own operation, using only known services', () => {
     for (const [op, handler] of Object.entries(privilegedRoutes)) {
       expect(handler.op).toBe(op);
-      for (const name of handler.uses) expect(['keyring', 'broker', 'grants', 'prompts']).toContain(name);
+      for (const name of handler.uses) expect(['keyring', 'broker', 'grants', 'prompts', 'siteIcons']).toContain(name);
     }
   });
 });
@@ -142,14 +142,29 @@ describe('handlePrivilegedRequest', () => {
   });
 
   it('shows a prompt with the accounts to choose from, and passes the decision on', async () => {
-    const prompt = { id: 'p1', details: { kind: 'call', summary: ['Create a post'] } } as PromptRecord;
+    const prompt = {
+      id: 'p1',
+      origin: 'https://a.example',
+      details: { kind: 'call', summary: ['Create a post'], scopes: ['repo:app.bsky.feed.post?action=create'] },
+    } as PromptRecord;
     const list = { accounts: [account('did:plc:a', 'a.test')], activeDid: 'did:plc:a' };
-    const prompts = { get: async (id: string) => (id === 'p1' ? prompt : undefined), decide: vi.fn(async () => true) };
-    const keyring = { listAccounts: async () => list };
-    const s = services({ keyring, prompts });
+    const prompts = {
+      get: async (id: string) => (id === 'p1' ? prompt : undefined),
+      decide: vi.fn(async () => true),
+      answeredBefore: async () => false,
+    };
+    const keyring = { listAccounts: async () => list, settings: async () => ({ allowAlwaysForDeletes: false }) };
+    const grants = { forOrigin: async () => [grant('https://a.example', 'did:plc:a', 1)] };
+    const s = services({ keyring, prompts, grants });
     expect(await handlePrivilegedRequest(s, { op: 'prompt.get', id: 'p1' })).toEqual({
       ok: true,
-      result: { prompt, lines: ['Create a post'], ...list },
+      result: {
+        prompt,
+        lines: ['Create a post'],
+        asker: { origin: 'https://a.example', firstTime: false, plainHttp: [] },
+        always: 'offered',
+        ...list,
+      },
     });
     expect(await handlePrivilegedRequest(s, { op: 'prompt.get', id: 'p2' })).toEqual({ ok: true, result: null });
     await handlePrivilegedRequest(s, { op: 'prompt.decide', id: 'p1', outcome: 'approve', did: 'did:plc:a' });
@@ -158,5 +173,64 @@ describe('handlePrivilegedRequest', () => {
       ['p1', { outcome: 'approve', did: 'did:plc:a', remember: undefined }],
       ['p1', { outcome: 'reject', reason: 'denied' }],
     ]);
+  });
+
+  it('groups a connect prompt’s scopes, says first time, and offers no "always" for a delete by default', async () => {
+    const connect = {
+      id: 'c1',
+      origin: 'http://127.0.0.1:5173',
+      kind: 'connect',
+      details: { kind: 'connect', scope: ['atproto', 'transition:generic'] },
+    } as PromptRecord;
+    const deletion = {
+      id: 'd1',
+      origin: 'https://a.example',
+      topOrigin: 'http://localhost:3000',
+      kind: 'call',
+      details: { kind: 'call', summary: ['Delete a post'], scopes: ['repo:app.bsky.feed.post?action=delete'] },
+    } as PromptRecord;
+    const byId: Record<string, PromptRecord> = { c1: connect, d1: deletion };
+    let allowAlwaysForDeletes = false;
+    const s = services({
+      prompts: { get: async (id: string) => byId[id], answeredBefore: async (o: string) => o === 'https://a.example' },
+      keyring: {
+        listAccounts: async () => ({ accounts: [], activeDid: null }),
+        settings: async () => ({ allowAlwaysForDeletes }),
+      },
+      grants: { forOrigin: async () => [] },
+    });
+    const view = async (id: string) => {
+      const answer = await handlePrivilegedRequest(s, { op: 'prompt.get', id });
+      if (!answer.ok || !answer.result) throw new Error('no view');
+      return answer.result as PromptView;
+    };
+    const connectView = await view('c1');
+    expect(connectView.asker).toEqual({ origin: connect.origin, firstTime: true, plainHttp: [connect.origin] });
+    expect(connectView.scopes?.groups.map((g) => g.group)).toEqual(['read', 'account']);
+    expect(connectView.scopes?.broad.map((b) => b.kind)).toEqual(['whole-account']);
+    const deleteView = await view('d1');
+    expect(deleteView.asker).toEqual({
+      origin: 'https://a.example',
+      topOrigin: 'http://localhost:3000',
+      firstTime: false,
+      plainHttp: ['http://localhost:3000'],
+    });
+    expect(deleteView.always).toBe('off-for-deletes');
+    expect(deleteView.scopes).toBeUndefined();
+    allowAlwaysForDeletes = true;
+    expect((await view('d1')).always).toBe('offered');
+  });
+
+  it('hands the site icon over only for a live prompt', async () => {
+    const prompt = { id: 'p1', origin: 'https://a.example' } as PromptRecord;
+    const icon = { type: 'image/png', base64: 'iVBORw0KGgo=' };
+    const forPrompt = vi.fn(async () => icon);
+    const s = services({
+      prompts: { get: async (id: string) => (id === 'p1' ? prompt : undefined) },
+      siteIcons: { forPrompt },
+    });
+    expect(await handlePrivilegedRequest(s, { op: 'prompt.siteIcon', id: 'p1' })).toEqual({ ok: true, result: icon });
+    expect(await handlePrivilegedRequest(s, { op: 'prompt.siteIcon', id: 'gone' })).toEqual({ ok: true, result: null });
+    expect(forPrompt.mock.calls).toEqual([[prompt]]);
   });
 });

@@ -2,6 +2,7 @@ import type { Keyring } from '../../accounts/keyring';
 import type { Broker } from '../../broker/broker';
 import type { GrantStore } from '../../broker/grants';
 import type { PromptManager } from '../../broker/prompts';
+import type { SiteIcons } from '../../consent/site-icon';
 import type { PrivilegedOp, PrivilegedParams, PrivilegedResult } from '../../protocol/privileged';
 
 /** What privileged handlers may use; each handler declares the ones it needs and is given only those. */
@@ -10,6 +11,7 @@ export interface PrivilegedServices {
   broker: Broker;
   grants: GrantStore;
   prompts: PromptManager;
+  siteIcons: SiteIcons;
 }
 
 /** The background's side of one privileged operation. */
