@@ -5,8 +5,11 @@ import { callKeyring, onExtensionPageEvent } from '../api';
 import { SignInForm } from '../popup/SignInForm';
 import { richText } from '../rich-text';
 import { ApprovalGuard } from './approval-guard';
+import { ConnectScopes } from './ConnectScopes';
+import { ConsentActions } from './ConsentActions';
 import { CallContent } from './call/CallContent';
 import { preselect, selectable } from './preselect';
+import { WhoAsks } from './WhoAsks';
 
 /** The consent window: one question from one site, answered by the user. */
 export function ConsentApp({ promptId }: { promptId: string }) {
@@ -79,32 +82,11 @@ export function ConsentApp({ promptId }: { promptId: string }) {
   }
   const { prompt, lines, accounts } = view;
   const usable = selectable(accounts);
-  const site = prompt.origin;
   const chosenUsable = usable.some((a) => a.did === chosen);
-  const siteElement = (
-    <span class="origin" data-testid="consent-origin">
-      {site}
-    </span>
-  );
 
   return (
     <main class="consent" data-testid="consent" data-kind={prompt.kind}>
-      <h1>
-        {prompt.kind === 'connect'
-          ? richText('consent.headingConnect', { site: siteElement })
-          : richText('consent.headingMoreAccess', { site: siteElement })}
-      </h1>
-      {prompt.topOrigin && (
-        <p class="note" data-testid="consent-frame-note">
-          {richText('consent.frameNote', {
-            topOrigin: (
-              <span class="origin" data-testid="consent-top-origin">
-                {prompt.topOrigin}
-              </span>
-            ),
-          })}
-        </p>
-      )}
+      <WhoAsks view={view} />
       {error && (
         <p class="error" role="alert">
           {error}
@@ -120,14 +102,18 @@ export function ConsentApp({ promptId }: { promptId: string }) {
           })}
         </p>
       )}
-      <p class="note">
-        {prompt.kind === 'connect' ? i18n.t('consent.permissionsConnect') : i18n.t('consent.permissionsMoreAccess')}
-      </p>
-      <ul class="permissions" data-testid="consent-permissions">
-        {lines.map((line) => (
-          <li>{line}</li>
-        ))}
-      </ul>
+      {view.scopes ? (
+        <ConnectScopes scopes={view.scopes} />
+      ) : (
+        <>
+          <p class="note">{i18n.t('consent.permissionsMoreAccess')}</p>
+          <ul class="permissions" data-testid="consent-permissions">
+            {lines.map((line) => (
+              <li>{line}</li>
+            ))}
+          </ul>
+        </>
+      )}
       {prompt.details.kind === 'call' && <CallContent view={view} details={prompt.details} />}
       <p class="note">{i18n.t('consent.reassurance')}</p>
 
@@ -158,60 +144,14 @@ export function ConsentApp({ promptId }: { promptId: string }) {
           </fieldset>
         ))}
 
-      <div class="actions">
-        {prompt.kind === 'connect' ? (
-          <>
-            <button
-              type="button"
-              class="secondary"
-              disabled={busy}
-              onClick={() => decide('reject')}
-              data-testid="consent-reject"
-            >
-              {i18n.t('consent.cancelButton')}
-            </button>
-            <button
-              type="button"
-              class="primary"
-              disabled={busy || !armed || !chosenUsable}
-              onClick={() => decide('approve', { did: chosen })}
-              data-testid="consent-approve"
-            >
-              {i18n.t('consent.connectButton')}
-            </button>
-          </>
-        ) : (
-          <>
-            <button
-              type="button"
-              class="secondary"
-              disabled={busy}
-              onClick={() => decide('reject')}
-              data-testid="consent-deny"
-            >
-              {i18n.t('consent.denyButton')}
-            </button>
-            <button
-              type="button"
-              class="secondary"
-              disabled={busy || !armed}
-              onClick={() => decide('approve')}
-              data-testid="consent-once"
-            >
-              {i18n.t('consent.allowOnceButton')}
-            </button>
-            <button
-              type="button"
-              class="primary"
-              disabled={busy || !armed || (prompt.details.kind === 'call' && prompt.details.scopes.length === 0)}
-              onClick={() => decide('approve', { remember: true })}
-              data-testid="consent-always"
-            >
-              {i18n.t('consent.alwaysAllowButton')}
-            </button>
-          </>
-        )}
-      </div>
+      <ConsentActions
+        view={view}
+        busy={busy}
+        armed={armed}
+        accountChosen={chosenUsable}
+        onReject={() => decide('reject')}
+        onApprove={(remember) => decide('approve', prompt.kind === 'connect' ? { did: chosen } : { remember })}
+      />
     </main>
   );
 }

@@ -45,6 +45,15 @@ export function NetworkSettingsForm() {
         />
         {i18n.t('popup.settings.allowHttpLabel')}
       </label>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={settings.allowAlwaysForDeletes}
+          onChange={(e) => setSettings({ ...settings, allowAlwaysForDeletes: (e.target as HTMLInputElement).checked })}
+          data-testid="setting-allowAlwaysForDeletes"
+        />
+        {i18n.t('popup.settings.allowAlwaysForDeletesLabel')}
+      </label>
       <button type="submit">{i18n.t('popup.settings.saveButton')}</button>
       {message && <p class="note">{message}</p>}
     </form>

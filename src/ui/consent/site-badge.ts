@@ -1,0 +1,17 @@
+/** The letter badge that stands in for a site's icon: the first letter or digit of its host, on a colour of its own. */
+export interface SiteBadge {
+  letter: string;
+  /** A hue (0–359) from the whole origin, so two sites that share a letter still look apart. */
+  hue: number;
+}
+
+export function siteBadge(origin: string): SiteBadge {
+  let host = '';
+  try {
+    host = new URL(origin).hostname.replace(/^www\./, '');
+  } catch {}
+  const letter = host.match(/[\p{L}\p{N}]/u)?.[0]?.toUpperCase() ?? '?';
+  let hash = 0;
+  for (const char of origin) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+  return { letter, hue: hash % 360 };
+}
