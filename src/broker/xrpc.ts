@@ -1,5 +1,6 @@
 import { isNetworkFailure } from '../accounts/errors';
 import { ErrorCode, LIMITS, ProviderRpcError, type XrpcResult } from '../protocol/page';
+import { readBoundedBody } from './bounded-body';
 import { toHttpRequest, type XrpcIntent } from './intent';
 
 /** The part of an OAuth session the broker uses: DPoP-bound fetch relative to the PDS. */
@@ -50,55 +51,17 @@ function transportError(err: unknown): unknown {
 const tooLarge = () =>
   new ProviderRpcError(ErrorCode.internal, 'The response is too large to pass to the page', { reason: 'too-large' });
 
-/**
- * The body's bytes, at most `limit` of them: read as a stream and counted as
- * chunks arrive, so an oversized answer (with or without a content-length)
- * is cancelled the moment it passes the limit instead of being buffered whole.
- */
-async function readBounded(response: Response, limit: number): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
 /** The PDS's answer as data for the page: at most LIMITS.maxBinaryBytes of body, decoded by content type. */
 export async function readResponse(response: Response): Promise<XrpcResult> {
   const type = response.headers.get('content-type') ?? undefined;
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > LIMITS.maxBinaryBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw tooLarge();
-  }
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | null;
   try {
-    bytes = await readBounded(response, LIMITS.maxBinaryBytes);
+    bytes = await readBoundedBody(response, LIMITS.maxBinaryBytes);
   } catch (err) {
     // The timeout also covers the body, and a connection can drop half-way through it.
     throw transportError(err);
   }
+  if (!bytes) throw tooLarge();
   let body: unknown = bytes;
   if (bytes.byteLength === 0) body = null;
   else if (type?.includes('json')) {

@@ -4,7 +4,6 @@ import {
   decodeDataUrl,
   iconDataUrl,
   iconLocation,
-  readCapped,
   SITE_ICON_MAX_BYTES,
   SITE_ICON_MAX_URL_CHARS,
   SiteIcons,
@@ -117,28 +116,6 @@ describe('where an icon may be read from', () => {
     expect(tabIconRef({ url: `https://site.example/${'p'.repeat(3000)}` }, SITE)).toEqual({
       pageUrl: 'https://site.example/',
     });
-  });
-});
-
-describe('reading a capped body', () => {
-  it('stops reading as soon as the body passes the cap', async () => {
-    let pulled = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled++;
-        controller.enqueue(new Uint8Array(1024));
-        if (pulled > 10_000) controller.close();
-      },
-    });
-    expect(await readCapped(new Response(stream), 4096)).toBeNull();
-    expect(pulled).toBeLessThan(10);
-  });
-  it('refuses at once a declared length over the cap', async () => {
-    const response = new Response(new Uint8Array(10), { headers: { 'content-length': '999999' } });
-    expect(await readCapped(response, 4096)).toBeNull();
-  });
-  it('reads a body within the cap whole', async () => {
-    expect(await readCapped(new Response(PNG), 4096)).toEqual(PNG);
   });
 });
 

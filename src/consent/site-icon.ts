@@ -1,3 +1,4 @@
+import { readBoundedBody } from '../broker/bounded-body';
 import type { PromptRecord } from '../storage/db';
 
 /**
@@ -117,36 +118,6 @@ export function iconLocation(favIconUrl: string | undefined, siteOrigin: string)
   return { kind: 'fetch', url: url.href };
 }
 
-/** Reads a response's body, giving up (null) as soon as it passes `maxBytes`. */
-export async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array | null> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    return null;
-  }
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
-}
-
 export interface SiteIconOptions {
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   maxBytes?: number;
@@ -177,7 +148,7 @@ export class SiteIcons {
         await response.body?.cancel().catch(() => {});
         return null;
       }
-      const bytes = await readCapped(response, maxBytes);
+      const bytes = await readBoundedBody(response, maxBytes);
       return bytes ? acceptIconBytes(bytes, maxBytes) : null;
     } catch {
       return null; // unreachable, refused (CORS), too slow: the letter badge stands in
