@@ -51,24 +51,37 @@ export function WhoAsks({ view }: { view: PromptView }) {
 
 /** The site's icon once the background has checked its bytes; the letter badge until then, or instead. */
 function SiteMark({ promptId, origin }: { promptId: string; origin: string }) {
-  const [icon, setIcon] = useState<string | null>(null);
+  // undefined while the background looks; null: no icon to show.
+  const [icon, setIcon] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
     callKeyring('prompt.siteIcon', { id: promptId }).then(
       (answer) => live && setIcon(iconDataUrl(answer)),
-      () => {},
+      () => live && setIcon(null),
     );
     return () => {
       live = false;
     };
   }, [promptId]);
-  if (icon) return <img class="site-mark" src={icon} alt="" width={32} height={32} data-testid="consent-site-icon" />;
+  if (icon)
+    return (
+      <img
+        class="site-mark"
+        src={icon}
+        alt=""
+        width={32}
+        height={32}
+        data-icon="image"
+        data-testid="consent-site-icon"
+      />
+    );
   const badge = siteBadge(origin);
   return (
     <span
       class="site-mark site-badge"
       aria-hidden="true"
       style={`background-color: hsl(${badge.hue} 55% 28%)`}
+      data-icon={icon === undefined ? 'loading' : 'badge'}
       data-testid="consent-site-badge"
     >
       {badge.letter}
