@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing';
+import { recordLexicons } from './src/consent/record-lexicons.plugin';
 
 // Unit tests: logic in src/, with fake-indexeddb standing in for IndexedDB
 // and WXT's fake browser for extension APIs. Tests sit beside what they test
@@ -7,7 +8,7 @@ import { WxtVitest } from 'wxt/testing';
 // `x.fixture.ts`: not collected as tests, and lint keeps it out of shipped
 // code (biome.jsonc). The SDK's tests are in sdk/test/, outside its build.
 export default defineConfig({
-  plugins: [WxtVitest()],
+  plugins: [WxtVitest(), recordLexicons()],
   // Resolve packages as the extension's bundler does (e.g. jose's WebCrypto
   // build rather than its Node KeyObject build).
   resolve: { conditions: ['browser', 'module', 'import', 'default'] },

@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { recordLexicons } from './src/consent/record-lexicons.plugin';
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({
   // MV3 everywhere; in Firefox the background runs as an event page.
   manifestVersion: 3,
-  vite: () => ({ plugins: [preact()] }),
+  // recordLexicons: the lexicon documents the consent window validates records with (src/consent/).
+  vite: () => ({ plugins: [preact(), recordLexicons()] }),
   // User-facing strings live in src/locales/<lang>.yml; the module writes _locales/<lang>/messages.json
   // and the typed `i18n` of '#i18n'. The polyfill module makes wxt/browser webextension-polyfill's promise-based
   // `browser` (in Firefox the native one, untouched).

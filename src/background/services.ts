@@ -5,6 +5,8 @@ import { GrantStore } from '../broker/grants';
 import { PromptManager } from '../broker/prompts';
 import { OriginRateLimiter } from '../broker/rate-limit';
 import { SiteEvents } from '../broker/site-events';
+import { BlobPreviews } from '../consent/blob-previews';
+import { RecentUploads } from '../consent/recent-uploads';
 import { SiteIcons } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
 import { type KeyringDB, openKeyringDB } from '../storage/db';
@@ -19,6 +21,7 @@ export interface BackgroundServices {
   events: SiteEvents;
   broker: Broker;
   siteIcons: SiteIcons;
+  previews: BlobPreviews;
 }
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
@@ -55,7 +58,11 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
     const answer: unknown = await browser.tabs.sendMessage(frame.tabId, message, target);
     return answer === false ? false : undefined;
   });
-  broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter() });
   const siteIcons = new SiteIcons({ fetch: (url, init) => fetch(url, init) });
-  return { db, keyring, grants, prompts, events, broker, siteIcons };
+  const previews = new BlobPreviews({
+    uploads: new RecentUploads(),
+    pdsOf: async (did) => (await keyring.getAccount(did).catch(() => undefined))?.pds,
+  });
+  broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews });
+  return { db, keyring, grants, prompts, events, broker, siteIcons, previews };
 }

@@ -1,6 +1,8 @@
 /** Shared set-up of the broker tests: a Broker over a fresh database with a fake PDS and a scripted user. */
 import { vi } from 'vitest';
 import { Keyring, type KeyringPlatform } from '../accounts/keyring';
+import { BlobPreviews } from '../consent/blob-previews';
+import { RecentUploads } from '../consent/recent-uploads';
 import { DEFAULT_SETTINGS } from '../oauth/settings';
 import { type PageEvent, RELAY_REQUEST, toWire } from '../protocol/page';
 import {
@@ -112,6 +114,8 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
       sent.push({ frame, event: event as PageEvent });
     },
   );
+  // No PDS to read blobs back from: previews come from what the broker kept.
+  const previews = new BlobPreviews({ uploads: new RecentUploads(), pdsOf: async () => undefined });
   const broker = new Broker({
     db,
     keyring,
@@ -119,6 +123,7 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
     prompts,
     events,
     limiter: options.limiter ?? new OriginRateLimiter(),
+    previews,
     xrpcTimeoutMs: options.xrpcTimeoutMs,
   });
   let nextId = 0;
@@ -129,5 +134,5 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
       method,
       params: params === undefined ? undefined : toWire(params),
     });
-  return { db, keyring, broker, grants, prompts, events, user, pds, sent, call, clock };
+  return { db, keyring, broker, grants, prompts, events, user, pds, sent, call, clock, previews };
 }

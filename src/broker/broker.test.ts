@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { rawCid } from '../consent/cid';
 import { RELAY_REQUEST } from '../protocol/page';
+import type { PromptDetails, PromptRecord } from '../storage/db';
 import { ALICE, BOB, createBrokerFixture, SITE } from './broker.fixture';
 import { PROMPT_COOLDOWN_MS } from './prompts';
 import { OriginRateLimiter } from './rate-limit';
@@ -238,6 +240,46 @@ describe('Broker: calls', () => {
     expect(await call(SITE, 'atproto_xrpc', { ...deletion, noPrompt: true })).toMatchObject({
       result: { status: 200 },
     });
+  });
+
+  it('keeps the file a prompt shows with it until decided, and what the PDS accepted for previews', async () => {
+    const { call, user, db, pds, previews, clock } = await connected();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]);
+    const cid = await rawCid(png);
+    const upload = { nsid: 'com.atproto.repo.uploadBlob', body: png, encoding: 'image/png' };
+    /** A later prompt of this account whose record refers to the uploaded blob. */
+    const referencing = (from: PromptRecord): PromptRecord => {
+      const details = from.details as Extract<PromptDetails, { kind: 'call' }>;
+      const value = { record: { image: { $type: 'blob', ref: { $link: cid }, mimeType: 'image/png', size: 10 } } };
+      return {
+        ...from,
+        details: {
+          ...details,
+          intent: { ...details.intent, body: { kind: 'json', encoding: 'application/json', value } },
+        },
+      };
+    };
+
+    user.answers.push({ outcome: 'reject', reason: 'denied' });
+    await call(SITE, 'atproto_xrpc', upload);
+    expect(user.prompts[0]!.previewBytes).toEqual(png);
+    expect(await db.getAll('prompts')).toEqual([]);
+    // Refused, never sent: nothing kept for a later preview.
+    expect(pds.calls).toHaveLength(0);
+    expect(await previews.forPrompt(referencing(user.prompts[0]!), cid)).toMatchObject({ status: 'unavailable' });
+
+    clock.advance(PROMPT_COOLDOWN_MS);
+    user.answers.push({ outcome: 'approve' });
+    pds.respond = () => new Response(JSON.stringify({ error: 'InvalidRequest' }), { status: 400 });
+    await call(SITE, 'atproto_xrpc', upload);
+    // The PDS said no: nothing kept either.
+    expect(await previews.forPrompt(referencing(user.prompts[1]!), cid)).toMatchObject({ status: 'unavailable' });
+
+    user.answers.push({ outcome: 'approve' });
+    pds.respond = () =>
+      new Response(JSON.stringify({ blob: {} }), { status: 200, headers: { 'content-type': 'application/json' } });
+    await call(SITE, 'atproto_xrpc', upload);
+    expect(await previews.forPrompt(referencing(user.prompts[2]!), cid)).toEqual({ status: 'ok', bytes: png });
   });
 
   it('runs a re-sent data-changing request once and answers from the ledger', async () => {

@@ -1,6 +1,7 @@
 import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
 import { AccountError } from '../accounts/errors';
 import type { Keyring } from '../accounts/keyring';
+import { type BlobPreviews, PREVIEW_MAX_BYTES } from '../consent/blob-previews';
 import type { TabIconRef } from '../consent/site-icon';
 import { describeRequirement } from '../permissions/describe';
 import {
@@ -58,6 +59,8 @@ export interface BrokerDeps {
   prompts: PromptManager;
   events: SiteEvents;
   limiter: OriginRateLimiter;
+  /** Keeps what the account uploads, for the consent window's image previews. */
+  previews?: BlobPreviews;
   now?: () => number;
   xrpcTimeoutMs?: number;
 }
@@ -196,6 +199,9 @@ export class Broker {
       executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
     const result = intent.httpMethod === 'POST' ? await this.once(origin, requestId, await digest(), run) : await run();
     if (result.status === 401) await this.assertSessionAlive(account);
+    if (intent.nsid === 'com.atproto.repo.uploadBlob' && intent.body.kind === 'bytes' && result.status === 200) {
+      await this.deps.previews?.uploaded(account.did, intent.body.bytes);
+    }
     return result;
   }
 
@@ -273,7 +279,13 @@ export class Broker {
         scopes,
         intent: await displayedIntent(intent),
       },
-      { digest: await digest(), tabId: context.tabId, topOrigin: context.topOrigin, tabIcon: context.tabIcon },
+      {
+        digest: await digest(),
+        tabId: context.tabId,
+        topOrigin: context.topOrigin,
+        tabIcon: context.tabIcon,
+        previewBytes: previewableBytes(intent),
+      },
     );
     if (decision.outcome === 'reject') throw rejection(decision.reason);
     // "Always" adds exactly the scopes the consent window displayed; a delete, only if the user's settings
@@ -394,6 +406,13 @@ export class Broker {
     });
     await this.emitAccounts(origin);
   }
+}
+
+/** A binary body small enough for the consent window to preview. */
+function previewableBytes(intent: XrpcIntent): Uint8Array | undefined {
+  return intent.body.kind === 'bytes' && intent.body.bytes.byteLength <= PREVIEW_MAX_BYTES
+    ? intent.body.bytes
+    : undefined;
 }
 
 /** Roughly how many bytes a result takes in storage. */

@@ -35,6 +35,22 @@ describe('PromptManager', () => {
     expect(await db.count('prompts')).toBe(0);
   });
 
+  it('keeps the bytes a call sends with its prompt until the decision, and no longer', async () => {
+    const db = await openKeyringDB(`prompts-${++n}`);
+    const w = windows();
+    const prompts = new PromptManager(db, w);
+    const bytes = new Uint8Array([1, 2, 3]);
+    void prompts.ask('https://a.example', 'r1', details, { digest: 'd', previewBytes: bytes });
+    await opened(w);
+    const id = w.opened[0]!;
+    expect((await prompts.get(id))?.previewBytes).toEqual(bytes);
+    // Decided by a restarted worker, so that no waiter deletes the record before it is read.
+    await new PromptManager(db, w).decide(id, { outcome: 'reject', reason: 'denied' });
+    const decided = await db.get('prompts', id);
+    expect(decided?.decision).toEqual({ outcome: 'reject', reason: 'denied' });
+    expect(decided && 'previewBytes' in decided).toBe(false);
+  });
+
   it('survives a worker restart: a re-sent request finds its prompt, and a decision taken meanwhile is kept', async () => {
     const db = await openKeyringDB(`prompts-${++n}`);
     const w = windows();

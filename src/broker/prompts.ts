@@ -44,6 +44,8 @@ export interface PromptBinding {
   topOrigin?: string;
   /** The tab's icon, when the request comes from the tab's own site. */
   tabIcon?: TabIconRef;
+  /** The bytes the call sends, kept with the prompt for the window's preview (see PromptRecord). */
+  previewBytes?: Uint8Array;
 }
 
 /** The user's decision, with the details the consent window displayed (what a grant may be built from). */
@@ -153,6 +155,7 @@ export class PromptManager {
         if (binding.tabId !== undefined) prompt.tabId = binding.tabId;
         if (binding.topOrigin && binding.topOrigin !== origin) prompt.topOrigin = binding.topOrigin;
         else if (binding.tabIcon) prompt.tabIcon = binding.tabIcon;
+        if (binding.previewBytes) prompt.previewBytes = binding.previewBytes;
         await prompts.put(prompt);
         outcome = { prompt, created: true };
       }
@@ -206,7 +209,9 @@ export class PromptManager {
       await tx.done;
       return false;
     }
-    await prompts.put({ ...prompt, decision });
+    // Decided, the window's preview is over: its bytes go now, the record when the request has its answer.
+    const { previewBytes: _done, ...decided } = prompt;
+    await prompts.put({ ...decided, decision });
     const meta = tx.objectStore('meta');
     // A "no" from the user (not an expiry) holds the origin off for a while.
     if (decision.outcome === 'reject' && decision.reason !== 'expired' && this.cooldownMs > 0) {

@@ -1,4 +1,5 @@
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
+import type { BlobUnavailable } from '../consent/blob-previews';
 import type { SiteIcon } from '../consent/site-icon';
 import type { WhoAsks } from '../consent/who-asks';
 import type { NetworkSettings } from '../oauth/settings';
@@ -45,6 +46,9 @@ export interface PromptView extends AccountList {
   /** Whether the window offers "Always allow" (never for a delete unless the settings say so), or why not. */
   always: AlwaysOffer;
 }
+
+/** A file for the consent window's preview: its bytes (base64), or why there are none. */
+export type BlobPreviewView = { status: 'ok'; base64: string } | { status: 'unavailable'; reason: BlobUnavailable };
 
 /** A site's grant to one account, as the popup shows it. */
 export interface SiteGrantView {
@@ -101,6 +105,8 @@ export const privilegedOperations = {
     },
     returns<boolean>(),
   ),
+  /** Bytes the prompt's request sends or refers to by this CID (none for any other CID). */
+  'prompt.blob': operation({ id, cid: string({ max: 128 }) }, returns<BlobPreviewView>()),
   'grants.list': operation({}, returns<SiteGrantView[]>()),
   'grants.revoke': operation({ origin: string({ max: 2048 }) }, returns<null>()),
 };

@@ -24,7 +24,7 @@ function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
 type Base64Native = { toBase64?: () => string };
 type Base64NativeCtor = { fromBase64?: (text: string) => Uint8Array };
 
-function toBase64(bytes: Uint8Array): string {
+export function toBase64(bytes: Uint8Array): string {
   if (typeof (bytes as Base64Native).toBase64 === 'function') return (bytes as Base64Native).toBase64!();
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) {
@@ -43,7 +43,7 @@ function isBase64(text: string): boolean {
   return BASE64_BODY.test(pad === 0 ? text : text.slice(0, text.length - pad));
 }
 
-function fromBase64(text: string): Uint8Array {
+export function fromBase64(text: string): Uint8Array {
   const native = (Uint8Array as unknown as Base64NativeCtor).fromBase64;
   if (typeof native === 'function') return native(text);
   const binary = atob(text);

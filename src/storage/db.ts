@@ -93,6 +93,11 @@ export interface PromptRecord {
   digest: string;
   details: PromptDetails;
   decision?: PromptDecision;
+  /**
+   * A call's binary body (a file being uploaded), when small enough to preview: only the consent
+   * window's preview reads it (privileged op `prompt.blob`); `prompt.get` leaves it out. Deleted with the prompt.
+   */
+  previewBytes?: Uint8Array;
 }
 
 export type PromptDetails =

@@ -18,7 +18,7 @@ const grant = (origin: string, did: string, selectedAt: number, scope = 'atproto
 /** Services whose members throw when touched unless the test supplies them. */
 function services(given: Partial<Record<keyof PrivilegedServices, object>>): PrivilegedServices {
   const all = {} as Record<string, unknown>;
-  for (const name of ['keyring', 'broker', 'grants', 'prompts', 'siteIcons'] as const) {
+  for (const name of ['keyring', 'broker', 'grants', 'prompts', 'siteIcons', 'previews'] as const) {
     Object.defineProperty(all, name, {
       get: () => {
         if (name in given) return given[name];
@@ -38,7 +38,8 @@ describe('the route table', () => {
   it('files each handler under its own operation, using only known services', () => {
     for (const [op, handler] of Object.entries(privilegedRoutes)) {
       expect(handler.op).toBe(op);
-      for (const name of handler.uses) expect(['keyring', 'broker', 'grants', 'prompts', 'siteIcons']).toContain(name);
+      for (const name of handler.uses)
+        expect(['keyring', 'broker', 'grants', 'prompts', 'siteIcons', 'previews']).toContain(name);
     }
   });
 });
@@ -84,7 +85,7 @@ describe('handlePrivilegedRequest', () => {
         return [];
       },
     });
-    const all = { keyring: {}, broker: {}, grants: {}, prompts: {} } as PrivilegedServices;
+    const all = { keyring: {}, broker: {}, grants: {}, prompts: {}, siteIcons: {}, previews: {} } as PrivilegedServices;
     expect(await runHandler(handler, {}, all)).toEqual([]);
     expect(seen).toEqual([['grants', 'keyring']]);
   });
@@ -232,5 +233,48 @@ describe('handlePrivilegedRequest', () => {
     expect(await handlePrivilegedRequest(s, { op: 'prompt.siteIcon', id: 'p1' })).toEqual({ ok: true, result: icon });
     expect(await handlePrivilegedRequest(s, { op: 'prompt.siteIcon', id: 'gone' })).toEqual({ ok: true, result: null });
     expect(forPrompt.mock.calls).toEqual([[prompt]]);
+  });
+
+  it('leaves the bytes of a file being sent out of prompt.get; prompt.blob hands them over as base64', async () => {
+    const stored = {
+      id: 'p1',
+      origin: 'https://a.example',
+      kind: 'call',
+      details: { kind: 'call', summary: ['Upload a file'], scopes: ['blob:image/png'] },
+      previewBytes: new Uint8Array([1, 2, 3]),
+    } as PromptRecord;
+    const prompts = {
+      get: async (id: string) => (id === 'p1' ? stored : undefined),
+      answeredBefore: async () => false,
+    };
+    const keyring = {
+      listAccounts: async () => ({ accounts: [], activeDid: null }),
+      settings: async () => ({ allowAlwaysForDeletes: false }),
+    };
+    const grants = { forOrigin: async () => [] };
+    const previews = {
+      forPrompt: vi.fn(async (prompt: PromptRecord, cid: string) =>
+        cid === 'bafkreimine' && prompt.previewBytes
+          ? { status: 'ok' as const, bytes: prompt.previewBytes }
+          : { status: 'unavailable' as const, reason: 'not-referenced' as const },
+      ),
+    };
+    const s = services({ keyring, prompts, grants, previews });
+    const got = await handlePrivilegedRequest(s, { op: 'prompt.get', id: 'p1' });
+    expect(got.ok && got.result && 'previewBytes' in (got.result as PromptView).prompt).toBe(false);
+    expect(await handlePrivilegedRequest(s, { op: 'prompt.blob', id: 'p1', cid: 'bafkreimine' })).toEqual({
+      ok: true,
+      result: { status: 'ok', base64: 'AQID' },
+    });
+    expect(await handlePrivilegedRequest(s, { op: 'prompt.blob', id: 'p1', cid: 'bafkreiother' })).toEqual({
+      ok: true,
+      result: { status: 'unavailable', reason: 'not-referenced' },
+    });
+    // A prompt that is gone serves nothing.
+    expect(await handlePrivilegedRequest(s, { op: 'prompt.blob', id: 'p2', cid: 'bafkreimine' })).toEqual({
+      ok: true,
+      result: { status: 'unavailable', reason: 'not-referenced' },
+    });
+    expect(previews.forPrompt).toHaveBeenCalledTimes(2);
   });
 });

@@ -2,6 +2,7 @@ import type { Keyring } from '../../accounts/keyring';
 import type { Broker } from '../../broker/broker';
 import type { GrantStore } from '../../broker/grants';
 import type { PromptManager } from '../../broker/prompts';
+import type { BlobPreviews } from '../../consent/blob-previews';
 import type { SiteIcons } from '../../consent/site-icon';
 import type { PrivilegedOp, PrivilegedParams, PrivilegedResult } from '../../protocol/privileged';
 
@@ -12,6 +13,7 @@ export interface PrivilegedServices {
   grants: GrantStore;
   prompts: PromptManager;
   siteIcons: SiteIcons;
+  previews: BlobPreviews;
 }
 
 /** The background's side of one privileged operation. */

@@ -1,15 +1,18 @@
 import { whoAsks } from '../../consent/who-asks';
 import { describeScope } from '../../permissions/describe';
 import { alwaysOffer, scopesByRisk } from '../../permissions/risk';
-import type { PromptView } from '../../protocol/privileged';
+import type { BlobPreviewView, PromptView } from '../../protocol/privileged';
+import { toBase64 } from '../../protocol/wire';
 import { defineHandler } from './handler';
 
 export const getPrompt = defineHandler({
   op: 'prompt.get',
   uses: ['prompts', 'keyring', 'grants'],
   async handle({ id }, { prompts, keyring, grants }): Promise<PromptView | null> {
-    const prompt = await prompts.get(id);
-    if (!prompt) return null;
+    const found = await prompts.get(id);
+    if (!found) return null;
+    // The file a call sends reaches the window through prompt.blob, once, not with every re-read.
+    const { previewBytes: _bytes, ...prompt } = found;
     const { details } = prompt;
     const [accounts, granted, answeredBefore, settings] = await Promise.all([
       keyring.listAccounts(),
@@ -32,6 +35,18 @@ export const getSiteIcon = defineHandler({
   async handle({ id }, { prompts, siteIcons }) {
     const prompt = await prompts.get(id);
     return prompt ? siteIcons.forPrompt(prompt) : null;
+  },
+});
+
+export const promptBlob = defineHandler({
+  op: 'prompt.blob',
+  uses: ['prompts', 'previews'],
+  async handle({ id, cid }, { prompts, previews }): Promise<BlobPreviewView> {
+    const prompt = await prompts.get(id);
+    // A prompt that is gone (answered, expired) refers to nothing any more.
+    if (!prompt) return { status: 'unavailable', reason: 'not-referenced' };
+    const preview = await previews.forPrompt(prompt, cid);
+    return preview.status === 'ok' ? { status: 'ok', base64: toBase64(preview.bytes) } : preview;
   },
 });
 

@@ -2,7 +2,7 @@ import type { PrivilegedOp } from '../../protocol/privileged';
 import { checkSession, listAccounts, loginStatus, setActiveAccount, signOut, startLogin } from './accounts';
 import { listGrants, revokeSite } from './grants';
 import type { PrivilegedHandler } from './handler';
-import { decidePrompt, getPrompt, getSiteIcon } from './prompts';
+import { decidePrompt, getPrompt, getSiteIcon, promptBlob } from './prompts';
 import { getSettings, updateSettings } from './settings';
 
 /** Which handler answers each operation; an operation without one does not compile. */
@@ -18,6 +18,7 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'prompt.get': getPrompt,
   'prompt.siteIcon': getSiteIcon,
   'prompt.decide': decidePrompt,
+  'prompt.blob': promptBlob,
   'grants.list': listGrants,
   'grants.revoke': revokeSite,
 };
