@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing';
-import { recordLexicons } from './src/consent/record-lexicons.plugin';
+import { recordLexicons } from './src/consent/record-lexicons.plugin.ts';
 
 // Unit tests: logic in src/, with fake-indexeddb standing in for IndexedDB
 // and WXT's fake browser for extension APIs. Tests sit beside what they test

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
-import { recordLexicons } from './src/consent/record-lexicons.plugin';
+import { recordLexicons } from './src/consent/record-lexicons.plugin.ts';
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({

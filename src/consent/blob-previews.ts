@@ -10,10 +10,10 @@ import { readBoundedBody } from '../broker/bounded-body';
 import type { PromptRecord } from '../storage/db';
 import { blobRefsIn } from './blob-refs';
 import { isRawCid, rawCid, rawCidOfSha256Hex } from './cid';
-import { RECENT_UPLOAD_LIMITS, type RecentUploads } from './recent-uploads';
+import { PREVIEW_MAX_BYTES } from './preview-limits';
+import type { RecentUploads } from './recent-uploads';
 
-/** Largest file the window previews (bytes); a larger one is described, not drawn. */
-export const PREVIEW_MAX_BYTES = RECENT_UPLOAD_LIMITS.maxEntryBytes;
+export { PREVIEW_MAX_BYTES };
 /** How long a read from the PDS may take before the window says the preview failed. */
 export const PDS_BLOB_TIMEOUT_MS = 8_000;
 

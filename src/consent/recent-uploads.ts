@@ -6,6 +6,7 @@
  * in time; a stopped worker forgets them, and the window then says the
  * preview is unavailable.
  */
+import { PREVIEW_MAX_BYTES } from './preview-limits';
 
 export interface RecentUploadLimits {
   ttlMs: number;
@@ -19,7 +20,7 @@ export const RECENT_UPLOAD_LIMITS: Readonly<RecentUploadLimits> = Object.freeze(
   /** All uploads of all accounts together; the oldest go first. */
   maxBytes: 24_000_000,
   /** Larger uploads are not kept (no preview would show them). */
-  maxEntryBytes: 5_000_000,
+  maxEntryBytes: PREVIEW_MAX_BYTES,
 });
 
 interface Entry {

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type { LexiconDoc } from '@atproto/lexicon';
 import type { Plugin } from 'vite';
-import { recordLexiconClosure } from './record-lexicons';
+import { recordLexiconClosure } from './record-lexicons.ts';
 
 const ID = 'virtual:record-lexicons';
 const RESOLVED = `\0${ID}`;

@@ -111,7 +111,12 @@ describe('previewDecision: only a raster of known, bounded size is drawn', () =>
   });
 
   it('refuses pictures too large to decode safely, and those whose size it cannot read', () => {
-    expect(previewDecision(detectFile(png(10_000, 10_000)))).toEqual({ show: false, reason: 'too-many-pixels' });
+    expect(previewDecision(detectFile(png(10_000, 10_000)))).toEqual({
+      show: false,
+      reason: 'too-many-pixels',
+      width: 10_000,
+      height: 10_000,
+    });
     expect(10_000 * 10_000).toBeGreaterThan(MAX_PREVIEW_PIXELS);
     expect(previewDecision(detectFile(png(0, 0)))).toEqual({ show: false, reason: 'unknown-dimensions' });
     expect(previewDecision(detectFile(new TextEncoder().encode('hi')))).toEqual({

@@ -123,7 +123,8 @@ export function declaredDisagrees(declared: string, detected: DetectedFile): boo
 
 export type PreviewDecision =
   | { show: true; type: RasterType; width: number; height: number }
-  | { show: false; reason: 'svg' | 'not-an-image' | 'unknown-dimensions' | 'too-many-pixels' };
+  | { show: false; reason: 'svg' | 'not-an-image' | 'unknown-dimensions' }
+  | { show: false; reason: 'too-many-pixels'; width: number; height: number };
 
 /** Whether the window may draw these bytes as a picture, and as which type. */
 export function previewDecision(detected: DetectedFile): PreviewDecision {
@@ -131,6 +132,6 @@ export function previewDecision(detected: DetectedFile): PreviewDecision {
   if (detected.kind === 'other') return { show: false, reason: 'not-an-image' };
   const { type, width, height } = detected;
   if (!width || !height) return { show: false, reason: 'unknown-dimensions' };
-  if (width * height > MAX_PREVIEW_PIXELS) return { show: false, reason: 'too-many-pixels' };
+  if (width * height > MAX_PREVIEW_PIXELS) return { show: false, reason: 'too-many-pixels', width, height };
   return { show: true, type, width, height };
 }

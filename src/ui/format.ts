@@ -19,3 +19,15 @@ export function relativeTime(at: number, now = Date.now()): string {
 export function absoluteTime(at: number): string {
   return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** A file's size in the units people read (70 bytes, 12.3 kB, 4.8 MB), in the browser's language. */
+export function fileSize(bytes: number): string {
+  const [value, unit] =
+    bytes < 1_000 ? [bytes, 'byte'] : bytes < 1_000_000 ? [bytes / 1e3, 'kilobyte'] : [bytes / 1e6, 'megabyte'];
+  return new Intl.NumberFormat(undefined, {
+    style: 'unit',
+    unit,
+    unitDisplay: unit === 'byte' ? 'long' : 'short',
+    maximumFractionDigits: 1,
+  }).format(value);
+}

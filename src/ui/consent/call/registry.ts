@@ -1,6 +1,8 @@
 import type { ComponentChild } from 'preact';
 import type { PromptView } from '../../../protocol/privileged';
 import type { PromptDetails } from '../../../storage/db';
+import { genericRenderer } from './generic';
+import { uploadRenderer } from './upload';
 
 export type CallDetails = Extract<PromptDetails, { kind: 'call' }>;
 export type CallIntent = CallDetails['intent'];
@@ -23,7 +25,11 @@ export interface CallRenderer {
 }
 
 /** The renderers, most specific first; each kind lives in its own file beside this one. */
-export const CALL_RENDERERS: readonly CallRenderer[] = [];
+export const CALL_RENDERERS: readonly CallRenderer[] = [
+  uploadRenderer,
+  // Last: whatever the others decline.
+  genericRenderer,
+];
 
 export function rendererFor(intent: CallIntent): CallRenderer | undefined {
   return CALL_RENDERERS.find((r) => r.matches(intent));
