@@ -3,9 +3,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { rawCid } from '../src/consent/cid';
 import type { ExtensionBrowser } from './support/chromium';
+import { clickAndClose } from './support/driver';
 import { launchSignedIn } from './support/keyring';
 import { sendPrivileged } from './support/privileged';
-import { bytesParam, clickClosing, nextConsentWindow, type RequestOutcome, request } from './support/site';
+import { createPostCall, createRecordCall } from './support/records';
+import { bytesParam, connectApproved, nextConsentWindow, type RequestOutcome, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 // Issue 12: the consent window shows files from the very bytes being sent, and records it has no
@@ -71,11 +73,6 @@ async function ask(params: unknown): Promise<{ consent: Page; outcome: Promise<R
 
 const promptIdOf = (consent: Page) => new URL(consent.url()).searchParams.get('prompt')!;
 
-const createRecord = (collection: string, record: unknown) => ({
-  nsid: 'com.atproto.repo.createRecord',
-  body: { repo: alice.did, collection, record },
-});
-
 /** Whether the element lies wholly inside the window's viewport (not scrolled or pushed out of it). */
 const onScreen = (consent: Page, testId: string) =>
   consent.getByTestId(testId).evaluate((el) => {
@@ -92,10 +89,7 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
     page = await browser.context.newPage();
     await page.goto(site.origin);
     // Connected with the base scope only: every upload and write below asks.
-    const windowPromise = nextConsentWindow(browser.context);
-    const connecting = request(page, 'atproto_connect', { scope: 'atproto' });
-    await clickClosing(await windowPromise, { testId: 'consent-approve' });
-    expect(await connecting).toMatchObject({ ok: true });
+    expect(await connectApproved(browser.context, page, { scope: 'atproto' })).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await closeBrowser?.();
@@ -127,7 +121,7 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
     // The only images in the window come from blob: or data: URLs.
     const sources = await consent.locator('img').evaluateAll((els) => els.map((el) => (el as HTMLImageElement).src));
     for (const src of sources) expect(src).toMatch(/^(blob|data):/);
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     const uploaded = await outcome;
     expect(uploaded).toMatchObject({ ok: true, result: { status: 200, body: { blob: { size: PNG.length } } } });
     blobRef = (uploaded as any).result.body.blob;
@@ -137,10 +131,7 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
 
   it("a record's images come from the bytes just uploaded, and no CID the record does not name is served", async () => {
     const { consent, outcome } = await ask(
-      createRecord('app.bsky.feed.post', {
-        $type: 'app.bsky.feed.post',
-        text: 'with a picture',
-        createdAt: new Date().toISOString(),
+      createPostCall(alice.did, 'with a picture', {
         embed: {
           $type: 'app.bsky.embed.images',
           images: [{ alt: 'a blue box', image: { $type: 'blob', ...blobRef } }],
@@ -153,14 +144,13 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
     expect(Buffer.from((served as any).result.base64, 'base64')).toEqual(PNG);
     const other = await sendPrivileged(consent, 'prompt.blob', { id, cid: await rawCid(SVG) });
     expect(other).toEqual({ ok: true, result: { status: 'unavailable', reason: 'not-referenced' } });
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await outcome).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
   it('a record of an unknown collection shows its fields and $type, and says no lexicon is known', async () => {
     const { consent, outcome } = await ask(
-      createRecord('com.example.consent.thing', {
-        $type: 'com.example.consent.thing',
+      createRecordCall(alice.did, 'com.example.consent.thing', {
         title: 'Hello tree',
         nested: { count: 3, tags: ['first tag', 'second tag'] },
         attachment: { $type: 'blob', ...blobRef },
@@ -179,18 +169,12 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
     const check = consent.getByTestId('lexicon-check');
     await expect.poll(() => check.getAttribute('data-status')).toBe('unknown');
     expect(await check.innerText()).toContain('No lexicon is known for com.example.consent.thing');
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await outcome).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
   it('a record of a known lexicon that does not validate shows a warning with the reason', async () => {
-    const { consent, outcome } = await ask(
-      createRecord('app.bsky.graph.list', {
-        $type: 'app.bsky.graph.list',
-        name: 'My list',
-        createdAt: new Date().toISOString(),
-      }),
-    );
+    const { consent, outcome } = await ask(createRecordCall(alice.did, 'app.bsky.graph.list', { name: 'My list' }));
     const check = consent.getByTestId('lexicon-check');
     await expect.poll(() => check.getAttribute('data-status')).toBe('invalid');
     const warning = await check.innerText();
@@ -198,7 +182,7 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
     expect(warning).toContain('Record must have the property "purpose"');
     expect(await check.isVisible()).toBe(true);
     // The PDS agrees (it validates known lexicons too).
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await outcome).toMatchObject({ ok: true, result: { status: 400 } });
   });
 
@@ -218,32 +202,28 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
     // No picture and no SVG element of the site's anywhere in the window; its script never ran.
     expect(await consent.locator('img, svg, object, embed, iframe').count()).toBe(0);
     expect(await consent.evaluate(() => (window as any).__svgRan)).toBeUndefined();
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await outcome).toMatchObject({ ok: true });
   });
 
   it('attacker: a record with 10,000 fields keeps the buttons and the origin on screen', async () => {
-    // 10,000 keys with $type: as many as one object may have (LIMITS.maxEntries).
-    const wide = Object.fromEntries(Array.from({ length: 9_999 }, (_, i) => [`field${i}`, `value ${i}`]));
-    const { consent, outcome } = await ask(
-      createRecord('com.example.consent.wide', { $type: 'com.example.consent.wide', ...wide }),
-    );
+    // 10,000 keys with $type and createdAt: as many as one object may have (LIMITS.maxEntries).
+    const wide = Object.fromEntries(Array.from({ length: 9_998 }, (_, i) => [`field${i}`, `value ${i}`]));
+    const { consent, outcome } = await ask(createRecordCall(alice.did, 'com.example.consent.wide', wide));
     await consent.getByTestId('record-tree').waitFor();
     expect(await consent.getByTestId('tree-more').first().innerText()).toContain('9949 more not shown');
     expect(await consent.locator('[data-testid=record-tree] li').count()).toBeLessThan(100);
     for (const id of ['consent-origin', 'consent-deny', 'consent-once', 'consent-always']) {
       expect(await onScreen(consent, id), id).toBe(true);
     }
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await outcome).toMatchObject({ ok: true });
   });
 
   it('attacker: a deeply nested record is cut at a depth, with the buttons on screen', async () => {
     let deep: unknown = { bottom: 'the end' };
     for (let i = 0; i < 20; i++) deep = { down: deep, [`wide${i}`]: Array.from({ length: 30 }, (_, j) => `item ${j}`) };
-    const { consent, outcome } = await ask(
-      createRecord('com.example.consent.deep', { $type: 'com.example.consent.deep', deep }),
-    );
+    const { consent, outcome } = await ask(createRecordCall(alice.did, 'com.example.consent.deep', { deep }));
     await consent.getByTestId('record-tree').waitFor();
     // Open every branch, as a curious user would: still bounded, still the buttons in view.
     await consent.locator('[data-testid=record-tree] details').evaluateAll((els) => {
@@ -254,7 +234,7 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
     for (const id of ['consent-origin', 'consent-deny', 'consent-once', 'consent-always']) {
       expect(await onScreen(consent, id), id).toBe(true);
     }
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await outcome).toMatchObject({ ok: true });
   });
 });
