@@ -1,5 +1,6 @@
 import { readBoundedBody } from '../broker/bounded-body';
 import type { PromptRecord } from '../storage/db';
+import { detectFile } from './sniff';
 
 /**
  * The site's icon in the consent window, taken so that nothing the site
@@ -66,14 +67,11 @@ export function tabIconRef(
 
 /** The raster format the bytes are in, from their first bytes; null for anything else (SVG, HTML, …). */
 export function sniffImage(bytes: Uint8Array): SiteIconType | null {
-  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
-  const ascii = (at: number, text: string) => [...text].every((c, i) => bytes[at + i] === c.charCodeAt(0));
-  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'image/gif';
-  if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'image/webp';
+  const detected = detectFile(bytes);
+  if (detected.kind === 'raster' && detected.type !== 'image/avif') return detected.type;
   // An icon directory (type 1) with at least one image; cursors (type 2) are not icons.
-  if (starts(0x00, 0x00, 0x01, 0x00) && bytes.length >= 6 && (bytes[4] > 0 || bytes[5] > 0)) return 'image/x-icon';
+  const ico = [0x00, 0x00, 0x01, 0x00].every((b, i) => bytes[i] === b);
+  if (ico && bytes.length >= 6 && (bytes[4] > 0 || bytes[5] > 0)) return 'image/x-icon';
   return null;
 }
 

@@ -44,7 +44,11 @@ export function LexiconCheck({ record, collection }: { record: unknown; collecti
       </p>
     );
   return (
-    <p class={`lexicon-check ${verdict.status}`} data-testid="lexicon-check" data-status={verdict.status}>
+    <p
+      class={`lexicon-check ${verdict.status === 'invalid' ? 'warning' : verdict.status}`}
+      data-testid="lexicon-check"
+      data-status={verdict.status}
+    >
       {verdict.status === 'valid' && richText('consent.lexicon.valid', { type: typeCode })}
       {verdict.status === 'invalid' &&
         richText('consent.lexicon.invalid', {
