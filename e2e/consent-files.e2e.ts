@@ -71,6 +71,10 @@ async function ask(params: unknown): Promise<{ consent: Page; outcome: Promise<R
   return { consent, outcome };
 }
 
+/** An uploadBlob of `bytes` declared as `encoding`, waiting in its consent window. */
+const askUpload = (bytes: Buffer, encoding: string) =>
+  ask({ nsid: 'com.atproto.repo.uploadBlob', body: bytesParam(bytes), encoding });
+
 const promptIdOf = (consent: Page) => new URL(consent.url()).searchParams.get('prompt')!;
 
 /** Whether the element lies wholly inside the window's viewport (not scrolled or pushed out of it). */
@@ -99,11 +103,7 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
   let blobRef: { ref: { $link: string }; mimeType: string; size: number };
 
   it('uploadBlob of a PNG shows the picture, drawn from its own bytes, and its size', async () => {
-    const { consent, outcome } = await ask({
-      nsid: 'com.atproto.repo.uploadBlob',
-      body: bytesParam(PNG),
-      encoding: 'image/png',
-    });
+    const { consent, outcome } = await askUpload(PNG, 'image/png');
     const content = consent.getByTestId('consent-call-content');
     expect(await content.getAttribute('data-renderer')).toBe('upload');
     const img = consent.getByTestId('blob-thumbnail');
@@ -187,11 +187,7 @@ describe('consent window: files from their bytes, unknown records as trees (Chro
   });
 
   it('attacker: an upload declared image/png whose bytes are SVG is shown as a file, never drawn', async () => {
-    const { consent, outcome } = await ask({
-      nsid: 'com.atproto.repo.uploadBlob',
-      body: bytesParam(SVG),
-      encoding: 'image/png',
-    });
+    const { consent, outcome } = await askUpload(SVG, 'image/png');
     const preview = consent.getByTestId('blob-preview');
     await expect.poll(() => preview.getAttribute('data-state')).toBe('ready');
     const content = consent.getByTestId('consent-call-content');
