@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { ConsentApp } from '@/src/ui/consent/ConsentApp';
 import '@/src/ui/popup/popup.css';
+import '@/src/ui/consent/consent.css';
 
 const promptId = new URLSearchParams(location.search).get('prompt') ?? '';
 render(<ConsentApp promptId={promptId} />, document.getElementById('app')!);

@@ -10,6 +10,7 @@ import { RecentUploads } from '../consent/recent-uploads';
 import { SiteIcons } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
 import { type KeyringDB, openKeyringDB } from '../storage/db';
+import { CONSENT_WINDOW_SIZE } from './consent-window';
 import { sessionFrameRegistry } from './frame-registry';
 import { browserKeyringPlatform } from './keyring-platform';
 
@@ -39,8 +40,7 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
       const win = await browser.windows.create({
         url: browser.runtime.getURL(`/consent.html?prompt=${encodeURIComponent(promptId)}`),
         type: 'popup',
-        width: 440,
-        height: 640,
+        ...CONSENT_WINDOW_SIZE,
         focused: true,
       });
       return win?.id;

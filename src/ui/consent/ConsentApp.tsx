@@ -8,6 +8,7 @@ import { ApprovalGuard } from './approval-guard';
 import { ConnectScopes } from './ConnectScopes';
 import { ConsentActions } from './ConsentActions';
 import { CallContent } from './call/CallContent';
+import { useConsentKeyboard } from './keyboard';
 import { preselect, selectable } from './preselect';
 import { WhoAsks } from './WhoAsks';
 
@@ -66,6 +67,9 @@ export function ConsentApp({ promptId }: { promptId: string }) {
       setBusy(false);
     }
   };
+
+  // Focus starts on the question, Escape refuses, Enter approves nothing by accident: see keyboard.ts.
+  useConsentKeyboard({ shownId: view?.prompt.id, canReject: view !== null && !busy, onEscape: () => decide('reject') });
 
   if (view === undefined)
     return (

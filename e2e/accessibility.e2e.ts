@@ -1,0 +1,231 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startDemoSite } from '../scripts/demo-site';
+import { CONSENT_WINDOW_SIZE } from '../src/background/consent-window';
+import { APPROVING_TEST_IDS } from '../src/ui/consent/keyboard';
+import { axeViolations } from './support/axe';
+import type { ExtensionBrowser } from './support/chromium';
+import { launchSignedIn } from './support/keyring';
+import { clickClosing, nextConsentWindow, type RequestOutcome, request } from './support/site';
+import { startTestSite, type TestSite } from './support/test-site';
+
+// WCAG 2.2 AA (issue 12): axe on the popup, the consent window and the demo site in light and dark;
+// the consent window's keyboard (first focus, Enter, Escape) and its reflow at 200 % zoom.
+
+const pds = inject('pds');
+const extensionPath = inject('chromeExtensionPath');
+const { alice } = pds.accounts;
+const SCHEMES = ['light', 'dark'] as const;
+/** The delay of the approving buttons (src/ui/consent/approval-guard.ts), and a margin. */
+const ARMED_AFTER_MS = 800 + 400;
+/**
+ * The consent window's inner height is its 640 px less the title bar and the read-only address bar
+ * of a popup window (about 80 px in Chromium on Linux); headless Chromium ignores the requested window
+ * size, so the test sets the viewport to this inner size itself.
+ */
+const WINDOW_FURNITURE_PX = 80;
+const INNER = { width: CONSENT_WINDOW_SIZE.width, height: CONSENT_WINDOW_SIZE.height - WINDOW_FURNITURE_PX };
+
+let closeBrowser: () => Promise<void>;
+let browser: ExtensionBrowser;
+let popup: Page;
+let connectSite: TestSite;
+let callSite: TestSite;
+let demo: { url: string; close(): Promise<void> };
+
+/** Axe's WCAG 2.2 AA violations on `page` in light and in dark mode (both must be empty). */
+async function violationsBySchemes(page: Page) {
+  const found: Record<string, unknown> = {};
+  for (const colorScheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme });
+    found[colorScheme] = await axeViolations(page);
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
+}
+
+/** What has the focus in the page: its tag, test id and text. */
+function focused(page: Page) {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return { tag: el?.tagName, testId: el?.getAttribute('data-testid') ?? null, text: el?.textContent ?? '' };
+  });
+}
+
+/** Resolves when `promise` settles within `ms`, with what; 'pending' otherwise. */
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
+  return Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+}
+
+/**
+ * Sets the browser's own zoom of the consent window's tab (chrome.tabs.setZoom, as Ctrl + does),
+ * after giving the page the window's inner size: the layout then sees what a user at that zoom
+ * sees (a viewport of half the CSS pixels, devicePixelRatio 2, media queries on the zoomed size).
+ */
+async function zoomConsentWindow(consent: Page, factor: number) {
+  await consent.setViewportSize(INNER);
+  await consent.evaluate(async (zoom) => {
+    const tabs = (globalThis as any).chrome.tabs;
+    const tab = await tabs.getCurrent();
+    await tabs.setZoomSettings(tab.id, { scope: 'per-tab' });
+    await tabs.setZoom(tab.id, zoom);
+  }, factor);
+  await consent.waitForFunction((zoom) => window.devicePixelRatio === zoom, factor);
+}
+
+/** Where the window's buttons are, against its viewport; and whether anything scrolls sideways. */
+function layoutAtZoom(consent: Page) {
+  return consent.evaluate(() => {
+    const root = document.documentElement;
+    const buttons = [...document.querySelectorAll<HTMLElement>('.actions button')].map((b) => {
+      const r = b.getBoundingClientRect();
+      const inView = r.left >= 0 && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight;
+      return { testId: b.dataset.testid, inView, rect: [r.left, r.top, r.right, r.bottom].map(Math.round) };
+    });
+    return {
+      viewport: { width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio },
+      scrollsSideways: root.scrollWidth > root.clientWidth,
+      buttons,
+    };
+  });
+}
+
+/** Presses a key in a window the key may close. */
+async function pressClosing(page: Page, key: string) {
+  await page.keyboard.press(key).catch((err: Error) => {
+    if (!/has been closed|Target closed/.test(err.message)) throw err;
+  });
+}
+
+interface PromptCase {
+  kind: 'connect' | 'call';
+  /** The page that asks. */
+  page: () => Page;
+  ask(page: Page): Promise<RequestOutcome>;
+  /** Approving buttons the window shows. */
+  approving: string[];
+}
+
+const pages: Partial<Record<PromptCase['kind'], Page>> = {};
+const CASES: PromptCase[] = [
+  {
+    kind: 'connect',
+    page: () => pages.connect!,
+    ask: (page) => request(page, 'atproto_connect', { scope: 'atproto repo:app.bsky.feed.post?action=create' }),
+    approving: ['consent-approve'],
+  },
+  {
+    kind: 'call',
+    page: () => pages.call!,
+    // A post: outside the connect-only grant, so it asks.
+    ask: (page) =>
+      request(page, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.createRecord',
+        body: {
+          repo: alice.did,
+          collection: 'app.bsky.feed.post',
+          record: { $type: 'app.bsky.feed.post', text: 'accessible?', createdAt: new Date().toISOString() },
+        },
+      }),
+    approving: ['consent-once', 'consent-always'],
+  },
+];
+
+describe('accessibility: WCAG 2.2 AA, keyboard and zoom (Chromium, local PDS)', () => {
+  beforeAll(async () => {
+    [connectSite, callSite, demo] = await Promise.all([startTestSite(), startTestSite(), startDemoSite()]);
+    ({ browser, popup, close: closeBrowser } = await launchSignedIn(extensionPath, pds, alice));
+    pages.connect = await browser.context.newPage();
+    await pages.connect.goto(connectSite.origin);
+    // The call case's site is connected first (read-only grant), so its post asks for more.
+    pages.call = await browser.context.newPage();
+    await pages.call.goto(callSite.origin);
+    const windowPromise = nextConsentWindow(browser.context);
+    const connected = request(pages.call, 'atproto_connect', { scope: 'atproto' });
+    await clickClosing(await windowPromise, { testId: 'consent-approve' });
+    expect(await connected).toMatchObject({ ok: true });
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await Promise.all([connectSite?.close(), callSite?.close(), demo?.close()]);
+  });
+
+  it('the popup, signed in with an account and a connected site, has no violations in light or dark', async () => {
+    await popup.reload();
+    await popup.getByTestId('accounts').waitFor();
+    await popup.getByTestId('account').first().waitFor();
+    expect(await violationsBySchemes(popup)).toEqual({ light: [], dark: [] });
+  });
+
+  for (const c of CASES) {
+    describe(`the consent window for a ${c.kind} prompt`, () => {
+      let consent: Page;
+      let outcome: Promise<RequestOutcome>;
+
+      it('opens with the focus on the question, not on a button that approves', async () => {
+        const windowPromise = nextConsentWindow(browser.context);
+        outcome = c.ask(c.page());
+        consent = await windowPromise;
+        await consent.getByTestId('consent').waitFor();
+        for (const id of c.approving) await consent.getByTestId(id).waitFor();
+        await consent.waitForFunction(() => document.activeElement && document.activeElement !== document.body);
+        const first = await focused(consent);
+        expect(APPROVING_TEST_IDS).not.toContain(first.testId);
+        expect(first.tag).toBe('H1');
+        expect(first.text).toContain(c.page().url().replace(/\/$/, ''));
+      });
+
+      it('has no WCAG 2.2 AA violations in light or dark', async () => {
+        expect(await violationsBySchemes(consent)).toEqual({ light: [], dark: [] });
+      });
+
+      it('reflows at 200 % zoom in its window: every button in view, nothing scrolls sideways', async () => {
+        await zoomConsentWindow(consent, 2);
+        const layout = await layoutAtZoom(consent);
+        expect(layout.viewport).toEqual({ width: INNER.width / 2, height: INNER.height / 2, dpr: 2 });
+        expect(layout.scrollsSideways).toBe(false);
+        expect(layout.buttons.length).toBeGreaterThanOrEqual(c.approving.length + 1);
+        expect(layout.buttons.filter((b) => !b.inView)).toEqual([]);
+        // Scrolled to the top (the heading in view), the buttons are still there.
+        await consent.evaluate(() => window.scrollTo(0, 0));
+        expect((await layoutAtZoom(consent)).buttons.filter((b) => !b.inView)).toEqual([]);
+        await zoomConsentWindow(consent, 1);
+      });
+
+      it('Enter on the focused heading approves nothing, even once the buttons are armed', async () => {
+        await consent.bringToFront();
+        await consent.locator('h1').focus();
+        await new Promise((resolve) => setTimeout(resolve, ARMED_AFTER_MS));
+        for (const id of c.approving) expect(await consent.getByTestId(id).isDisabled(), id).toBe(false);
+        await consent.keyboard.press('Enter');
+        if (c.kind === 'connect') {
+          // Nor on the account's radio button.
+          await consent.getByTestId('consent-account').first().locator('input').focus();
+          await consent.keyboard.press('Enter');
+        }
+        expect(await settledWithin(outcome, 500)).toBe('pending');
+        expect(consent.isClosed()).toBe(false);
+      });
+
+      it('Escape rejects: the window closes and the page gets 4001', async () => {
+        const closed = consent.waitForEvent('close');
+        await pressClosing(consent, 'Escape');
+        await closed;
+        expect(await outcome).toMatchObject({ ok: false, error: { code: 4001, data: { reason: 'denied' } } });
+      });
+    });
+  }
+
+  it('the demo site has no violations in light or dark, before and after connecting', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(demo.url);
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Not connected.');
+    expect(await violationsBySchemes(page)).toEqual({ light: [], dark: [] });
+    const consentPromise = nextConsentWindow(browser.context);
+    await page.locator('#connect').click();
+    await clickClosing(await consentPromise, { testId: 'consent-approve' });
+    await expect.poll(() => page.locator('#handle').textContent()).toBe(`@${alice.handle}`);
+    expect(await violationsBySchemes(page)).toEqual({ light: [], dark: [] });
+    await page.close();
+  });
+});
