@@ -1,10 +1,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDemoSite } from '../scripts/demo-site';
-import { CONSENT_WINDOW_SIZE } from '../src/background/consent-window';
+import { APPROVE_DELAY_MS } from '../src/ui/consent/approval-guard';
 import { APPROVING_TEST_IDS } from '../src/ui/consent/keyboard';
 import { axeViolations } from './support/axe';
 import type { ExtensionBrowser } from './support/chromium';
+import { CONSENT_WINDOW_INNER, pressClosing, zoomConsentWindow } from './support/consent-window';
 import { launchSignedIn } from './support/keyring';
 import { clickClosing, nextConsentWindow, type RequestOutcome, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
@@ -16,15 +17,10 @@ const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
 const { alice } = pds.accounts;
 const SCHEMES = ['light', 'dark'] as const;
-/** The delay of the approving buttons (src/ui/consent/approval-guard.ts), and a margin. */
-const ARMED_AFTER_MS = 800 + 400;
-/**
- * The consent window's inner height is its 640 px less the title bar and the read-only address bar
- * of a popup window (about 80 px in Chromium on Linux); headless Chromium ignores the requested window
- * size, so the test sets the viewport to this inner size itself.
- */
-const WINDOW_FURNITURE_PX = 80;
-const INNER = { width: CONSENT_WINDOW_SIZE.width, height: CONSENT_WINDOW_SIZE.height - WINDOW_FURNITURE_PX };
+const MIN_TEXT_PX = 13;
+/** When the approving buttons are surely armed (approval-guard.ts). */
+const ARMED_AFTER_MS = APPROVE_DELAY_MS + 400;
+const INNER = CONSENT_WINDOW_INNER;
 
 let closeBrowser: () => Promise<void>;
 let browser: ExtensionBrowser;
@@ -44,6 +40,19 @@ async function violationsBySchemes(page: Page) {
   return found;
 }
 
+/** Elements with text of their own set under 13 px (by a stylesheet or the browser's defaults). */
+function smallText(page: Page) {
+  return page.evaluate((min) => {
+    const small: string[] = [];
+    for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+      const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+      const size = Number.parseFloat(getComputedStyle(el).fontSize);
+      if (ownText && size < min) small.push(`${el.tagName.toLowerCase()}.${el.className} ${size}px: ${el.textContent}`);
+    }
+    return small;
+  }, MIN_TEXT_PX);
+}
+
 /** What has the focus in the page: its tag, test id and text. */
 function focused(page: Page) {
   return page.evaluate(() => {
@@ -55,22 +64,6 @@ function focused(page: Page) {
 /** Resolves when `promise` settles within `ms`, with what; 'pending' otherwise. */
 function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
   return Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
-}
-
-/**
- * Sets the browser's own zoom of the consent window's tab (chrome.tabs.setZoom, as Ctrl + does),
- * after giving the page the window's inner size: the layout then sees what a user at that zoom
- * sees (a viewport of half the CSS pixels, devicePixelRatio 2, media queries on the zoomed size).
- */
-async function zoomConsentWindow(consent: Page, factor: number) {
-  await consent.setViewportSize(INNER);
-  await consent.evaluate(async (zoom) => {
-    const tabs = (globalThis as any).chrome.tabs;
-    const tab = await tabs.getCurrent();
-    await tabs.setZoomSettings(tab.id, { scope: 'per-tab' });
-    await tabs.setZoom(tab.id, zoom);
-  }, factor);
-  await consent.waitForFunction((zoom) => window.devicePixelRatio === zoom, factor);
 }
 
 /** Where the window's buttons are, against its viewport; and whether anything scrolls sideways. */
@@ -87,13 +80,6 @@ function layoutAtZoom(consent: Page) {
       scrollsSideways: root.scrollWidth > root.clientWidth,
       buttons,
     };
-  });
-}
-
-/** Presses a key in a window the key may close. */
-async function pressClosing(page: Page, key: string) {
-  await page.keyboard.press(key).catch((err: Error) => {
-    if (!/has been closed|Target closed/.test(err.message)) throw err;
   });
 }
 
@@ -150,11 +136,12 @@ describe('accessibility: WCAG 2.2 AA, keyboard and zoom (Chromium, local PDS)', 
     await Promise.all([connectSite?.close(), callSite?.close(), demo?.close()]);
   });
 
-  it('the popup, signed in with an account and a connected site, has no violations in light or dark', async () => {
+  it(`the popup, signed in with an account, has no violations in light or dark, and no text under ${MIN_TEXT_PX} px`, async () => {
     await popup.reload();
     await popup.getByTestId('accounts').waitFor();
     await popup.getByTestId('account').first().waitFor();
     expect(await violationsBySchemes(popup)).toEqual({ light: [], dark: [] });
+    expect(await smallText(popup)).toEqual([]);
   });
 
   for (const c of CASES) {
@@ -175,8 +162,9 @@ describe('accessibility: WCAG 2.2 AA, keyboard and zoom (Chromium, local PDS)', 
         expect(first.text).toContain(c.page().url().replace(/\/$/, ''));
       });
 
-      it('has no WCAG 2.2 AA violations in light or dark', async () => {
+      it(`has no WCAG 2.2 AA violations in light or dark, and no text under ${MIN_TEXT_PX} px`, async () => {
         expect(await violationsBySchemes(consent)).toEqual({ light: [], dark: [] });
+        expect(await smallText(consent)).toEqual([]);
       });
 
       it('reflows at 200 % zoom in its window: every button in view, nothing scrolls sideways', async () => {
