@@ -32,6 +32,8 @@ export interface BenchConfig {
   memoryCalls: number;
   /** Idle wait before a last heap reading (longer than the 30 s XRPC timeout signals); 0 skips it. */
   memorySettleMs: number;
+  /** Windows of each kind (empty page, consent window) whose first paint section 7 times. */
+  paintWindows: number;
   /** The extension's per-origin token bucket. */
   rateLimit: { capacity: number; perSecond: number };
 }
@@ -54,6 +56,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     breakdownCalls: quick ? 10 : 40,
     memoryCalls: num('BENCH_MEMORY_CALLS', quick ? 200 : 1000),
     memorySettleMs: num('BENCH_MEMORY_SETTLE_MS', quick ? 0 : 31_000),
+    paintWindows: num('BENCH_PAINT_WINDOWS', quick ? 3 : 10),
     rateLimit: { capacity: RATE_LIMIT.capacity, perSecond: RATE_LIMIT.refillPerSecond },
   };
 }

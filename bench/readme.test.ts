@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../sdk/src/contract';
+import { CONSENT_WINDOW_SIZE } from '../src/background/consent-window';
 import { RATE_LIMIT } from '../src/broker/rate-limit';
 import { type BenchConfig, benchConfig, DEFAULT_RESULTS_PATH, GRANT_SCOPE, ROOT } from './config';
 import { GZIP_LEVEL } from './lib/bundle-sizes';
@@ -15,6 +16,7 @@ import { BENCH_HOST } from './lib/site-server';
 import { TRANSPORT_CALLS } from './phases/blob';
 import { compareSections, PHASES, SELECTABLE_PHASE_IDS } from './phases/index';
 import { LATENCY_TARGET_P50_RATIO } from './phases/latency';
+import { PAINT_TARGET_RATIO } from './phases/paint';
 
 const README = readFileSync(path.join(ROOT, 'bench/README.md'), 'utf8');
 const FULL = benchConfig({});
@@ -51,6 +53,9 @@ function numbersFromCode(): Set<string> {
     FULL.memorySettleMs / 1000,
     ...Object.values(ErrorCode).map(Math.abs),
     LATENCY_TARGET_P50_RATIO,
+    PAINT_TARGET_RATIO,
+    CONSENT_WINDOW_SIZE.width,
+    CONSENT_WINDOW_SIZE.height,
     TRANSPORT_CALLS,
     GZIP_LEVEL,
   ];
@@ -105,6 +110,8 @@ describe('bench/README.md', () => {
     expect(phases.memory).toContain(
       `after ${FULL.memoryCalls.toLocaleString('en-US')} brokered calls, and after ${FULL.memorySettleMs / 1000} s idle`,
     );
+    expect(phases.paint).toContain(`at most ${PAINT_TARGET_RATIO} × the empty one`);
+    expect(phases.paint).toContain(`${CONSENT_WINDOW_SIZE.width} × ${CONSENT_WINDOW_SIZE.height} popup windows`);
     expect(README).toContain(`scope \`${GRANT_SCOPE}\``);
   });
 

@@ -19,6 +19,7 @@ import type { PageBundles } from './lib/page-bundles';
 import { BrokeredPage, DirectPage, expectNoErrors } from './lib/page-drivers';
 import { log } from './lib/progress';
 import { startBenchSite } from './lib/site-server';
+import { stageExtension } from './lib/staged-extension';
 import { TokenModel } from './lib/token-model';
 import type { BenchContext, BenchRecord } from './phases/phase';
 
@@ -97,7 +98,7 @@ export async function setUp(config: BenchConfig, pages: PageBundles): Promise<Om
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-bench-'));
   onCleanup('profile dir', () => rm(profileDir, { recursive: true, force: true }));
   log('launching Chromium with the extension');
-  const browser: ExtensionBrowser = await launchWithExtension(EXTENSION_DIR, profileDir);
+  const browser: ExtensionBrowser = await launchWithExtension(await stageExtension(EXTENSION_DIR), profileDir);
   onCleanup('browser', () => browser.close());
 
   // Brokered side: alice in the extension, the site connected with a grant.

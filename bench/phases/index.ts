@@ -4,11 +4,21 @@ import { bundles } from './bundles';
 import { coldWake } from './cold';
 import { latency } from './latency';
 import { memory } from './memory';
+import { paint } from './paint';
 import type { BenchPhase } from './phase';
 import { throughput } from './throughput';
 
 /** Every phase, in the order they run; the report prints their tables in the order of their sections. */
-export const PHASES: readonly BenchPhase<unknown>[] = [bundles, latency, breakdown, throughput, blob, coldWake, memory];
+export const PHASES: readonly BenchPhase<unknown>[] = [
+  bundles,
+  latency,
+  breakdown,
+  throughput,
+  blob,
+  coldWake,
+  memory,
+  paint,
+];
 
 /** The phases BENCH_PHASES can choose from (the rest always run). */
 export const SELECTABLE_PHASE_IDS = PHASES.filter((p) => !p.always).map((p) => p.id);
