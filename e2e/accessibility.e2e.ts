@@ -6,8 +6,10 @@ import { APPROVING_TEST_IDS } from '../src/ui/consent/keyboard';
 import { axeViolations } from './support/axe';
 import type { ExtensionBrowser } from './support/chromium';
 import { CONSENT_WINDOW_INNER, pressClosing, zoomConsentWindow } from './support/consent-window';
+import { clickAndClose } from './support/driver';
 import { launchSignedIn } from './support/keyring';
-import { clickClosing, nextConsentWindow, type RequestOutcome, request } from './support/site';
+import { createPostCall } from './support/records';
+import { connectApproved, nextConsentWindow, type RequestOutcome, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 // WCAG 2.2 AA (issue 12): axe on the popup, the consent window and the demo site in light and dark;
@@ -104,15 +106,7 @@ const CASES: PromptCase[] = [
     kind: 'call',
     page: () => pages.call!,
     // A post: outside the connect-only grant, so it asks.
-    ask: (page) =>
-      request(page, 'atproto_xrpc', {
-        nsid: 'com.atproto.repo.createRecord',
-        body: {
-          repo: alice.did,
-          collection: 'app.bsky.feed.post',
-          record: { $type: 'app.bsky.feed.post', text: 'accessible?', createdAt: new Date().toISOString() },
-        },
-      }),
+    ask: (page) => request(page, 'atproto_xrpc', createPostCall(alice.did, 'accessible?')),
     approving: ['consent-once', 'consent-always'],
   },
 ];
@@ -126,10 +120,7 @@ describe('accessibility: WCAG 2.2 AA, keyboard and zoom (Chromium, local PDS)', 
     // The call case's site is connected first (read-only grant), so its post asks for more.
     pages.call = await browser.context.newPage();
     await pages.call.goto(callSite.origin);
-    const windowPromise = nextConsentWindow(browser.context);
-    const connected = request(pages.call, 'atproto_connect', { scope: 'atproto' });
-    await clickClosing(await windowPromise, { testId: 'consent-approve' });
-    expect(await connected).toMatchObject({ ok: true });
+    expect(await connectApproved(browser.context, pages.call, { scope: 'atproto' })).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await closeBrowser?.();
@@ -211,7 +202,7 @@ describe('accessibility: WCAG 2.2 AA, keyboard and zoom (Chromium, local PDS)', 
     expect(await violationsBySchemes(page)).toEqual({ light: [], dark: [] });
     const consentPromise = nextConsentWindow(browser.context);
     await page.locator('#connect').click();
-    await clickClosing(await consentPromise, { testId: 'consent-approve' });
+    await clickAndClose(await consentPromise, { testId: 'consent-approve' });
     await expect.poll(() => page.locator('#handle').textContent()).toBe(`@${alice.handle}`);
     expect(await violationsBySchemes(page)).toEqual({ light: [], dark: [] });
     await page.close();

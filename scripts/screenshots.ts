@@ -16,17 +16,14 @@ import { buildExtension, EXTENSION_PATHS } from '../e2e/support/build';
 import { CONSENT_WINDOW_INNER, pressClosing, zoomConsentWindow } from '../e2e/support/consent-window';
 import { launchSignedIn } from '../e2e/support/keyring';
 import { type PdsInfo, startPdsProcess } from '../e2e/support/pds-process';
-import { bytesParam, clickClosing, nextConsentWindow, type RequestOutcome, request } from '../e2e/support/site';
+import { createRecordCall, TINY_PNG } from '../e2e/support/records';
+import { bytesParam, connectApproved, nextConsentWindow, type RequestOutcome, request } from '../e2e/support/site';
 import { startTestSite, type TestSite } from '../e2e/support/test-site';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.resolve(process.env.SCREENSHOTS_DIR ?? path.join(ROOT, '.tmp/screenshots'));
 /** How long a window may take to fill in its previews (elements marked aria-busy="true"). */
 const PREVIEW_WAIT_MS = 5_000;
-const PNG_1PX = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 /** What a kind may refer to: records that exist on the PDS, the accounts, the test site. */
 interface Fixtures {
@@ -47,11 +44,8 @@ interface ConsentKind {
 }
 
 const now = () => new Date().toISOString();
-const createRecord = (page: Page, f: Fixtures, collection: string, record: object) =>
-  request(page, 'atproto_xrpc', {
-    nsid: 'com.atproto.repo.createRecord',
-    body: { repo: f.alice.did, collection, record: { $type: collection, ...record } },
-  });
+const createRecord = (page: Page, f: Fixtures, collection: string, fields: Record<string, unknown>) =>
+  request(page, 'atproto_xrpc', createRecordCall(f.alice.did, collection, fields));
 
 /** Every kind of consent window, in the order the index shows them. */
 export const KINDS: ConsentKind[] = [
@@ -75,7 +69,6 @@ export const KINDS: ConsentKind[] = [
         text: `Hello @${f.bob.handle}, see https://example.com/a-long-link-that-wraps 👋`,
         langs: ['en'],
         reply: { root: { uri: f.post.uri, cid: f.post.cid }, parent: { uri: f.post.uri, cid: f.post.cid } },
-        createdAt: now(),
       }),
   },
   {
@@ -88,12 +81,11 @@ export const KINDS: ConsentKind[] = [
   },
   {
     name: 'like',
-    ask: (page, f) =>
-      createRecord(page, f, 'app.bsky.feed.like', { subject: { uri: f.post.uri, cid: f.post.cid }, createdAt: now() }),
+    ask: (page, f) => createRecord(page, f, 'app.bsky.feed.like', { subject: { uri: f.post.uri, cid: f.post.cid } }),
   },
   {
     name: 'follow',
-    ask: (page, f) => createRecord(page, f, 'app.bsky.graph.follow', { subject: f.bob.did, createdAt: now() }),
+    ask: (page, f) => createRecord(page, f, 'app.bsky.graph.follow', { subject: f.bob.did }),
   },
   {
     name: 'profile-edit',
@@ -136,7 +128,7 @@ export const KINDS: ConsentKind[] = [
     ask: (page) =>
       request(page, 'atproto_xrpc', {
         nsid: 'com.atproto.repo.uploadBlob',
-        body: bytesParam(PNG_1PX),
+        body: bytesParam(TINY_PNG),
         encoding: 'image/png',
       }),
   },
@@ -151,7 +143,6 @@ export const KINDS: ConsentKind[] = [
         title: 'Pancakes',
         servings: 4,
         ingredients: [{ name: 'flour', grams: 200 }, { name: 'milk' }],
-        createdAt: now(),
       }),
   },
   {
@@ -233,10 +224,7 @@ async function main() {
       const page = await browser.context.newPage();
       await page.goto(site.origin);
       if (!kind.connect) {
-        const windowPromise = nextConsentWindow(browser.context);
-        const connected = request(page, 'atproto_connect', { scope: 'atproto' });
-        await clickClosing(await windowPromise, { testId: 'consent-approve' });
-        const outcome = await connected;
+        const outcome = await connectApproved(browser.context, page, { scope: 'atproto' });
         if (!outcome.ok) throw new Error(`${kind.name}: connect failed: ${JSON.stringify(outcome.error)}`);
       }
       const windowPromise = nextConsentWindow(browser.context);

@@ -50,7 +50,7 @@ export interface PaintFigures {
 
 /** Wraps chrome.windows.create in the worker (again, after a restart) to note when each call began. */
 async function noteWindowCreates(ctx: BenchContext) {
-  const sw = await ctx.browser.serviceWorker();
+  const sw = await ctx.browser.background();
   await sw.evaluate((key) => {
     const g = globalThis as unknown as Record<string, unknown> & { chrome: { windows: Record<string, unknown> } };
     if (g[key]) return;
@@ -94,7 +94,7 @@ function paintTimes(page: Page): Promise<{ painted: number; fcp: number }> {
 
 /** Opens the empty page in a window of the consent window's size, as the background opens its windows. */
 async function blankWindow(ctx: BenchContext) {
-  const sw = await ctx.browser.serviceWorker();
+  const sw = await ctx.browser.background();
   const opened = ctx.browser.context.waitForEvent('page', { predicate: (p) => p.url().includes(BLANK_PAGE) });
   const createdAt = await sw.evaluate(
     async ({ page, size }) => {
