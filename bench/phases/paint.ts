@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { clickAndClose } from '../../e2e/support/driver';
 import { CONSENT_WINDOW_SIZE } from '../../src/background/consent-window';
 import { BLANK_PAGE, PAINT_IDENTIFIER } from '../lib/staged-extension';
 import { ratioRow, SUMMARY_HEADER, type Summary, summarize, summaryRatios, summaryRow } from '../lib/stats';
@@ -11,6 +12,8 @@ export const PAINT_TARGET_RATIO = 1.5;
 const PROMPT_COLLECTION = 'dev.atkeyring.bench.paint';
 /** Where the worker keeps the times it was asked to open a window (ms since the epoch). */
 const CREATES_GLOBAL = '__benchWindowCreates';
+/** Consent windows that may report no paint of their heading (then one more is opened) before the phase fails. */
+const MAX_MISSED = 3;
 
 /**
  * Runs first in every extension page (Playwright's init script) and marks the consent window's heading
@@ -46,6 +49,8 @@ export interface PaintFigures {
   targetRatio: number;
   met: boolean;
   metFromRequest: boolean;
+  /** Consent windows for which the browser reported no paint of the heading, re-run. */
+  missed: string[];
 }
 
 /** Wraps chrome.windows.create in the worker (again, after a restart) to note when each call began. */
@@ -113,7 +118,10 @@ async function blankWindow(ctx: BenchContext) {
 }
 
 /** A real prompt: the brokered site creates a record outside its grant; the window is answered "Allow once". */
-async function consentWindow(ctx: BenchContext, i: number) {
+async function consentWindow(
+  ctx: BenchContext,
+  i: number,
+): Promise<{ fromCreate: number; fromRequest: number; fcp: number } | { missed: string }> {
   const sw = await noteWindowCreates(ctx);
   const before = await sw.evaluate(
     (key) => (globalThis as unknown as Record<string, number[]>)[key].length,
@@ -140,13 +148,22 @@ async function consentWindow(ctx: BenchContext, i: number) {
   );
   const consent = await withTimeout('the consent window', 15_000, opened);
   const times = await paintTimes(consent);
-  if (Number.isNaN(times.painted)) throw new Error('the consent window reported no paint of its heading');
+  // Read before answering: the window closes then.
+  const missed = Number.isNaN(times.painted)
+    ? JSON.stringify(
+        await consent.evaluate(() => ({
+          marked: document.querySelector('[data-testid="consent"] h1')?.getAttribute('elementtiming') ?? null,
+          visibility: document.visibilityState,
+        })),
+      )
+    : undefined;
   const creates = await sw.evaluate((key) => (globalThis as unknown as Record<string, number[]>)[key], CREATES_GLOBAL);
   if (creates.length !== before + 1) throw new Error(`expected one windows.create, saw ${creates.length - before}`);
-  // The approving button arms after its delay; Playwright's click waits for it.
-  await consent.getByTestId('consent-once').click({ noWaitAfter: true });
+  // The approving button arms after its delay; the click waits for it, and the window closes.
+  await clickAndClose(consent, { testId: 'consent-once' });
   const { at, status } = await withTimeout('the approved call', 15_000, asked);
   if (status !== 200) throw new Error(`the approved createRecord answered ${status}`);
+  if (missed) return { missed };
   return {
     fromCreate: times.painted - creates.at(-1)!,
     fromRequest: times.painted - at,
@@ -175,11 +192,19 @@ export const paint: BenchPhase<PaintFigures> = {
     const consent: number[] = [];
     const fromRequest: number[] = [];
     const fcpConsent: number[] = [];
+    const missed: string[] = [];
     for (let i = 0; i < config.paintWindows; i++) {
       const b = await blankWindow(ctx);
       blank.push(b.fromCreate);
       fcpBlank.push(b.fcp);
       const c = await consentWindow(ctx, i);
+      if ('missed' in c) {
+        // The browser reported no paint of the heading (rare): the window is answered, open another.
+        missed.push(c.missed);
+        if (missed.length > MAX_MISSED) throw new Error(`no paint reported for ${missed.length} windows: ${missed[0]}`);
+        i--;
+        continue;
+      }
       consent.push(c.fromCreate);
       fromRequest.push(c.fromRequest);
       fcpConsent.push(c.fcp);
@@ -202,6 +227,7 @@ export const paint: BenchPhase<PaintFigures> = {
       targetRatio: PAINT_TARGET_RATIO,
       met: r.p50 <= PAINT_TARGET_RATIO,
       metFromRequest: rr.p50 <= PAINT_TARGET_RATIO,
+      missed,
     };
     return {
       figures,
@@ -219,6 +245,9 @@ export const paint: BenchPhase<PaintFigures> = {
           `target: consent p50 ≤ ${PAINT_TARGET_RATIO} × empty p50 — ${verdict(r.p50)} (${r.p50}); from the site's request: ${verdict(rr.p50)} (${rr.p50})`,
           `Paint Timing first-contentful-paint p50 from windows.create: empty ${figures.fcpBlankP50} ms, consent ${figures.fcpConsentP50} ms (the consent window's may be its loading line)`,
           '"paint": Element Timing\'s renderTime of the heading (the frame that first painted it), in both pages',
+          ...(missed.length
+            ? [`${missed.length} consent windows reported no paint of the heading and were re-run`]
+            : []),
         ],
       },
     };

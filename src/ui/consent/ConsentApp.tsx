@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { PromptView } from '../../protocol/privileged';
 import { callKeyring, onExtensionPageEvent } from '../api';
@@ -28,7 +28,8 @@ export function ConsentApp({ promptId }: { promptId: string }) {
     if (next) setChosen((current) => preselect(next, current));
   }, [promptId]);
 
-  useEffect(() => {
+  // A layout effect: the question is asked for before the first frame, not after it (bench section 7).
+  useLayoutEffect(() => {
     void load();
     // Re-reading the prompt every few seconds also keeps Firefox's event page
     // awake while the user thinks (it suspends an idle one after 30 s).
