@@ -6,6 +6,7 @@ import { PromptManager } from '../broker/prompts';
 import { OriginRateLimiter } from '../broker/rate-limit';
 import { SiteEvents } from '../broker/site-events';
 import { BlobPreviews } from '../consent/blob-previews';
+import { type ConsentLookups, NetworkLookups } from '../consent/lookup';
 import { RecentUploads } from '../consent/recent-uploads';
 import { SiteIcons } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
@@ -23,6 +24,7 @@ export interface BackgroundServices {
   broker: Broker;
   siteIcons: SiteIcons;
   previews: BlobPreviews;
+  lookups: ConsentLookups;
 }
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
@@ -64,5 +66,6 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
     pdsOf: async (did) => (await keyring.getAccount(did).catch(() => undefined))?.pds,
   });
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews });
-  return { db, keyring, grants, prompts, events, broker, siteIcons, previews };
+  const lookups = new NetworkLookups(() => keyring.settings());
+  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, lookups };
 }

@@ -1,5 +1,6 @@
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
 import type { BlobUnavailable } from '../consent/blob-previews';
+import type { CallPreview } from '../consent/records';
 import type { SiteIcon } from '../consent/site-icon';
 import type { WhoAsks } from '../consent/who-asks';
 import type { NetworkSettings } from '../oauth/settings';
@@ -96,6 +97,8 @@ export const privilegedOperations = {
   'prompt.get': operation({ id }, returns<PromptView | null>()),
   /** The site's icon, fetched after the window shows (see consent/site-icon.ts); null: the letter badge. */
   'prompt.siteIcon': operation({ id }, returns<SiteIcon | null>()),
+  /** What a call prompt's request will do, looked up (records it points at, accounts, services); null once it is gone. */
+  'prompt.preview': operation({ id }, returns<CallPreview | null>()),
   'prompt.decide': operation(
     {
       id,

@@ -18,7 +18,7 @@ const grant = (origin: string, did: string, selectedAt: number, scope = 'atproto
 /** Services whose members throw when touched unless the test supplies them. */
 function services(given: Partial<Record<keyof PrivilegedServices, object>>): PrivilegedServices {
   const all = {} as Record<string, unknown>;
-  for (const name of ['keyring', 'broker', 'grants', 'prompts', 'siteIcons', 'previews'] as const) {
+  for (const name of ['keyring', 'broker', 'grants', 'prompts', 'siteIcons', 'previews', 'lookups'] as const) {
     Object.defineProperty(all, name, {
       get: () => {
         if (name in given) return given[name];
@@ -39,7 +39,7 @@ describe('the route table', () => {
     for (const [op, handler] of Object.entries(privilegedRoutes)) {
       expect(handler.op).toBe(op);
       for (const name of handler.uses)
-        expect(['keyring', 'broker', 'grants', 'prompts', 'siteIcons', 'previews']).toContain(name);
+        expect(['keyring', 'broker', 'grants', 'prompts', 'siteIcons', 'previews', 'lookups']).toContain(name);
     }
   });
 });
@@ -85,7 +85,15 @@ describe('handlePrivilegedRequest', () => {
         return [];
       },
     });
-    const all = { keyring: {}, broker: {}, grants: {}, prompts: {}, siteIcons: {}, previews: {} } as PrivilegedServices;
+    const all = {
+      keyring: {},
+      broker: {},
+      grants: {},
+      prompts: {},
+      siteIcons: {},
+      previews: {},
+      lookups: {},
+    } as PrivilegedServices;
     expect(await runHandler(handler, {}, all)).toEqual([]);
     expect(seen).toEqual([['grants', 'keyring']]);
   });

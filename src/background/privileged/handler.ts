@@ -3,6 +3,7 @@ import type { Broker } from '../../broker/broker';
 import type { GrantStore } from '../../broker/grants';
 import type { PromptManager } from '../../broker/prompts';
 import type { BlobPreviews } from '../../consent/blob-previews';
+import type { ConsentLookups } from '../../consent/lookup';
 import type { SiteIcons } from '../../consent/site-icon';
 import type { PrivilegedOp, PrivilegedParams, PrivilegedResult } from '../../protocol/privileged';
 
@@ -14,6 +15,8 @@ export interface PrivilegedServices {
   prompts: PromptManager;
   siteIcons: SiteIcons;
   previews: BlobPreviews;
+  /** Public look-ups for the consent window's previews. */
+  lookups: ConsentLookups;
 }
 
 /** The background's side of one privileged operation. */

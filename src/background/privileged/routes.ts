@@ -2,6 +2,7 @@ import type { PrivilegedOp } from '../../protocol/privileged';
 import { checkSession, listAccounts, loginStatus, setActiveAccount, signOut, startLogin } from './accounts';
 import { listGrants, revokeSite } from './grants';
 import type { PrivilegedHandler } from './handler';
+import { previewPrompt } from './previews';
 import { decidePrompt, getPrompt, getSiteIcon, promptBlob } from './prompts';
 import { getSettings, updateSettings } from './settings';
 
@@ -17,6 +18,7 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'settings.update': updateSettings,
   'prompt.get': getPrompt,
   'prompt.siteIcon': getSiteIcon,
+  'prompt.preview': previewPrompt,
   'prompt.decide': decidePrompt,
   'prompt.blob': promptBlob,
   'grants.list': listGrants,
