@@ -30,7 +30,8 @@ export async function startTestSite(): Promise<TestSite> {
     if (url.pathname.startsWith('/xrpc/')) xrpcHits.push(url.pathname + url.search);
     if (url.pathname === '/.well-known/did.json') {
       const did = `did:web:localhost%3A${port}`;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
+      // Readable from other origins, as public DID documents are (the consent window looks services up).
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end(
         JSON.stringify({
           '@context': ['https://www.w3.org/ns/did/v1'],
           id: did,

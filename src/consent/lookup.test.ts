@@ -199,6 +199,15 @@ describe('network look-ups for consent previews', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('reads records afresh each time: a delete shows the record as it is now', async () => {
+    const { fetch, calls } = network();
+    const lookups = new NetworkLookups(settings, { fetch });
+    await lookups.record(`at://${ALICE}/app.bsky.feed.post/p1`);
+    await lookups.record(`at://${ALICE}/app.bsky.feed.post/p1`);
+    expect(calls.filter((c) => c.url.includes('getRecord'))).toHaveLength(2);
+    expect(calls.filter((c) => c.url.startsWith(PLC))).toHaveLength(1);
+  });
+
   it('keeps at most `cacheSize` entries', async () => {
     const { fetch, calls } = network();
     const lookups = new NetworkLookups(settings, { fetch, cacheSize: 2 });
@@ -239,7 +248,7 @@ describe('parseRecordUri', () => {
 });
 
 describe('budgetedLookups', () => {
-  it('stops asking after the budget of distinct look-ups; repeats cost nothing', async () => {
+  it('asks each distinct look-up once, and stops asking after the budget', async () => {
     const asked: string[] = [];
     const inner: ConsentLookups = {
       didDocument: async (did) => {
@@ -255,11 +264,23 @@ describe('budgetedLookups', () => {
         return failed('not-found');
       },
     };
-    const budget = budgetedLookups(inner, 2);
+    const budget = budgetedLookups(inner, { max: 2, withinMs: 5_000 });
     expect(await budget.identity('did:plc:a')).toEqual(found({ did: 'did:plc:a' }));
     expect(await budget.identity('did:plc:a')).toEqual(found({ did: 'did:plc:a' }));
     await budget.record('at://did:plc:a/c/r');
     expect(await budget.identity('did:plc:b')).toEqual(failed('skipped'));
-    expect(asked).toEqual(['did:plc:a', 'did:plc:a', 'at://did:plc:a/c/r']);
+    expect(asked).toEqual(['did:plc:a', 'at://did:plc:a/c/r']);
+  });
+
+  it('answers "unreachable" for what is not back by the deadline', async () => {
+    const never = new Promise<never>(() => {});
+    const inner: ConsentLookups = {
+      didDocument: () => never,
+      identity: async (did) => found({ did }),
+      record: () => never,
+    };
+    const budget = budgetedLookups(inner, { max: 10, withinMs: 30 });
+    expect(await budget.identity('did:plc:a')).toEqual(found({ did: 'did:plc:a' }));
+    expect(await budget.record('at://did:plc:a/c/r')).toEqual(failed('unreachable'));
   });
 });

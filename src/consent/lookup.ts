@@ -305,24 +305,21 @@ export class NetworkLookups implements ConsentLookups {
     if (!owner.value.pds) return failed('invalid');
     const query = new URLSearchParams({ repo: did, collection: parts.collection, rkey: parts.rkey });
     const url = new URL(`/xrpc/com.atproto.repo.getRecord?${query}`, owner.value.pds);
-    return this.#cache.get(`record ${url.href}`, async () => {
-      const answer = await this.#getJson(url);
-      if (answer.kind === 'failed') return failed(answer.failure);
-      const body = answer.body as { uri?: unknown; cid?: unknown; value?: unknown; error?: unknown } | null;
-      if (answer.status === 400 || answer.status === 404) {
-        const error = typeof body?.error === 'string' ? body.error : '';
-        // RecordNotFound / RepoNotFound; older PDSs answer InvalidRequest "Could not locate record".
-        return /NotFound|InvalidRequest|Deactivated|Takendown/.test(error)
-          ? failed('not-found')
-          : failed('unreachable');
-      }
-      if (answer.status !== 200) return failed('unreachable');
-      if (typeof body?.value !== 'object' || body.value === null || Array.isArray(body.value)) return failed('invalid');
-      return found({
-        uri: typeof body.uri === 'string' ? body.uri : uri,
-        ...(typeof body.cid === 'string' ? { cid: body.cid } : {}),
-        value: body.value as Record<string, unknown>,
-      });
+    // Records are read afresh (a delete shows the record as it is now); one preview asks once (budgetedLookups).
+    const answer = await this.#getJson(url);
+    if (answer.kind === 'failed') return failed(answer.failure);
+    const body = answer.body as { uri?: unknown; cid?: unknown; value?: unknown; error?: unknown } | null;
+    if (answer.status === 400 || answer.status === 404) {
+      const error = typeof body?.error === 'string' ? body.error : '';
+      // RecordNotFound / RepoNotFound; older PDSs answer InvalidRequest "Could not locate record".
+      return /NotFound|InvalidRequest|Deactivated|Takendown/.test(error) ? failed('not-found') : failed('unreachable');
+    }
+    if (answer.status !== 200) return failed('unreachable');
+    if (typeof body?.value !== 'object' || body.value === null || Array.isArray(body.value)) return failed('invalid');
+    return found({
+      uri: typeof body.uri === 'string' ? body.uri : uri,
+      ...(typeof body.cid === 'string' ? { cid: body.cid } : {}),
+      value: body.value as Record<string, unknown>,
     });
   }
 
@@ -403,18 +400,25 @@ async function readCapped(response: Response, max: number): Promise<string | und
 }
 
 /**
- * The look-ups of one preview, capped in number: a request with hundreds of
- * writes cannot make the background fetch without end. Repeats are free (the
- * cache answers them) and do not count.
+ * The look-ups of one preview, capped in number and in time: a request with
+ * hundreds of writes cannot make the background fetch without end, and the
+ * window gets its answer by the deadline (what is not back by then is
+ * "unreachable"). Each distinct look-up is made once per preview.
  */
-export function budgetedLookups(lookups: ConsentLookups, max: number): ConsentLookups {
-  const asked = new Set<string>();
+export function budgetedLookups(lookups: ConsentLookups, budget: { max: number; withinMs: number }): ConsentLookups {
+  const asked = new Map<string, Promise<Lookup<unknown>>>();
+  const deadline = Date.now() + budget.withinMs;
   const within = <T>(key: string, run: () => Promise<Lookup<T>>): Promise<Lookup<T>> => {
-    if (!asked.has(key)) {
-      if (asked.size >= max) return Promise.resolve(failed('skipped'));
-      asked.add(key);
-    }
-    return run();
+    const earlier = asked.get(key);
+    if (earlier) return earlier as Promise<Lookup<T>>;
+    if (asked.size >= budget.max) return Promise.resolve(failed('skipped'));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<Lookup<T>>((resolve) => {
+      timer = setTimeout(() => resolve(failed('unreachable')), Math.max(0, deadline - Date.now()));
+    });
+    const answer = Promise.race([run(), late]).finally(() => clearTimeout(timer));
+    asked.set(key, answer);
+    return answer;
   };
   return {
     didDocument: (did) => within(`doc ${did}`, () => lookups.didDocument(did)),

@@ -61,3 +61,23 @@ export function previewKind(intent: Pick<DisplayedIntent, 'nsid' | 'body'>): Pre
   }
   return undefined;
 }
+
+/** The PDS's default service-token lifetime when `exp` is absent. */
+export const DEFAULT_SERVICE_TOKEN_SECONDS = 60;
+
+/** What a service token is for, read from the `getServiceAuth` query: audience, method, lifetime from `now` (ms). */
+export function serviceAuthTerms(params: DisplayedIntent['params'], now: number) {
+  const aud = String(params.aud ?? '');
+  const hash = aud.indexOf('#');
+  const lxm = typeof params.lxm === 'string' && params.lxm ? params.lxm : undefined;
+  const exp = Number(params.exp);
+  const defaultLifetime = params.exp === undefined || !Number.isFinite(exp);
+  return {
+    aud,
+    audDid: hash < 0 ? aud : aud.slice(0, hash),
+    ...(hash < 0 ? {} : { serviceId: aud.slice(hash) }),
+    ...(lxm ? { lxm } : {}),
+    lifetimeSeconds: defaultLifetime ? DEFAULT_SERVICE_TOKEN_SECONDS : Math.max(0, Math.round(exp - now / 1000)),
+    defaultLifetime,
+  };
+}

@@ -9,14 +9,8 @@ import {
   type Identity,
   type Lookup,
 } from './lookup';
-import { previewKind } from './previewable';
-import {
-  type CallPreview,
-  DEFAULT_SERVICE_TOKEN_SECONDS,
-  previewCall,
-  richSegments,
-  type WritePreview,
-} from './records';
+import { DEFAULT_SERVICE_TOKEN_SECONDS, previewKind } from './previewable';
+import { type CallPreview, previewCall, richSegments, type WritePreview } from './records';
 
 const ME = 'did:plc:me';
 const BOB = 'did:plc:bob';

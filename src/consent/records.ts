@@ -35,6 +35,7 @@ import {
   PROFILE,
   previewKind,
   REPOST,
+  serviceAuthTerms,
 } from './previewable';
 
 // ---- the models ---------------------------------------------------------------
@@ -173,8 +174,6 @@ export interface PreviewContext {
   now: number;
 }
 
-/** The PDS's default service-token lifetime when `exp` is absent. */
-export const DEFAULT_SERVICE_TOKEN_SECONDS = 60;
 const MAX_FACETS = 100;
 const MAX_MENTIONS = 20;
 const MAX_LIST = 16;
@@ -592,31 +591,13 @@ export function fieldChanges(before: Obj, after: Obj, did: string): FieldChange[
 }
 
 async function previewServiceAuth(intent: DisplayedIntent, ctx: PreviewContext): Promise<ServiceAuthPreview> {
-  const aud = String(intent.params.aud ?? '');
-  const hash = aud.indexOf('#');
-  const audDid = hash < 0 ? aud : aud.slice(0, hash);
-  const serviceId = hash < 0 ? undefined : aud.slice(hash);
-  const lxm = typeof intent.params.lxm === 'string' && intent.params.lxm ? intent.params.lxm : undefined;
-  const exp = Number(intent.params.exp);
-  const defaultLifetime = intent.params.exp === undefined || !Number.isFinite(exp);
-  const lifetimeSeconds = defaultLifetime
-    ? DEFAULT_SERVICE_TOKEN_SECONDS
-    : Math.max(0, Math.round(exp - ctx.now / 1000));
-  const doc = await ctx.lookups.didDocument(audDid);
+  const terms = serviceAuthTerms(intent.params, ctx.now);
+  const doc = await ctx.lookups.didDocument(terms.audDid);
   let services: Lookup<DidService[]>;
   if (!doc.ok) services = failed(doc.failure);
-  else if (serviceId) {
-    const service = findService(doc.value, serviceId);
+  else if (terms.serviceId) {
+    const service = findService(doc.value, terms.serviceId);
     services = service ? found([service]) : failed('not-found');
   } else services = found(doc.value.services.slice(0, 5));
-  return {
-    kind: 'serviceAuth',
-    aud,
-    audDid,
-    ...(serviceId ? { serviceId } : {}),
-    services,
-    ...(lxm ? { lxm } : {}),
-    lifetimeSeconds,
-    defaultLifetime,
-  };
+  return { kind: 'serviceAuth', ...terms, services };
 }

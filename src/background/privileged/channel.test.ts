@@ -285,4 +285,67 @@ describe('handlePrivilegedRequest', () => {
     });
     expect(previews.forPrompt).toHaveBeenCalledTimes(2);
   });
+
+  it('says a permission that many writes need once', async () => {
+    const summary = ['Create likes', 'Create likes', 'Create posts', 'Create likes'];
+    const prompt = { id: 'p1', details: { kind: 'call', summary } } as PromptRecord;
+    const list = { accounts: [], activeDid: null };
+    const s = services({ keyring: { listAccounts: async () => list }, prompts: { get: async () => prompt } });
+    const answer = await handlePrivilegedRequest(s, { op: 'prompt.get', id: 'p1' });
+    expect(answer.ok && (answer.result as unknown as { lines: string[] }).lines).toEqual([
+      'Create likes',
+      'Create posts',
+    ]);
+  });
+
+  it('previews a call prompt against the grant as it is now; null for a connect prompt or one that is gone', async () => {
+    const intent = {
+      nsid: 'com.atproto.repo.createRecord',
+      params: {},
+      body: {
+        kind: 'json',
+        encoding: 'application/json',
+        value: { repo: 'did:plc:a', collection: 'app.bsky.graph.follow', record: { subject: 'did:plc:b' } },
+      },
+    };
+    const call = { id: 'c1', origin: 'https://site.example', details: { kind: 'call', did: 'did:plc:a', intent } };
+    const connect = { id: 'k1', origin: 'https://site.example', details: { kind: 'connect', scope: ['atproto'] } };
+    const all = [call, connect] as unknown as PromptRecord[];
+    const prompts = { get: async (id: string) => all.find((p) => p.id === id) };
+    const grantsAsked: string[][] = [];
+    const grants = {
+      get: async (origin: string, did: string) => {
+        grantsAsked.push([origin, did]);
+        return grant(origin, did, 1, 'atproto repo:app.bsky.graph.follow?action=create');
+      },
+    };
+    const lookups = {
+      didDocument: async () => ({ ok: false, failure: 'not-found' }),
+      identity: async (did: string) => ({ ok: true, value: { did, handle: 'b.test', handleStatus: 'verified' } }),
+      record: async () => ({ ok: false, failure: 'not-found' }),
+    };
+    const s = services({ prompts, grants, lookups });
+    const answer = await handlePrivilegedRequest(s, { op: 'prompt.preview', id: 'c1' });
+    expect(answer).toMatchObject({
+      ok: true,
+      result: {
+        kind: 'writes',
+        total: 1,
+        writes: [
+          {
+            action: 'create',
+            collection: 'app.bsky.graph.follow',
+            covered: true,
+            content: {
+              type: 'follow',
+              subject: { did: 'did:plc:b', identity: { ok: true, value: { handle: 'b.test' } } },
+            },
+          },
+        ],
+      },
+    });
+    expect(grantsAsked).toEqual([['https://site.example', 'did:plc:a']]);
+    expect(await handlePrivilegedRequest(s, { op: 'prompt.preview', id: 'k1' })).toEqual({ ok: true, result: null });
+    expect(await handlePrivilegedRequest(s, { op: 'prompt.preview', id: 'gone' })).toEqual({ ok: true, result: null });
+  });
 });

@@ -25,7 +25,9 @@ export const getPrompt = defineHandler({
       const lines = details.scope.map(describeScope);
       return { prompt, lines, asker, scopes: scopesByRisk(details.scope), always: 'nothing-to-add', ...accounts };
     }
-    return { prompt, lines: details.summary, asker, always: alwaysOffer(details.scopes, settings), ...accounts };
+    // An applyWrites of many like writes needs one permission many times: say it once.
+    const lines = [...new Set(details.summary)];
+    return { prompt, lines, asker, always: alwaysOffer(details.scopes, settings), ...accounts };
   },
 });
 

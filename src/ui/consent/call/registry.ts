@@ -1,7 +1,10 @@
 import type { ComponentChild } from 'preact';
 import type { PromptView } from '../../../protocol/privileged';
 import type { PromptDetails } from '../../../storage/db';
+import { applyWritesRenderer } from './ApplyWritesRenderer';
 import { genericRenderer } from './generic';
+import { repoWriteRenderer } from './RepoWriteRenderer';
+import { serviceAuthRenderer } from './ServiceAuthRenderer';
 import { uploadRenderer } from './upload';
 
 export type CallDetails = Extract<PromptDetails, { kind: 'call' }>;
@@ -27,6 +30,9 @@ export interface CallRenderer {
 /** The renderers, most specific first; each kind lives in its own file beside this one. */
 export const CALL_RENDERERS: readonly CallRenderer[] = [
   uploadRenderer,
+  repoWriteRenderer,
+  applyWritesRenderer,
+  serviceAuthRenderer,
   // Last: whatever the others decline.
   genericRenderer,
 ];

@@ -1,0 +1,38 @@
+import { i18n } from '#i18n';
+import { previewKind } from '../../../consent/previewable';
+import { FromSite } from '../SiteText';
+import { PreviewStatus } from './PreviewStatus';
+import type { CallRenderer, CallRendererProps } from './registry';
+import { usePreview } from './usePreview';
+import { WriteItem } from './WriteItem';
+
+/** applyWrites whose writes are all of collections the previews know: each write itemised, repeats once. */
+export const applyWritesRenderer: CallRenderer = {
+  name: 'apply-writes',
+  matches: (intent) => previewKind(intent) === 'apply-writes',
+  render: (props) => <ApplyWrites {...props} />,
+};
+
+function ApplyWrites({ view, details }: CallRendererProps) {
+  const state = usePreview(view.prompt.id);
+  const body = details.intent.body.kind === 'json' ? (details.intent.body.value as { writes: unknown[] }) : undefined;
+  const writes = state.status === 'ready' && state.preview.kind === 'writes' ? state.preview.writes : undefined;
+  return (
+    <div class="preview" data-testid="consent-preview" data-state={state.status}>
+      <p class="write-heading">
+        {i18n.t('consent.preview.applyWritesHeading', { count: String(body?.writes.length ?? 0) })}
+      </p>
+      <FromSite origin={view.prompt.origin}>
+        {writes ? (
+          <ul class="writes">
+            {writes.map((write) => (
+              <WriteItem write={write} />
+            ))}
+          </ul>
+        ) : (
+          <PreviewStatus state={state} />
+        )}
+      </FromSite>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { previewKind } from '../../../consent/previewable';
+import { FromSite } from '../SiteText';
+import { PreviewStatus } from './PreviewStatus';
+import { RecordView } from './RecordView';
+import type { CallRenderer, CallRendererProps } from './registry';
+import { usePreview } from './usePreview';
+import { writeHeading } from './write-heading';
+
+/** createRecord, putRecord and deleteRecord of the collections the previews know: the record, rendered. */
+export const repoWriteRenderer: CallRenderer = {
+  name: 'repo-write',
+  matches: (intent) => previewKind(intent) === 'repo-write',
+  render: (props) => <RepoWrite {...props} />,
+};
+
+function RepoWrite({ view, details }: CallRendererProps) {
+  const state = usePreview(view.prompt.id);
+  const body = details.intent.body.kind === 'json' ? (details.intent.body.value as { collection: string }) : undefined;
+  const action = details.intent.nsid.endsWith('createRecord')
+    ? 'create'
+    : details.intent.nsid.endsWith('putRecord')
+      ? 'update'
+      : 'delete';
+  const write = state.status === 'ready' && state.preview.kind === 'writes' ? state.preview.writes[0] : undefined;
+  return (
+    <div class="preview" data-testid="consent-preview" data-state={state.status}>
+      <p class="write-heading" data-testid="consent-write-heading">
+        {writeHeading(body?.collection ?? '', action)}
+      </p>
+      <FromSite origin={view.prompt.origin}>
+        {write ? <RecordView content={write.content} /> : <PreviewStatus state={state} />}
+      </FromSite>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { i18n } from '#i18n';
+import type { LookupFailure } from '../../../consent/lookup';
+
+/** Why a look-up has no answer, in plain words. */
+export function lookupReason(failure: LookupFailure): string {
+  switch (failure) {
+    case 'not-found':
+      return i18n.t('consent.preview.lookupReason.notFound');
+    case 'unreachable':
+      return i18n.t('consent.preview.lookupReason.unreachable');
+    case 'invalid':
+      return i18n.t('consent.preview.lookupReason.invalid');
+    case 'too-large':
+      return i18n.t('consent.preview.lookupReason.tooLarge');
+    case 'skipped':
+      return i18n.t('consent.preview.lookupReason.skipped');
+  }
+}
+
+/** The plain line shown where a look-up failed. */
+export const lookupFailedLine = (failure: LookupFailure) =>
+  i18n.t('consent.preview.lookupFailed', { reason: lookupReason(failure) });
+
+/** A byte count in the user's units ("12 kB"). */
+export function byteSize(bytes: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return new Intl.NumberFormat(undefined, {
+    style: 'unit',
+    unit: units[unit],
+    unitDisplay: unit === 0 ? 'long' : 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  }).format(value);
+}
+
+/** A length of time in the user's words ("60 seconds", "5 minutes", "2 hours"). */
+export function duration(seconds: number): string {
+  const [value, unit] =
+    seconds < 120
+      ? [seconds, 'second']
+      : seconds < 7_200
+        ? [seconds / 60, 'minute']
+        : seconds < 172_800
+          ? [seconds / 3_600, 'hour']
+          : [seconds / 86_400, 'day'];
+  return new Intl.NumberFormat(undefined, {
+    style: 'unit',
+    unit,
+    unitDisplay: 'long',
+    maximumFractionDigits: 1,
+  }).format(value);
+}
