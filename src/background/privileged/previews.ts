@@ -2,8 +2,8 @@ import { budgetedLookups } from '../../consent/lookup';
 import { previewCall } from '../../consent/records';
 import { defineHandler } from './handler';
 
-/** Distinct look-ups one preview may make (a request may hold up to 200 writes). */
-const PREVIEW_LOOKUPS = 64;
+/** Distinct look-ups one preview may make (a request may hold up to 200 writes), and how long it may take. */
+const PREVIEW_BUDGET = { max: 64, withinMs: 6_000 };
 
 export const previewPrompt = defineHandler({
   op: 'prompt.preview',
@@ -17,7 +17,7 @@ export const previewPrompt = defineHandler({
     return previewCall(intent, {
       account: did,
       ...(grant ? { grantedScope: grant.scope } : {}),
-      lookups: budgetedLookups(lookups, PREVIEW_LOOKUPS),
+      lookups: budgetedLookups(lookups, PREVIEW_BUDGET),
       now: Date.now(),
     });
   },
