@@ -1,7 +1,10 @@
 import { i18n } from '#i18n';
 import type { PreviewState } from './usePreview';
 
-/** The placeholder while the preview is looked up, and the plain line if it could not be. */
+/**
+ * Where the preview is not (yet) there: the placeholder while it is looked up, else the plain line that
+ * it could not be (the background failed, or its answer does not describe this call).
+ */
 export function PreviewStatus({ state }: { state: PreviewState }) {
   if (state.status === 'loading')
     return (
@@ -9,11 +12,9 @@ export function PreviewStatus({ state }: { state: PreviewState }) {
         {i18n.t('consent.preview.loading')}
       </p>
     );
-  if (state.status === 'failed')
-    return (
-      <p class="note" data-testid="preview-failed">
-        {i18n.t('consent.preview.failed')}
-      </p>
-    );
-  return null;
+  return (
+    <p class="note" data-testid="preview-failed">
+      {i18n.t('consent.preview.failed')}
+    </p>
+  );
 }

@@ -35,3 +35,34 @@ describe('call renderers', () => {
     expect(rendererFor(intent('com.example.ping', { kind: 'none' }))).toBeUndefined();
   });
 });
+
+describe('the content renderers of repo writes and service tokens', () => {
+  const write = (nsid: string, collection: string) =>
+    intent(nsid, json({ repo: 'did:plc:a', collection, record: { $type: collection } }));
+  const applyWrites = (collections: string[]) =>
+    intent(
+      'com.atproto.repo.applyWrites',
+      json({
+        repo: 'did:plc:a',
+        writes: collections.map((collection) => ({
+          $type: 'com.atproto.repo.applyWrites#create',
+          collection,
+          value: {},
+        })),
+      }),
+    );
+
+  it('draw the repo writes, deletes and applyWrites of the collections they know, and service tokens', () => {
+    expect(rendererFor(write('com.atproto.repo.createRecord', 'app.bsky.feed.post'))?.name).toBe('repo-write');
+    expect(rendererFor(write('com.atproto.repo.putRecord', 'app.bsky.actor.profile'))?.name).toBe('repo-write');
+    expect(rendererFor(write('com.atproto.repo.deleteRecord', 'app.bsky.graph.follow'))?.name).toBe('repo-write');
+    expect(rendererFor(applyWrites(['app.bsky.feed.like', 'app.bsky.graph.block']))?.name).toBe('apply-writes');
+    const token = intent('com.atproto.server.getServiceAuth', { kind: 'none' }, { aud: 'did:web:x', lxm: 'a.b.c' });
+    expect(rendererFor(token)?.name).toBe('service-auth');
+  });
+
+  it('leave collections they do not know to the generic view, also inside an applyWrites', () => {
+    expect(rendererFor(write('com.atproto.repo.createRecord', 'com.example.thing'))?.name).toBe('generic');
+    expect(rendererFor(applyWrites(['app.bsky.feed.like', 'com.example.thing']))?.name).toBe('generic');
+  });
+});
