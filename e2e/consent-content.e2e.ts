@@ -2,8 +2,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from './support/chromium';
 import { type DirectRepo, directRepo } from './support/direct-repo';
+import { clickAndClose } from './support/driver';
 import { launchSignedIn } from './support/keyring';
-import { clickClosing, nextConsentWindow, type RequestOutcome, request } from './support/site';
+import { createRecordCall } from './support/records';
+import { connectApproved, nextConsentWindow, type RequestOutcome, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 // Issue 12: the consent window shows what a call will do, with the content itself: the post's text, the
@@ -39,14 +41,12 @@ async function askAndPreview(method: string, params: unknown) {
 
 /** Approves once and returns the page's answer. */
 async function allowOnce(consent: Page, pending: Promise<RequestOutcome>) {
-  await clickClosing(consent, { testId: 'consent-once' });
+  await clickAndClose(consent, { testId: 'consent-once' });
   return pending;
 }
 
-const createRecord = (collection: string, record: Record<string, unknown>) => ({
-  nsid: 'com.atproto.repo.createRecord',
-  body: { repo: alice.did, collection, record: { $type: collection, createdAt: new Date().toISOString(), ...record } },
-});
+const createRecord = (collection: string, fields: Record<string, unknown>) =>
+  createRecordCall(alice.did, collection, fields);
 
 describe('the consent window shows the content of each call (Chromium, local PDS)', () => {
   beforeAll(async () => {
@@ -65,10 +65,7 @@ describe('the consent window shows the content of each call (Chromium, local PDS
     page = await browser.context.newPage();
     await page.goto(site.origin);
     // Connected with no write permission: every write below asks.
-    const windowPromise = nextConsentWindow(browser.context);
-    const connecting = request(page, 'atproto_connect', { scope: 'atproto' });
-    await clickClosing(await windowPromise, { testId: 'consent-approve' });
-    expect(await connecting).toMatchObject({ ok: true });
+    expect(await connectApproved(browser.context, page, { scope: 'atproto' })).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await closeBrowser?.();
@@ -159,10 +156,8 @@ describe('the consent window shows the content of each call (Chromium, local PDS
 
   it('an applyWrites: each write with its action and content, repeats once, those the grant covers marked', async () => {
     // The site may now create posts (not likes, not deletes).
-    const windowPromise = nextConsentWindow(browser.context);
-    const upgrading = request(page, 'atproto_connect', { scope: 'atproto repo:app.bsky.feed.post?action=create' });
-    await clickClosing(await windowPromise, { testId: 'consent-approve' });
-    expect(await upgrading).toMatchObject({ ok: true });
+    const upgrade = { scope: 'atproto repo:app.bsky.feed.post?action=create' };
+    expect(await connectApproved(browser.context, page, upgrade)).toMatchObject({ ok: true });
 
     const doomedText = `Deleted within an applyWrites (${RUN})`;
     const doomed = await aliceRepo.createRecord('app.bsky.feed.post', {

@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from '../support/chromium';
+import { clickAndClose } from '../support/driver';
 import { launchSignedIn } from '../support/keyring';
-import { clickClosing, nextConsentWindow, request } from '../support/site';
+import { createPostCall, createRecordCall } from '../support/records';
+import { connectApproved, nextConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 // Issue 12: what a site writes into the consent window must not be able to pass for something else. A DID
@@ -40,15 +42,6 @@ async function startImpostor(handle: string, pdsUrl: string) {
   return { did, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-const post = (record: Record<string, unknown>) => ({
-  nsid: 'com.atproto.repo.createRecord',
-  body: {
-    repo: alice.did,
-    collection: 'app.bsky.feed.post',
-    record: { $type: 'app.bsky.feed.post', createdAt: new Date().toISOString(), ...record },
-  },
-});
-
 async function askAndPreview(params: unknown) {
   const windowPromise = nextConsentWindow(browser.context);
   const pending = request(page, 'atproto_xrpc', params);
@@ -79,10 +72,7 @@ describe('the consent window’s previews resist spoofing (Chromium, local PDS)'
     await signedIn.popup.close();
     page = await browser.context.newPage();
     await page.goto(site.origin);
-    const windowPromise = nextConsentWindow(browser.context);
-    const connecting = request(page, 'atproto_connect', { scope: 'atproto' });
-    await clickClosing(await windowPromise, { testId: 'consent-approve' });
-    expect(await connecting).toMatchObject({ ok: true });
+    expect(await connectApproved(browser.context, page, { scope: 'atproto' })).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await closeBrowser?.();
@@ -90,14 +80,9 @@ describe('the consent window’s previews resist spoofing (Chromium, local PDS)'
   });
 
   it('a followed account whose DID document claims a handle that resolves elsewhere is shown with a warning', async () => {
-    const { consent, pending } = await askAndPreview({
-      nsid: 'com.atproto.repo.createRecord',
-      body: {
-        repo: alice.did,
-        collection: 'app.bsky.graph.follow',
-        record: { $type: 'app.bsky.graph.follow', subject: impostor.did, createdAt: new Date().toISOString() },
-      },
-    });
+    const { consent, pending } = await askAndPreview(
+      createRecordCall(alice.did, 'app.bsky.graph.follow', { subject: impostor.did }),
+    );
     const account = consent.getByTestId('preview-account');
     expect(await account.getAttribute('data-did')).toBe(impostor.did);
     expect(await account.getAttribute('data-handle-status')).toBe('mismatch');
@@ -107,7 +92,7 @@ describe('the consent window’s previews resist spoofing (Chromium, local PDS)'
     expect(await warning.innerText()).toContain(`@${bob.handle} does not lead back to this account`);
     // The claimed handle is struck through, never shown as if it were the account's.
     expect(await account.locator('.handle.unverified').count()).toBe(1);
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
@@ -118,8 +103,7 @@ describe('the consent window’s previews resist spoofing (Chromium, local PDS)'
       return { byteStart, byteEnd: byteStart + Buffer.byteLength(part) };
     };
     const { consent, pending } = await askAndPreview(
-      post({
-        text,
+      createPostCall(alice.did, text, {
         facets: [
           {
             index: bytes('bsky.app'),
@@ -139,13 +123,13 @@ describe('the consent window’s previews resist spoofing (Chromium, local PDS)'
     expect(await consent.getByTestId('preview-mention-target').innerText()).toContain(
       `@alice.test notifies @${bob.handle} ${bob.did}`,
     );
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     expect(await pending).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
   it('caps a huge text: the rest is one marker, and the origin line and the buttons stay in view', async () => {
     const huge = `${'A very long post. '.repeat(20_000)}THE END`;
-    const { consent, pending } = await askAndPreview(post({ text: huge }));
+    const { consent, pending } = await askAndPreview(createPostCall(alice.did, huge));
     const shownText = consent.getByTestId('preview-post-text');
     expect(await shownText.locator('.cut-marker').innerText()).toMatch(/more characters not shown/);
     expect(await shownText.innerText()).not.toContain('THE END');
@@ -154,7 +138,7 @@ describe('the consent window’s previews resist spoofing (Chromium, local PDS)'
       expect([id, await inView(consent, id)]).toEqual([id, true]);
     }
     // The PDS refuses a post this long (400 or 413, by version); the window's job was to show it.
-    await clickClosing(consent, { testId: 'consent-once' });
+    await clickAndClose(consent, { testId: 'consent-once' });
     const refused = await pending;
     expect(refused.ok && refused.result.status).toBeGreaterThanOrEqual(400);
   });
@@ -182,7 +166,7 @@ describe('the consent window’s previews resist spoofing (Chromium, local PDS)'
     for (const id of ['consent-origin', 'consent-deny', 'consent-once']) {
       expect([id, await inView(consent, id)]).toEqual([id, true]);
     }
-    await clickClosing(consent, { testId: 'consent-deny' });
+    await clickAndClose(consent, { testId: 'consent-deny' });
     expect(await pending).toMatchObject({ ok: false, error: { code: 4001 } });
   });
 });
