@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from './support/chromium';
 import { type DirectRepo, directRepo } from './support/direct-repo';
 import { clickAndClose } from './support/driver';
-import { launchSignedIn } from './support/keyring';
+import { launchConnected } from './support/keyring';
 import { createRecordCall } from './support/records';
-import { connectApproved, nextConsentWindow, type RequestOutcome, request } from './support/site';
+import { askWithPreview, connectApproved, type RequestOutcome } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 // Issue 12: the consent window shows what a call will do, with the content itself: the post's text, the
@@ -25,18 +25,10 @@ let bobPost: { uri: string; cid: string };
 const BOB_POST_TEXT = `Bob's post that others answer (${RUN})`;
 const BOB_NAME = `Bob Builder ${RUN}`;
 
-/** Asks in the page, waits for the consent window and for its preview to be filled in; returns both. */
+/** Asks in the page and reads the consent window once its preview is filled in. */
 async function askAndPreview(method: string, params: unknown) {
-  const windowPromise = nextConsentWindow(browser.context);
-  const pending = request(page, method, params);
-  const consent = await windowPromise;
-  const content = consent.getByTestId('consent-call-content');
-  await content.waitFor();
-  await consent.waitForFunction(
-    () =>
-      document.querySelector('[data-testid=consent-call-content] [data-state]')?.getAttribute('data-state') === 'ready',
-  );
-  return { consent, pending, text: await content.innerText() };
+  const { consent, pending } = await askWithPreview(browser.context, page, method, params);
+  return { consent, pending, text: await consent.getByTestId('consent-call-content').innerText() };
 }
 
 /** Approves once and returns the page's answer. */
@@ -59,13 +51,8 @@ describe('the consent window shows the content of each call (Chromium, local PDS
       createdAt: new Date().toISOString(),
     });
     aliceRepo = await directRepo(pds.pdsUrl, alice);
-    const signedIn = await launchSignedIn(extensionPath, pds, alice);
-    ({ browser, close: closeBrowser } = signedIn);
-    await signedIn.popup.close();
-    page = await browser.context.newPage();
-    await page.goto(site.origin);
     // Connected with no write permission: every write below asks.
-    expect(await connectApproved(browser.context, page, { scope: 'atproto' })).toMatchObject({ ok: true });
+    ({ browser, page, close: closeBrowser } = await launchConnected(extensionPath, pds, alice, site.origin, 'atproto'));
   });
   afterAll(async () => {
     await closeBrowser?.();

@@ -4,9 +4,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from '../support/chromium';
 import { clickAndClose } from '../support/driver';
-import { launchSignedIn } from '../support/keyring';
+import { launchConnected } from '../support/keyring';
 import { createPostCall, createRecordCall } from '../support/records';
-import { connectApproved, nextConsentWindow, request } from '../support/site';
+import { askWithPreview } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 
 // Issue 12: what a site writes into the consent window must not be able to pass for something else. A DID
@@ -42,18 +42,7 @@ async function startImpostor(handle: string, pdsUrl: string) {
   return { did, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-async function askAndPreview(params: unknown) {
-  const windowPromise = nextConsentWindow(browser.context);
-  const pending = request(page, 'atproto_xrpc', params);
-  const consent = await windowPromise;
-  await consent.waitForFunction(
-    () =>
-      document.querySelector('[data-testid=consent-call-content] [data-state]')?.getAttribute('data-state') === 'ready',
-    undefined,
-    { timeout: 15_000 },
-  );
-  return { consent, pending };
-}
+const askAndPreview = (params: unknown) => askWithPreview(browser.context, page, 'atproto_xrpc', params);
 
 /** Whether an element lies wholly inside the window, without scrolling. */
 async function inView(consent: Page, testId: string): Promise<boolean> {
@@ -67,12 +56,7 @@ describe('the consent window’s previews resist spoofing (Chromium, local PDS)'
   beforeAll(async () => {
     site = await startTestSite();
     impostor = await startImpostor(bob.handle, pds.pdsUrl);
-    const signedIn = await launchSignedIn(extensionPath, pds, alice);
-    ({ browser, close: closeBrowser } = signedIn);
-    await signedIn.popup.close();
-    page = await browser.context.newPage();
-    await page.goto(site.origin);
-    expect(await connectApproved(browser.context, page, { scope: 'atproto' })).toMatchObject({ ok: true });
+    ({ browser, page, close: closeBrowser } = await launchConnected(extensionPath, pds, alice, site.origin, 'atproto'));
   });
   afterAll(async () => {
     await closeBrowser?.();

@@ -9,6 +9,7 @@ import { clickAndClose } from './driver';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from './pds-pages';
 import type { PdsInfo } from './pds-process';
 import { sendPrivileged } from './privileged';
+import { connectApproved } from './site';
 
 type Account = PdsInfo['accounts']['alice'];
 
@@ -169,4 +170,23 @@ export async function launchSignedIn(
       await rm(profileDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * launchSignedIn, then a tab on `origin` connected with `scope` (approved in the consent window); the
+ * popup is closed, so the next window to open is the site's.
+ */
+export async function launchConnected(
+  extensionPath: string,
+  pds: PdsInfo,
+  account: Account,
+  origin: string,
+  scope: string,
+): Promise<{ browser: ExtensionBrowser; page: Page; close(): Promise<void> }> {
+  const signedIn = await launchSignedIn(extensionPath, pds, account);
+  await signedIn.popup.close();
+  const page = await signedIn.browser.context.newPage();
+  await page.goto(origin);
+  expect(await connectApproved(signedIn.browser.context, page, { scope })).toMatchObject({ ok: true });
+  return { browser: signedIn.browser, page, close: signedIn.close };
 }

@@ -83,3 +83,25 @@ export async function connectApproved(
   await clickAndClose(await consent, { testId: 'consent-approve' });
   return connecting;
 }
+
+/**
+ * Asks from `page` and waits for the consent window and for its call preview (what the request will
+ * do, looked up by the background) to be filled in.
+ */
+export async function askWithPreview(
+  context: BrowserContext,
+  page: PageScope,
+  method: string,
+  params: unknown,
+): Promise<{ consent: Page; pending: Promise<RequestOutcome> }> {
+  const consentPromise = nextConsentWindow(context);
+  const pending = request(page, method, params);
+  const consent = await consentPromise;
+  await consent.waitForFunction(
+    () =>
+      document.querySelector('[data-testid=consent-call-content] [data-state]')?.getAttribute('data-state') === 'ready',
+    undefined,
+    { timeout: 15_000 },
+  );
+  return { consent, pending };
+}

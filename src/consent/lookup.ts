@@ -6,6 +6,7 @@
  * failure is a typed result ("not found", "unreachable"…), never a throw.
  */
 import { AtUri, isValidDid, isValidHandle } from '@atproto/syntax';
+import { readBoundedBody } from '../broker/bounded-body';
 import type { NetworkSettings } from '../oauth/settings';
 
 /** Why a look-up has no answer. */
@@ -337,8 +338,9 @@ export class NetworkLookups implements ConsentLookups {
         referrerPolicy: 'no-referrer',
         signal: controller.signal,
       });
-      const text = await readCapped(response, this.#maxBytes);
-      if (text === undefined) return { kind: 'failed', failure: 'too-large' };
+      const bytes = await readBoundedBody(response, this.#maxBytes);
+      if (bytes === null) return { kind: 'failed', failure: 'too-large' };
+      const text = new TextDecoder().decode(bytes);
       let body: unknown = null;
       try {
         body = text ? JSON.parse(text) : null;
@@ -367,36 +369,6 @@ export class NetworkLookups implements ConsentLookups {
     if (next) next();
     else this.#inFlight--;
   }
-}
-
-/** The body as text, or undefined when it is larger than `max` bytes (reading stops there). */
-async function readCapped(response: Response, max: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > max) {
-    await response.body?.cancel().catch(() => {});
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /**

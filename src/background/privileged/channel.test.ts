@@ -288,9 +288,16 @@ describe('handlePrivilegedRequest', () => {
 
   it('says a permission that many writes need once', async () => {
     const summary = ['Create likes', 'Create likes', 'Create posts', 'Create likes'];
-    const prompt = { id: 'p1', details: { kind: 'call', summary } } as PromptRecord;
-    const list = { accounts: [], activeDid: null };
-    const s = services({ keyring: { listAccounts: async () => list }, prompts: { get: async () => prompt } });
+    const prompt = {
+      id: 'p1',
+      origin: 'https://a.example',
+      details: { kind: 'call', summary, scopes: [] },
+    } as unknown as PromptRecord;
+    const s = services({
+      keyring: { listAccounts: async () => ({ accounts: [], activeDid: null }), settings: async () => ({}) },
+      prompts: { get: async () => prompt, answeredBefore: async () => false },
+      grants: { forOrigin: async () => [] },
+    });
     const answer = await handlePrivilegedRequest(s, { op: 'prompt.get', id: 'p1' });
     expect(answer.ok && (answer.result as unknown as { lines: string[] }).lines).toEqual([
       'Create likes',
