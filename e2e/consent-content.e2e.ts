@@ -4,8 +4,15 @@ import type { ExtensionBrowser } from './support/chromium';
 import { type DirectRepo, directRepo } from './support/direct-repo';
 import { clickAndClose } from './support/driver';
 import { launchConnected } from './support/keyring';
-import { createRecordCall } from './support/records';
-import { askWithPreview, connectApproved, type RequestOutcome } from './support/site';
+import { createPostCall, createRecordCall, TINY_PNG } from './support/records';
+import {
+  askWithPreview,
+  bytesParam,
+  connectApproved,
+  nextConsentWindow,
+  type RequestOutcome,
+  request,
+} from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
 
 // Issue 12: the consent window shows what a call will do, with the content itself: the post's text, the
@@ -93,6 +100,34 @@ describe('the consent window shows the content of each call (Chromium, local PDS
     const accounts = consent.getByTestId('preview-account');
     expect(await accounts.first().getAttribute('data-handle-status')).toBe('verified');
     expect(await consent.getByTestId('preview-handle-mismatch').count()).toBe(0);
+    expect(await allowOnce(consent, pending)).toMatchObject({ ok: true, result: { status: 200 } });
+  });
+
+  it('a post with an image: the picture from the bytes just uploaded, its alt text; the record checked', async () => {
+    // The upload first (the upload renderer's window), then the post that shows the uploaded image.
+    const uploadWindow = nextConsentWindow(browser.context);
+    const uploading = request(page, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.uploadBlob',
+      body: bytesParam(TINY_PNG),
+      encoding: 'image/png',
+    });
+    await clickAndClose(await uploadWindow, { testId: 'consent-once' });
+    const uploaded = await uploading;
+    expect(uploaded).toMatchObject({ ok: true, result: { status: 200 } });
+    const blob = (uploaded as any).result.body.blob;
+    const { consent, pending, text } = await askAndPreview(
+      'atproto_xrpc',
+      createPostCall(alice.did, `A picture post (${RUN})`, {
+        embed: { $type: 'app.bsky.embed.images', images: [{ alt: `a tiny dot (${RUN})`, image: blob }] },
+      }),
+    );
+    expect(text).toContain(`A picture post (${RUN})`);
+    const preview = consent.getByTestId('blob-preview');
+    await expect.poll(() => preview.getAttribute('data-state')).toBe('ready');
+    expect(await preview.innerText()).toContain(`Alt text: a tiny dot (${RUN})`);
+    const src = await consent.getByTestId('blob-thumbnail').getAttribute('src');
+    expect(src).toMatch(/^(blob|data):/);
+    await expect.poll(() => consent.getByTestId('lexicon-check').getAttribute('data-status')).toBe('valid');
     expect(await allowOnce(consent, pending)).toMatchObject({ ok: true, result: { status: 200 } });
   });
 

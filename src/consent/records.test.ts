@@ -48,6 +48,14 @@ put(`at://${ME}/app.bsky.actor.profile/self`, {
   description: 'unchanged bio',
 });
 records[`at://${BOB}/app.bsky.feed.post/offline`] = failed('unreachable');
+put(`at://${ME}/app.bsky.feed.post/pictured`, {
+  $type: 'app.bsky.feed.post',
+  text: 'with a picture',
+  embed: {
+    $type: 'app.bsky.embed.images',
+    images: [{ alt: 'old', image: { $type: 'blob', ref: { $link: 'bafyold' }, mimeType: 'image/png', size: 5 } }],
+  },
+});
 
 const documents: Record<string, Lookup<DidDocumentView>> = {
   'did:web:svc.example': found({
@@ -195,7 +203,7 @@ describe('post previews', () => {
       langs: ['en', 'fr'],
       labels: ['nudity'],
       tags: ['hidden'],
-      images: [{ did: ME, cid: 'bafyimg', mime: 'image/jpeg', size: 12345, alt: 'a cat on a mat' }],
+      images: [{ did: ME, sent: true, cid: 'bafyimg', mime: 'image/jpeg', size: 12345, alt: 'a cat on a mat' }],
     });
     expect(write.content.otherFields).toEqual(['sneaky']);
   });
@@ -366,7 +374,7 @@ describe('profile edits', () => {
         { field: 'displayName', before: { kind: 'text', text: 'Old name' }, after: { kind: 'text', text: 'New name' } },
         {
           field: 'avatar',
-          after: { kind: 'image', image: { did: ME, cid: 'bafynew', mime: 'image/webp', size: 999 } },
+          after: { kind: 'image', image: { did: ME, sent: true, cid: 'bafynew', mime: 'image/webp', size: 999 } },
         },
       ],
     });
@@ -402,6 +410,14 @@ describe('deletes', () => {
     });
   });
 
+  it('a deleted post’s images are not part of the request (nothing of theirs is sent to preview)', async () => {
+    const write = await only(del('app.bsky.feed.post', 'pictured'));
+    if (write.content.type !== 'post') throw new Error(write.content.type);
+    expect(write.content.post.images).toEqual([
+      { did: ME, sent: false, cid: 'bafyold', mime: 'image/png', size: 5, alt: 'old' },
+    ]);
+  });
+
   it('a record that does not exist says so; one that cannot be fetched says that', async () => {
     expect((await only(del('app.bsky.feed.post', 'nothing'))).content).toEqual({ type: 'missing' });
     records[`at://${ME}/app.bsky.feed.like/offline`] = failed('unreachable');
@@ -434,11 +450,11 @@ describe('applyWrites', () => {
   it('itemises every write with its action and content, identical writes once with a count', async () => {
     const { result } = await preview(intent);
     expect(result).toMatchObject({ kind: 'writes', total: 6 });
-    expect(writes(result).map((x) => [x.action, x.collection, x.count, x.content.type])).toEqual([
-      ['create', 'app.bsky.feed.like', 3, 'like'],
-      ['create', 'app.bsky.feed.post', 1, 'post'],
-      ['delete', 'app.bsky.feed.post', 1, 'post'],
-      ['create', 'app.bsky.graph.follow', 1, 'follow'],
+    expect(writes(result).map((x) => [x.index, x.action, x.collection, x.count, x.content.type])).toEqual([
+      [0, 'create', 'app.bsky.feed.like', 3, 'like'],
+      [3, 'create', 'app.bsky.feed.post', 1, 'post'],
+      [4, 'delete', 'app.bsky.feed.post', 1, 'post'],
+      [5, 'create', 'app.bsky.graph.follow', 1, 'follow'],
     ]);
   });
 

@@ -59,6 +59,8 @@ export interface RecordRef {
 export interface ImageRef {
   /** The account whose repository holds the blob. */
   did: string;
+  /** Whether the request's own record names it (then the window may preview its bytes); not for a record fetched. */
+  sent: boolean;
   cid?: string;
   mime?: string;
   size?: number;
@@ -135,6 +137,8 @@ export interface WritePreview {
   action: WriteAction;
   collection: string;
   rkey?: string;
+  /** Where the (first of the identical) write(s) is in the request: the window reads its record there. */
+  index: number;
   /** How many identical writes the request holds (shown once). */
   count: number;
   /** Whether the site's grant already allows this write (it would not have asked for it alone). */
@@ -197,7 +201,8 @@ export async function previewCall(intent: DisplayedIntent, ctx: PreviewContext):
     intent.nsid === APPLY_WRITES ? applyWritesOf(body) : [singleWrite(intent.nsid, body)].filter((w) => !!w);
   const groups = new Map<string, { write: RawWrite; count: number }>();
   for (const write of writes) {
-    const key = canonicalJson(write);
+    const { index: _, ...content } = write;
+    const key = canonicalJson(content);
     const group = groups.get(key);
     if (group) group.count++;
     else groups.set(key, { write, count: 1 });
@@ -207,6 +212,7 @@ export async function previewCall(intent: DisplayedIntent, ctx: PreviewContext):
       action: write.action,
       collection: write.collection,
       ...(write.rkey ? { rkey: write.rkey } : {}),
+      index: write.index,
       count,
       covered:
         ctx.grantedScope !== undefined &&
@@ -218,6 +224,8 @@ export async function previewCall(intent: DisplayedIntent, ctx: PreviewContext):
 }
 
 interface RawWrite {
+  /** Where the write is in the request (0 for a single write). */
+  index: number;
   action: WriteAction;
   collection: string;
   rkey?: string;
@@ -233,7 +241,13 @@ function singleWrite(nsid: string, body: Obj): RawWrite | undefined {
     : nsid.endsWith('putRecord')
       ? 'update'
       : 'delete';
-  return { action, collection, ...(rkey ? { rkey } : {}), ...(action === 'delete' ? {} : { value: body.record }) };
+  return {
+    index: 0,
+    action,
+    collection,
+    ...(rkey ? { rkey } : {}),
+    ...(action === 'delete' ? {} : { value: body.record }),
+  };
 }
 
 function applyWritesOf(body: Obj): RawWrite[] {
@@ -243,13 +257,15 @@ function applyWritesOf(body: Obj): RawWrite[] {
     'com.atproto.repo.applyWrites#update': 'update',
     'com.atproto.repo.applyWrites#delete': 'delete',
   };
-  return body.writes.flatMap((w): RawWrite[] => {
+  return body.writes.flatMap((w, index): RawWrite[] => {
     if (!isObj(w)) return [];
     const action = actions[str(w.$type) ?? ''];
     const collection = str(w.collection);
     if (!action || !collection) return [];
     const rkey = str(w.rkey);
-    return [{ action, collection, ...(rkey ? { rkey } : {}), ...(action === 'delete' ? {} : { value: w.value }) }];
+    return [
+      { index, action, collection, ...(rkey ? { rkey } : {}), ...(action === 'delete' ? {} : { value: w.value }) },
+    ];
   });
 }
 
@@ -277,7 +293,7 @@ async function writeContent(write: RawWrite, ctx: PreviewContext): Promise<Recor
       return existing.failure === 'not-found'
         ? { type: 'missing' }
         : { type: 'unavailable', failure: existing.failure };
-    return recordContent(write.collection, existing.value.value, ctx);
+    return recordContent(write.collection, existing.value.value, ctx, false);
   }
   return recordContent(write.collection, write.value, ctx);
 }
@@ -300,13 +316,19 @@ function otherFields(collection: string, record: Obj): string[] {
 }
 
 /** A record's content, for the collections the previews know. */
-export async function recordContent(collection: string, record: unknown, ctx: PreviewContext): Promise<RecordContent> {
+export async function recordContent(
+  collection: string,
+  record: unknown,
+  ctx: PreviewContext,
+  /** False for a record fetched (a delete's): its images are not in the request. */
+  sent = true,
+): Promise<RecordContent> {
   if (!isObj(record)) return { type: 'malformed' };
   if (record.$type !== undefined && record.$type !== collection) return { type: 'malformed' };
   const others = otherFields(collection, record);
   switch (collection) {
     case POST: {
-      const post = await postContent(record, ctx);
+      const post = await postContent(record, ctx, sent);
       return post ? { type: 'post', post, otherFields: others } : { type: 'malformed' };
     }
     case LIKE:
@@ -388,13 +410,14 @@ async function listRef(
 }
 
 /** A blob reference (`{$type: 'blob', ref: {$link}, mimeType, size}`, or the legacy `{cid, mimeType}`). */
-function imageRef(blob: unknown, did: string, alt?: string): ImageRef | undefined {
+function imageRef(blob: unknown, did: string, sent: boolean, alt?: string): ImageRef | undefined {
   if (!isObj(blob)) return undefined;
   const cid = isObj(blob.ref) ? str(blob.ref.$link) : str(blob.cid);
   const mime = str(blob.mimeType);
   const size = typeof blob.size === 'number' && Number.isFinite(blob.size) ? blob.size : undefined;
   return {
     did,
+    sent,
     ...(cid ? { cid } : {}),
     ...(mime ? { mime } : {}),
     ...(size !== undefined ? { size } : {}),
@@ -402,7 +425,7 @@ function imageRef(blob: unknown, did: string, alt?: string): ImageRef | undefine
   };
 }
 
-async function postContent(record: Obj, ctx: PreviewContext): Promise<PostContent | undefined> {
+async function postContent(record: Obj, ctx: PreviewContext, sent: boolean): Promise<PostContent | undefined> {
   const text = str(record.text);
   if (text === undefined) return undefined;
   const { segments, ignored } = richSegments(text, record.facets);
@@ -441,12 +464,12 @@ async function postContent(record: Obj, ctx: PreviewContext): Promise<PostConten
   if (media?.$type === 'app.bsky.embed.images' && Array.isArray(media.images)) {
     for (const entry of media.images.slice(0, MAX_LIST)) {
       if (!isObj(entry)) continue;
-      const image = imageRef(entry.image, ctx.account, str(entry.alt) ?? '');
+      const image = imageRef(entry.image, ctx.account, sent, str(entry.alt) ?? '');
       if (image) images.push(image);
     }
   } else if (media?.$type === 'app.bsky.embed.external' && isObj(media.external)) {
     const e = media.external;
-    const thumb = imageRef(e.thumb, ctx.account);
+    const thumb = imageRef(e.thumb, ctx.account, sent);
     external = {
       uri: str(e.uri) ?? '',
       title: str(e.title) ?? '',
@@ -454,7 +477,7 @@ async function postContent(record: Obj, ctx: PreviewContext): Promise<PostConten
       ...(thumb ? { thumb } : {}),
     };
   } else if (media?.$type === 'app.bsky.embed.video') {
-    video = imageRef(media.video, ctx.account, str(media.alt));
+    video = imageRef(media.video, ctx.account, sent, str(media.alt));
   }
   const labels =
     isObj(record.labels) && Array.isArray(record.labels.values)
@@ -548,10 +571,10 @@ function facetFeature(feature: unknown): ((text: string) => Exclude<RichSegment,
 }
 
 /** A profile field's value as the window shows it. */
-function fieldValue(field: string, value: unknown, did: string): FieldValue {
+function fieldValue(field: string, value: unknown, did: string, sent: boolean): FieldValue {
   if (typeof value === 'string') return { kind: 'text', text: value };
   if ((field === 'avatar' || field === 'banner') && isObj(value)) {
-    const image = imageRef(value, did);
+    const image = imageRef(value, did, sent);
     if (image) return { kind: 'image', image };
   }
   if (isObj(value) && typeof value.uri === 'string' && Object.keys(value).every((k) => k === 'uri' || k === 'cid')) {
@@ -583,8 +606,8 @@ export function fieldChanges(before: Obj, after: Obj, did: string): FieldChange[
     if (was !== undefined && will !== undefined && canonicalJson(was) === canonicalJson(will)) continue;
     changes.push({
       field,
-      ...(was !== undefined ? { before: fieldValue(field, was, did) } : {}),
-      ...(will !== undefined ? { after: fieldValue(field, will, did) } : {}),
+      ...(was !== undefined ? { before: fieldValue(field, was, did, false) } : {}),
+      ...(will !== undefined ? { after: fieldValue(field, will, did, true) } : {}),
     });
   }
   return changes;

@@ -1,17 +1,33 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { ImageRef } from '../../../consent/records';
+import { fileSize } from '../../format';
 import { richText } from '../../rich-text';
+import { BlobThumbnail } from '../BlobThumbnail';
 import { SiteText } from '../SiteText';
-import { byteSize } from './lookup-text';
+
+/** The prompt whose previews are shown: the background serves a blob's bytes for that prompt only. */
+export const PreviewPrompt = createContext<string | undefined>(undefined);
 
 /**
- * One image of a post or profile: its type, size and alt text. The seam for
- * thumbnails: `image` names the blob (account DID and CID) whose bytes the
- * request uploaded, so a view that has them can draw it here; never from a
- * remote URL.
+ * One image of a post or profile. An image the request's own record names is
+ * previewed from its bytes (BlobThumbnail: type, size, alt text, the picture
+ * when it may be drawn); one of a fetched record (a post being deleted, a
+ * profile's picture as it is now) is described by its type, size and alt text.
  */
 export function ImageEntry({ image }: { image: ImageRef }) {
-  const size = image.size === undefined ? i18n.t('consent.preview.image.unknownSize') : byteSize(image.size);
+  const promptId = useContext(PreviewPrompt);
+  const noAlt = image.alt === '' && <p class="note">{i18n.t('consent.preview.image.noAlt')}</p>;
+  if (image.sent && image.cid && promptId) {
+    return (
+      <div class="image-entry" data-testid="preview-image" data-cid={image.cid}>
+        <BlobThumbnail promptId={promptId} cid={image.cid} mime={image.mime ?? ''} size={image.size} alt={image.alt} />
+        {noAlt}
+      </div>
+    );
+  }
+  const size = image.size === undefined ? i18n.t('consent.preview.image.unknownSize') : fileSize(image.size);
   return (
     <div class="image-entry" data-testid="preview-image" data-cid={image.cid ?? ''}>
       <p class="preview-label">
@@ -20,14 +36,13 @@ export function ImageEntry({ image }: { image: ImageRef }) {
           size,
         })}
       </p>
-      {image.alt !== undefined &&
-        (image.alt ? (
-          <p>
-            <span class="preview-label">{i18n.t('consent.preview.image.altLabel')}</span> <SiteText text={image.alt} />
-          </p>
-        ) : (
-          <p class="note">{i18n.t('consent.preview.image.noAlt')}</p>
-        ))}
+      {image.alt ? (
+        <p>
+          <span class="preview-label">{i18n.t('consent.preview.image.altLabel')}</span> <SiteText text={image.alt} />
+        </p>
+      ) : (
+        noAlt
+      )}
     </div>
   );
 }

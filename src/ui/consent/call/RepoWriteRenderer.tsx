@@ -1,5 +1,7 @@
 import { previewKind } from '../../../consent/previewable';
+import { LexiconCheck } from '../LexiconCheck';
 import { FromSite } from '../SiteText';
+import { PreviewPrompt } from './ImageEntry';
 import { PreviewStatus } from './PreviewStatus';
 import { RecordView } from './RecordView';
 import type { CallRenderer, CallRendererProps } from './registry';
@@ -15,7 +17,10 @@ export const repoWriteRenderer: CallRenderer = {
 
 function RepoWrite({ view, details }: CallRendererProps) {
   const state = usePreview(view.prompt.id);
-  const body = details.intent.body.kind === 'json' ? (details.intent.body.value as { collection: string }) : undefined;
+  const body =
+    details.intent.body.kind === 'json'
+      ? (details.intent.body.value as { collection: string; record?: unknown })
+      : undefined;
   const action = details.intent.nsid.endsWith('createRecord')
     ? 'create'
     : details.intent.nsid.endsWith('putRecord')
@@ -27,9 +32,12 @@ function RepoWrite({ view, details }: CallRendererProps) {
       <p class="write-heading" data-testid="consent-write-heading">
         {writeHeading(body?.collection ?? '', action)}
       </p>
-      <FromSite origin={view.prompt.origin}>
-        {write ? <RecordView content={write.content} /> : <PreviewStatus state={state} />}
-      </FromSite>
+      {action !== 'delete' && <LexiconCheck record={body?.record} collection={body?.collection} />}
+      <PreviewPrompt.Provider value={view.prompt.id}>
+        <FromSite origin={view.prompt.origin}>
+          {write ? <RecordView content={write.content} /> : <PreviewStatus state={state} />}
+        </FromSite>
+      </PreviewPrompt.Provider>
     </div>
   );
 }

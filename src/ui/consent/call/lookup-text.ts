@@ -21,23 +21,6 @@ export function lookupReason(failure: LookupFailure): string {
 export const lookupFailedLine = (failure: LookupFailure) =>
   i18n.t('consent.preview.lookupFailed', { reason: lookupReason(failure) });
 
-/** A byte count in the user's units ("12 kB"). */
-export function byteSize(bytes: number): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return new Intl.NumberFormat(undefined, {
-    style: 'unit',
-    unit: units[unit],
-    unitDisplay: unit === 0 ? 'long' : 'short',
-    maximumFractionDigits: unit === 0 ? 0 : 1,
-  }).format(value);
-}
-
 /** A length of time in the user's words ("60 seconds", "5 minutes", "2 hours"). */
 export function duration(seconds: number): string {
   const [value, unit] =
