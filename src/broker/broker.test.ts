@@ -203,6 +203,26 @@ describe('Broker: calls', () => {
     expect(pds.calls).toHaveLength(4);
   });
 
+  it('an applyWrites asks only for what the grant lacks, once each; "always" adds exactly that', async () => {
+    const { call, user, grants } = await connected();
+    const granted = (await grants.forOrigin(SITE))[0].scope;
+    const create = (collection: string) => ({ $type: 'com.atproto.repo.applyWrites#create', collection, value: {} });
+    const writes = [create('app.bsky.feed.post'), create('app.bsky.feed.like'), create('app.bsky.feed.like')];
+    user.answers.push({ outcome: 'approve', remember: true });
+    const answer = await call(SITE, 'atproto_xrpc', {
+      nsid: 'com.atproto.repo.applyWrites',
+      body: { repo: ALICE, writes },
+    });
+    expect(answer).toMatchObject({ result: { status: 200 } });
+    // Posts are already granted: the window lists the like once, not the post, and "always" adds only it.
+    expect(user.prompts[0].details).toMatchObject({
+      kind: 'call',
+      summary: [expect.stringMatching(/like/i)],
+      scopes: ['repo:app.bsky.feed.like?action=create'],
+    });
+    expect((await grants.forOrigin(SITE))[0].scope).toBe(`${granted} repo:app.bsky.feed.like?action=create`);
+  });
+
   it('a "remember" answer to a prompt that deletes does not widen the grant, unless the settings offer that', async () => {
     const { call, user, grants, keyring, clock, pds } = await connected();
     const scopeNow = async () => (await grants.forOrigin(SITE))[0].scope;

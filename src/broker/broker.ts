@@ -10,6 +10,7 @@ import {
   policyForIntent,
   policyForServiceAuth,
   scopesFor,
+  stillNeeded,
 } from '../permissions/requirements';
 import { mayRemember } from '../permissions/risk';
 import { parseRequestedScope, type ScopeRequestError, scopeCovers } from '../permissions/scopes';
@@ -267,7 +268,9 @@ export class Broker {
     }
     if (policy.kind === 'public' || isAllowed(grant.scope, policy.requirements)) return admitted;
     if (noPrompt) throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is outside this site's permissions`);
-    const scopes = scopesFor(policy.requirements).filter((s) => isAtprotoOauthScope(s));
+    // The window asks for what the grant lacks, each once; "Always" adds exactly those scopes.
+    const needed = stillNeeded(grant.scope, policy.requirements);
+    const scopes = scopesFor(needed).filter((s) => isAtprotoOauthScope(s));
     const { decision, details } = await this.deps.prompts.ask(
       origin,
       requestId,
@@ -275,7 +278,7 @@ export class Broker {
         kind: 'call',
         did: account.did,
         method,
-        summary: policy.requirements.map(describeRequirement),
+        summary: needed.map(describeRequirement),
         scopes,
         intent: await displayedIntent(intent),
       },
@@ -293,7 +296,7 @@ export class Broker {
     if (
       decision.remember &&
       details.kind === 'call' &&
-      details.scopes.length === policy.requirements.length &&
+      details.scopes.length === needed.length &&
       mayRemember(details.scopes, await this.deps.keyring.settings())
     ) {
       await this.deps.grants.extend(origin, account.did, details.scopes);

@@ -114,6 +114,26 @@ function explicitlyGranted(scope: string, nsid: string): boolean {
   return scope.split(' ').some((token) => RpcPermission.fromString(token)?.lxm.includes(nsid as never) ?? false);
 }
 
+/**
+ * The requirements a grant does not already allow, each once: what a prompt asks for (a consent window
+ * that listed writes the site may already make, or one line per repeated write, would ask blind).
+ */
+export function stillNeeded(grantedScope: string, requirements: Requirement[]): Requirement[] {
+  const seen = new Set<string>();
+  return requirements.filter((r) => {
+    const key = JSON.stringify(
+      r.kind === 'repo'
+        ? [r.kind, r.collection, r.action]
+        : r.kind === 'blob'
+          ? [r.kind, r.mime]
+          : [r.kind, r.lxm, r.aud],
+    );
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return !isAllowed(grantedScope, [r]);
+  });
+}
+
 export function isAllowed(grantedScope: string, requirements: Requirement[]): boolean {
   const perms = permissionsOf(grantedScope);
   return requirements.every((r) => {
