@@ -235,6 +235,58 @@ describe('the consent window shows the content of each call (Chromium, local PDS
     expect(await allowOnce(consent, pending)).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
+  it('an applyWrites mixing known and unknown collections: each write itemised, the unknown ones as trees', async () => {
+    const oldNote = `An unknown record about to go (${RUN})`;
+    const old = await aliceRepo.createRecord('com.example.thing', { $type: 'com.example.thing', note: oldNote });
+    const newNote = `An unknown record written (${RUN})`;
+    const { consent, pending } = await askAndPreview('atproto_xrpc', {
+      nsid: 'com.atproto.repo.applyWrites',
+      body: {
+        repo: alice.did,
+        writes: [
+          {
+            $type: 'com.atproto.repo.applyWrites#create',
+            collection: 'app.bsky.feed.like',
+            value: { $type: 'app.bsky.feed.like', subject: bobPost, createdAt: new Date().toISOString() },
+          },
+          {
+            $type: 'com.atproto.repo.applyWrites#create',
+            collection: 'com.example.thing',
+            value: { $type: 'com.example.thing', note: newNote },
+          },
+          {
+            $type: 'com.atproto.repo.applyWrites#delete',
+            collection: 'com.example.thing',
+            rkey: old.uri.split('/').pop(),
+          },
+        ],
+      },
+    });
+    expect(await consent.getByTestId('consent-call-content').getAttribute('data-renderer')).toBe('apply-writes');
+    const items = consent.getByTestId('consent-write');
+    expect(await items.count()).toBe(3);
+    const item = (i: number) => items.nth(i);
+    expect(await item(0).innerText()).toContain('Like this post:');
+    expect(await item(0).innerText()).toContain(BOB_POST_TEXT);
+    expect(await item(1).innerText()).toContain('Create a record in com.example.thing:');
+    expect(await item(1).getByTestId('record-tree').innerText()).toContain(newNote);
+    expect(await item(2).innerText()).toContain('Delete a record from com.example.thing:');
+    expect(await item(2).getByTestId('record-tree').innerText()).toContain(oldNote);
+    expect(
+      await Promise.all(
+        [0, 1, 2].map(async (i) => [
+          await item(i).getAttribute('data-action'),
+          await item(i).getAttribute('data-covered'),
+        ]),
+      ),
+    ).toEqual([
+      ['create', 'false'],
+      ['create', 'false'],
+      ['delete', 'false'],
+    ]);
+    expect(await allowOnce(consent, pending)).toMatchObject({ ok: true, result: { status: 200 } });
+  });
+
   it('a service token: the audience, its endpoint from its DID document, the method and the lifetime', async () => {
     const { consent, pending, text } = await askAndPreview('atproto_serviceAuth', {
       aud: site.serviceDid,

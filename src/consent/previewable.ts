@@ -2,7 +2,8 @@
  * Which calls the record previews (records.ts) describe: repo writes of the
  * collections they know, and service tokens. Pure and small, so the consent
  * window's renderers can decide from the intent alone which of them answers;
- * writes of other collections are left to the generic record view.
+ * writes of other collections are left to the generic record view, unless an
+ * applyWrites mixes them with known ones (then each is itemised, as a tree).
  */
 import type { DisplayedIntent } from '../broker/intent';
 
@@ -53,11 +54,12 @@ export function previewKind(intent: Pick<DisplayedIntent, 'nsid' | 'body'>): Pre
     return typeof body.collection === 'string' && PREVIEWED_COLLECTIONS.has(body.collection) ? 'repo-write' : undefined;
   }
   if (intent.nsid === APPLY_WRITES && Array.isArray(body.writes) && body.writes.length > 0) {
-    const known = body.writes.every((w) => {
+    // Itemised when any write is of a known collection; the others are shown in the same list as trees.
+    const someKnown = body.writes.some((w) => {
       const collection = (w as Body | null)?.collection;
       return typeof collection === 'string' && PREVIEWED_COLLECTIONS.has(collection);
     });
-    return known ? 'apply-writes' : undefined;
+    return someKnown ? 'apply-writes' : undefined;
   }
   return undefined;
 }

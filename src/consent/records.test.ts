@@ -470,6 +470,37 @@ describe('applyWrites', () => {
     expect(writes(bare.result).every((x) => !x.covered)).toBe(true);
   });
 
+  it('itemises writes of collections it does not know beside the known ones, a delete with the record it removes', async () => {
+    put(`at://${ME}/com.example.thing/old`, { $type: 'com.example.thing', note: 'to go' });
+    const mixed = json('com.atproto.repo.applyWrites', {
+      repo: ME,
+      writes: [
+        w('create', 'app.bsky.feed.post', { value: { text: 'a' } }),
+        w('create', 'com.example.thing', { value: { anything: true } }),
+        w('create', 'com.example.thing', { value: { anything: true } }),
+        w('update', 'com.example.thing', { rkey: 'k', value: { other: 1 } }),
+        w('delete', 'com.example.thing', { rkey: 'old' }),
+        w('delete', 'com.example.thing', { rkey: 'gone' }),
+      ],
+    });
+    expect(previewKind(mixed)).toBe('apply-writes');
+    const { result } = await preview(mixed, 'atproto repo:com.example.thing?action=create');
+    expect(writes(result).map((x) => [x.index, x.action, x.collection, x.count, x.covered, x.content])).toEqual([
+      [0, 'create', 'app.bsky.feed.post', 1, false, expect.objectContaining({ type: 'post' })],
+      [1, 'create', 'com.example.thing', 2, true, { type: 'unknown' }],
+      [3, 'update', 'com.example.thing', 1, false, { type: 'unknown' }],
+      [
+        4,
+        'delete',
+        'com.example.thing',
+        1,
+        false,
+        { type: 'unknown', existing: { $type: 'com.example.thing', note: 'to go' } },
+      ],
+      [5, 'delete', 'com.example.thing', 1, false, { type: 'missing' }],
+    ]);
+  });
+
   it('looks each distinct target up once', async () => {
     const { asked } = await preview(intent);
     expect(asked.filter((a) => a === `record at://${BOB}/app.bsky.feed.post/parent`)).toHaveLength(1);
@@ -525,7 +556,7 @@ describe('service tokens', () => {
 });
 
 describe('what the previews leave to other views', () => {
-  it('a collection they do not know, and calls that are not writes', async () => {
+  it('a collection they do not know (alone, or every write of an applyWrites), and calls that are not writes', async () => {
     const unknown = create('com.example.thing', { anything: true });
     expect(previewKind(unknown)).toBeUndefined();
     expect((await preview(unknown)).result).toEqual({ kind: 'none' });
@@ -536,7 +567,13 @@ describe('what the previews leave to other views', () => {
         { $type: 'com.atproto.repo.applyWrites#create', collection: 'com.example.thing', value: {} },
       ],
     });
-    expect(previewKind(mixed)).toBeUndefined();
+    expect(previewKind(mixed)).toBe('apply-writes');
+    const allUnknown = json('com.atproto.repo.applyWrites', {
+      repo: ME,
+      writes: [{ $type: 'com.atproto.repo.applyWrites#create', collection: 'com.example.thing', value: {} }],
+    });
+    expect(previewKind(allUnknown)).toBeUndefined();
+    expect((await preview(allUnknown)).result).toEqual({ kind: 'none' });
     expect(previewKind(del('app.bsky.feed.post', 'x'))).toBe('repo-write');
     expect(previewKind({ nsid: 'com.atproto.repo.uploadBlob', body: { kind: 'none' } })).toBeUndefined();
   });

@@ -129,7 +129,12 @@ export type RecordContent =
   /** A delete whose record could not be fetched. */
   | { type: 'unavailable'; failure: LookupFailure }
   /** A record that is not of its collection's shape (the generic view is the one to show it). */
-  | { type: 'malformed' };
+  | { type: 'malformed' }
+  /**
+   * A write of a collection the previews do not know (inside an applyWrites with known ones): the window
+   * shows its record as a tree, the request's own or, for a delete, the one it removes (`existing`, as fetched).
+   */
+  | { type: 'unknown'; existing?: unknown };
 
 export type WriteAction = 'create' | 'update' | 'delete';
 
@@ -270,8 +275,17 @@ function applyWritesOf(body: Obj): RawWrite[] {
 }
 
 async function writeContent(write: RawWrite, ctx: PreviewContext): Promise<RecordContent> {
-  if (!PREVIEWED_COLLECTIONS.has(write.collection)) return { type: 'malformed' };
   const uri = write.rkey ? `at://${ctx.account}/${write.collection}/${write.rkey}` : undefined;
+  if (!PREVIEWED_COLLECTIONS.has(write.collection)) {
+    if (write.action !== 'delete') return { type: 'unknown' };
+    if (!uri) return { type: 'malformed' };
+    const existing = await ctx.lookups.record(uri);
+    if (!existing.ok)
+      return existing.failure === 'not-found'
+        ? { type: 'missing' }
+        : { type: 'unavailable', failure: existing.failure };
+    return { type: 'unknown', existing: existing.value.value };
+  }
   if (write.collection === PROFILE) {
     // A profile write is shown as what changes: the profile as it is, fetched, against what it will be.
     const before = uri ? await ctx.lookups.record(uri) : failed<never>('not-found');

@@ -7,7 +7,7 @@ import type { CallRenderer, CallRendererProps } from './registry';
 import { usePreview } from './usePreview';
 import { WriteItem } from './WriteItem';
 
-/** applyWrites whose writes are all of collections the previews know: each write itemised, repeats once. */
+/** applyWrites with a write of a collection the previews know: each write itemised (others as trees), repeats once. */
 export const applyWritesRenderer: CallRenderer = {
   name: 'apply-writes',
   matches: (intent) => previewKind(intent) === 'apply-writes',

@@ -10,14 +10,18 @@ import type {
   RichSegment,
 } from '../../../consent/records';
 import { richText } from '../../rich-text';
+import { RecordTree } from '../RecordTree';
 import { SiteText } from '../SiteText';
 import { SITE_TEXT_MAX } from '../site-text';
 import { AccountLine } from './AccountLine';
 import { ImageEntry } from './ImageEntry';
 import { lookupFailedLine } from './lookup-text';
 
-/** A record's content as the request will write it (or, for a delete, as it is now). */
-export function RecordView({ content }: { content: RecordContent }) {
+/**
+ * A record's content as the request will write it (or, for a delete, as it is now). `record` is the
+ * request's own record, drawn as a tree when its collection is one the previews do not know.
+ */
+export function RecordView({ content, record }: { content: RecordContent; record?: unknown }) {
   switch (content.type) {
     case 'post':
       return (
@@ -112,6 +116,8 @@ export function RecordView({ content }: { content: RecordContent }) {
       return <FailedLine failure={content.failure} />;
     case 'malformed':
       return <p class="preview-warning">{i18n.t('consent.preview.malformed')}</p>;
+    case 'unknown':
+      return <RecordTree value={content.existing ?? record} />;
   }
 }
 

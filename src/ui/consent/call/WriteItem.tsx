@@ -1,6 +1,9 @@
 import { i18n } from '#i18n';
-import type { WritePreview } from '../../../consent/records';
+import { PREVIEWED_COLLECTIONS } from '../../../consent/previewable';
+import type { WriteAction, WritePreview } from '../../../consent/records';
+import { richText } from '../../rich-text';
 import { LexiconCheck } from '../LexiconCheck';
+import { SiteText } from '../SiteText';
 import { RecordView } from './RecordView';
 import { writeHeading } from './write-heading';
 
@@ -19,7 +22,9 @@ export function WriteItem({ write, record }: { write: WritePreview; record?: unk
       data-covered={String(write.covered)}
     >
       <p class="write-heading">
-        {writeHeading(write.collection, write.action)}{' '}
+        {PREVIEWED_COLLECTIONS.has(write.collection)
+          ? writeHeading(write.collection, write.action)
+          : otherHeading(write.collection, write.action)}{' '}
         <span class={write.covered ? 'write-status covered' : 'write-status'}>
           {write.covered ? i18n.t('consent.preview.covered') : i18n.t('consent.preview.notCovered')}
         </span>
@@ -28,7 +33,21 @@ export function WriteItem({ write, record }: { write: WritePreview; record?: unk
         <p class="preview-label">{i18n.t('consent.preview.repeated', { count: String(write.count) })}</p>
       )}
       {write.action !== 'delete' && <LexiconCheck record={record} collection={write.collection} />}
-      <RecordView content={write.content} />
+      <RecordView content={write.content} record={record} />
     </li>
   );
+}
+
+/** The heading of a write of a collection the previews do not know: its name, as site text. */
+function otherHeading(collection: string, action: WriteAction) {
+  const name = {
+    collection: (
+      <code>
+        <SiteText text={collection} max={300} />
+      </code>
+    ),
+  };
+  if (action === 'create') return richText('consent.preview.heading.otherCreate', name);
+  if (action === 'update') return richText('consent.preview.heading.otherUpdate', name);
+  return richText('consent.preview.heading.otherDelete', name);
 }

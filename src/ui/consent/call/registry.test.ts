@@ -61,8 +61,9 @@ describe('the content renderers of repo writes and service tokens', () => {
     expect(rendererFor(token)?.name).toBe('service-auth');
   });
 
-  it('leave collections they do not know to the generic view, also inside an applyWrites', () => {
+  it('leave collections they do not know to the generic view, unless an applyWrites mixes them with known ones', () => {
     expect(rendererFor(write('com.atproto.repo.createRecord', 'com.example.thing'))?.name).toBe('generic');
-    expect(rendererFor(applyWrites(['app.bsky.feed.like', 'com.example.thing']))?.name).toBe('generic');
+    expect(rendererFor(applyWrites(['com.example.thing', 'com.example.other']))?.name).toBe('generic');
+    expect(rendererFor(applyWrites(['app.bsky.feed.like', 'com.example.thing']))?.name).toBe('apply-writes');
   });
 });
