@@ -50,9 +50,10 @@ const createRecord = (collection: string, fields: Record<string, unknown>) =>
 describe('the consent window shows the content of each call (Chromium, local PDS)', () => {
   beforeAll(async () => {
     site = await startTestSite();
-    // Bob, another account on the same PDS, has a profile and a post for Alice's requests to point at.
+    // Bob, another account on the same PDS, has a profile (with an avatar) and a post for Alice's requests to point at.
     const bobRepo = await directRepo(pds.pdsUrl, bob);
-    await bobRepo.createRecord('app.bsky.actor.profile', { displayName: BOB_NAME }, 'self');
+    const avatar = await bobRepo.uploadBlob(TINY_PNG, 'image/png');
+    await bobRepo.createRecord('app.bsky.actor.profile', { displayName: BOB_NAME, avatar }, 'self');
     bobPost = await bobRepo.createRecord('app.bsky.feed.post', {
       text: BOB_POST_TEXT,
       createdAt: new Date().toISOString(),
@@ -142,7 +143,7 @@ describe('the consent window shows the content of each call (Chromium, local PDS
     expect(await allowOnce(consent, pending)).toMatchObject({ ok: true, result: { status: 200 } });
   });
 
-  it('a follow: the account followed, by handle (verified) and DID, with its display name', async () => {
+  it('a follow: the account followed, by handle (verified) and DID, with its display name and avatar', async () => {
     const { consent, pending, text } = await askAndPreview(
       'atproto_xrpc',
       createRecord('app.bsky.graph.follow', { subject: bob.did }),
@@ -151,6 +152,10 @@ describe('the consent window shows the content of each call (Chromium, local PDS
     expect(text).toContain(`@${bob.handle} ${bob.did}`);
     expect(text).toContain(`Display name: ${BOB_NAME}`);
     expect(await consent.getByTestId('preview-account').getAttribute('data-handle-status')).toBe('verified');
+    // The avatar, read from Bob's PDS by the background and drawn from bytes, never from a remote address.
+    const avatar = consent.getByTestId('preview-account').getByTestId('preview-avatar');
+    await avatar.waitFor({ timeout: 15_000 });
+    expect(await avatar.getAttribute('src')).toMatch(/^(blob|data):/);
     expect(await allowOnce(consent, pending)).toMatchObject({ ok: true, result: { status: 200 } });
   });
 

@@ -5,6 +5,7 @@ import { GrantStore } from '../broker/grants';
 import { PromptManager } from '../broker/prompts';
 import { OriginRateLimiter } from '../broker/rate-limit';
 import { SiteEvents } from '../broker/site-events';
+import type { AvatarLookups } from '../consent/avatars';
 import { BlobPreviews } from '../consent/blob-previews';
 import { type ConsentLookups, NetworkLookups } from '../consent/lookup';
 import { RecentUploads } from '../consent/recent-uploads';
@@ -24,7 +25,7 @@ export interface BackgroundServices {
   broker: Broker;
   siteIcons: SiteIcons;
   previews: BlobPreviews;
-  lookups: ConsentLookups;
+  lookups: ConsentLookups & AvatarLookups;
 }
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */

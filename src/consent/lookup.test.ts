@@ -154,6 +154,30 @@ describe('network look-ups for consent previews', () => {
     );
   });
 
+  it('reads a blob from a PDS as a public read, capped, and says when it is missing or too large', async () => {
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    const { fetch, calls } = fakeFetch({
+      [`${PDS}/xrpc/com.atproto.sync.getBlob`]: (url) =>
+        url.searchParams.get('did') !== ALICE
+          ? json({ error: 'RepoNotFound' }, 400)
+          : url.searchParams.get('cid') === 'bafkreione'
+            ? new Response(bytes)
+            : url.searchParams.get('cid') === 'bafkreibig'
+              ? new Response(new Uint8Array(101))
+              : json({ error: 'BlobNotFound' }, 400),
+    });
+    const lookups = new NetworkLookups(settings, { fetch });
+    expect(await lookups.blob(PDS, ALICE, 'bafkreione', 100)).toEqual(found(bytes));
+    expect(await lookups.blob(PDS, ALICE, 'bafkreibig', 100)).toEqual(failed('too-large'));
+    expect(await lookups.blob(PDS, ALICE, 'bafkreitwo', 100)).toEqual(failed('not-found'));
+    expect(await lookups.blob('http://pds.example', ALICE, 'bafkreione', 100)).toEqual(failed('invalid'));
+    for (const call of calls) {
+      expect(call.init).toMatchObject({ credentials: 'omit', redirect: 'error', method: 'GET' });
+      expect(new Headers(call.init?.headers).has('authorization')).toBe(false);
+    }
+    expect(calls).toHaveLength(3);
+  });
+
   it('refuses a document for another DID, and plain-http endpoints unless the settings allow them', async () => {
     const wrongId = fakeFetch({ [`${PLC}/${ALICE}`]: () => json({ ...aliceDoc(), id: 'did:plc:other' }) });
     expect(await new NetworkLookups(settings, { fetch: wrongId.fetch }).didDocument(ALICE)).toEqual(failed('invalid'));

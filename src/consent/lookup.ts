@@ -324,30 +324,57 @@ export class NetworkLookups implements ConsentLookups {
     });
   }
 
+  /**
+   * A blob from the PDS `pds` (com.atproto.sync.getBlob, a public read), read as the JSON look-ups are and
+   * capped at `maxBytes`; the caller checks the bytes against the CID.
+   */
+  async blob(pds: string, did: string, cid: string, maxBytes: number): Promise<Lookup<Uint8Array>> {
+    const target = allowedUrl(pds, (await this.settings()).allowHttp);
+    if (!target) return failed('invalid');
+    const url = new URL('/xrpc/com.atproto.sync.getBlob', target);
+    url.search = new URLSearchParams({ did, cid }).toString();
+    const answer = await this.#get(url, '*/*', maxBytes);
+    if (answer.kind === 'failed') return failed(answer.failure);
+    if (answer.status === 400 || answer.status === 404) return failed('not-found');
+    if (answer.status !== 200) return failed('unreachable');
+    return found(answer.bytes);
+  }
+
   /** One GET of a JSON document: no credentials, no redirects, a deadline and a size cap. */
   async #getJson(url: URL): Promise<FetchAnswer> {
+    const answer = await this.#get(url, 'application/json', this.#maxBytes);
+    if (answer.kind === 'failed') return answer;
+    const text = new TextDecoder().decode(answer.bytes);
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      if (answer.status >= 200 && answer.status < 300) return { kind: 'failed', failure: 'invalid' };
+    }
+    return { kind: 'json', status: answer.status, body };
+  }
+
+  /** One GET: no credentials, no redirects, no referrer, a deadline and a size cap; a slot of the concurrency limit. */
+  async #get(
+    url: URL,
+    accept: string,
+    maxBytes: number,
+  ): Promise<{ kind: 'bytes'; status: number; bytes: Uint8Array } | { kind: 'failed'; failure: LookupFailure }> {
     await this.#slot();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
     try {
       const response = await this.#fetch(url.href, {
         method: 'GET',
-        headers: { accept: 'application/json' },
+        headers: { accept },
         credentials: 'omit',
         redirect: 'error',
         referrerPolicy: 'no-referrer',
         signal: controller.signal,
       });
-      const bytes = await readBoundedBody(response, this.#maxBytes);
+      const bytes = await readBoundedBody(response, maxBytes);
       if (bytes === null) return { kind: 'failed', failure: 'too-large' };
-      const text = new TextDecoder().decode(bytes);
-      let body: unknown = null;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        if (response.ok) return { kind: 'failed', failure: 'invalid' };
-      }
-      return { kind: 'json', status: response.status, body };
+      return { kind: 'bytes', status: response.status, bytes };
     } catch {
       return { kind: 'failed', failure: 'unreachable' };
     } finally {

@@ -1,4 +1,5 @@
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
+import type { AvatarUnavailable } from '../consent/avatars';
 import type { BlobUnavailable } from '../consent/blob-previews';
 import type { CallPreview } from '../consent/records';
 import type { SiteIcon } from '../consent/site-icon';
@@ -47,6 +48,11 @@ export interface PromptView extends AccountList {
   /** Whether the window offers "Always allow" (never for a delete unless the settings say so), or why not. */
   always: AlwaysOffer;
 }
+
+/** An account's avatar for the consent window: a raster picture's bytes (base64) and type, or why there is none. */
+export type AvatarView =
+  | { status: 'ok'; base64: string; type: string }
+  | { status: 'unavailable'; reason: AvatarUnavailable };
 
 /** A file for the consent window's preview: its bytes (base64), or why there are none. */
 export type BlobPreviewView = { status: 'ok'; base64: string } | { status: 'unavailable'; reason: BlobUnavailable };
@@ -110,6 +116,8 @@ export const privilegedOperations = {
   ),
   /** Bytes the prompt's request sends or refers to by this CID (none for any other CID). */
   'prompt.blob': operation({ id, cid: string({ max: 128 }) }, returns<BlobPreviewView>()),
+  /** The avatar of an account the prompt's request names (refused for any other account). */
+  'prompt.avatar': operation({ id, did }, returns<AvatarView>()),
   'grants.list': operation({}, returns<SiteGrantView[]>()),
   'grants.revoke': operation({ origin: string({ max: 2048 }) }, returns<null>()),
 };

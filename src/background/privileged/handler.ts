@@ -2,6 +2,7 @@ import type { Keyring } from '../../accounts/keyring';
 import type { Broker } from '../../broker/broker';
 import type { GrantStore } from '../../broker/grants';
 import type { PromptManager } from '../../broker/prompts';
+import type { AvatarLookups } from '../../consent/avatars';
 import type { BlobPreviews } from '../../consent/blob-previews';
 import type { ConsentLookups } from '../../consent/lookup';
 import type { SiteIcons } from '../../consent/site-icon';
@@ -15,8 +16,8 @@ export interface PrivilegedServices {
   prompts: PromptManager;
   siteIcons: SiteIcons;
   previews: BlobPreviews;
-  /** Public look-ups for the consent window's previews. */
-  lookups: ConsentLookups;
+  /** Public look-ups for the consent window's previews (records, identities, avatars). */
+  lookups: ConsentLookups & AvatarLookups;
 }
 
 /** The background's side of one privileged operation. */

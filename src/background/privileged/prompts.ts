@@ -1,7 +1,8 @@
+import { avatarForPrompt } from '../../consent/avatars';
 import { whoAsks } from '../../consent/who-asks';
 import { describeScope } from '../../permissions/describe';
 import { alwaysOffer, scopesByRisk } from '../../permissions/risk';
-import type { BlobPreviewView, PromptView } from '../../protocol/privileged';
+import type { AvatarView, BlobPreviewView, PromptView } from '../../protocol/privileged';
 import { toBase64 } from '../../protocol/wire';
 import { defineHandler } from './handler';
 
@@ -49,6 +50,17 @@ export const promptBlob = defineHandler({
     if (!prompt) return { status: 'unavailable', reason: 'not-referenced' };
     const preview = await previews.forPrompt(prompt, cid);
     return preview.status === 'ok' ? { status: 'ok', base64: toBase64(preview.bytes) } : preview;
+  },
+});
+
+export const promptAvatar = defineHandler({
+  op: 'prompt.avatar',
+  uses: ['prompts', 'lookups'],
+  async handle({ id, did }, { prompts, lookups }): Promise<AvatarView> {
+    const prompt = await prompts.get(id);
+    if (!prompt) return { status: 'unavailable', reason: 'not-named' };
+    const avatar = await avatarForPrompt(prompt, did, lookups);
+    return avatar.status === 'ok' ? { status: 'ok', base64: toBase64(avatar.bytes), type: avatar.type } : avatar;
   },
 });
 

@@ -3,7 +3,7 @@ import { checkSession, listAccounts, loginStatus, setActiveAccount, signOut, sta
 import { listGrants, revokeSite } from './grants';
 import type { PrivilegedHandler } from './handler';
 import { previewPrompt } from './previews';
-import { decidePrompt, getPrompt, getSiteIcon, promptBlob } from './prompts';
+import { decidePrompt, getPrompt, getSiteIcon, promptAvatar, promptBlob } from './prompts';
 import { getSettings, updateSettings } from './settings';
 
 /** Which handler answers each operation; an operation without one does not compile. */
@@ -21,6 +21,7 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'prompt.preview': previewPrompt,
   'prompt.decide': decidePrompt,
   'prompt.blob': promptBlob,
+  'prompt.avatar': promptAvatar,
   'grants.list': listGrants,
   'grants.revoke': revokeSite,
 };

@@ -10,8 +10,13 @@ export function siteBadge(origin: string): SiteBadge {
   try {
     host = new URL(origin).hostname.replace(/^www\./, '');
   } catch {}
-  const letter = host.match(/[\p{L}\p{N}]/u)?.[0]?.toUpperCase() ?? '?';
+  return letterBadge(host, origin);
+}
+
+/** A badge of `label`'s first letter or digit, on a hue from `seed` (a site's origin, an account's DID). */
+export function letterBadge(label: string, seed: string): SiteBadge {
+  const letter = label.match(/[\p{L}\p{N}]/u)?.[0]?.toUpperCase() ?? '?';
   let hash = 0;
-  for (const char of origin) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+  for (const char of seed) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
   return { letter, hue: hash % 360 };
 }

@@ -2,10 +2,11 @@ import { i18n } from '#i18n';
 import type { AccountRef } from '../../../consent/records';
 import { richText } from '../../rich-text';
 import { SiteText } from '../SiteText';
+import { AccountAvatar } from './AccountAvatar';
 import { lookupFailedLine } from './lookup-text';
 
 /**
- * An account a record names: "@handle" with the DID beside it. A handle that
+ * An account a record names: its avatar (or a letter badge), "@handle" with the DID beside it. A handle that
  * does not resolve back to the DID is struck through and warned about: the
  * DID document's claim alone proves nothing.
  */
@@ -20,6 +21,7 @@ export function AccountLine({ account }: { account: AccountRef }) {
   );
   return (
     <span class="account-ref" data-testid="preview-account" data-did={did} data-handle-status={status}>
+      <AccountAvatar did={did} {...(handle ? { handle } : {})} />
       {shownHandle || <span class="note">{i18n.t('consent.preview.account.noHandle')}</span>}{' '}
       <code class="did">
         <SiteText text={did} max={256} />
