@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DisplayedIntent } from '../broker/intent';
-import type { PromptRecord } from '../storage/db';
 import { AVATAR_MAX_BYTES, type AvatarLookups, avatarForPrompt, promptNames } from './avatars';
 import { rawCid } from './cid';
 import { failed, found, type Lookup } from './lookup';
+import { callPrompt } from './prompt.fixture';
 
 const ALICE = 'did:plc:alice';
 const BOB = 'did:plc:bob';
@@ -16,30 +15,12 @@ const PNG = Uint8Array.from(
 );
 const SVG = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 
-function followPrompt(subject: string): PromptRecord {
-  const intent = {
-    nsid: 'com.atproto.repo.createRecord',
-    key: 'com.atproto.repo.createrecord',
-    route: 'pds',
-    httpMethod: 'POST',
-    params: {},
-    body: {
-      kind: 'json',
-      encoding: 'application/json',
-      value: { repo: ALICE, collection: 'app.bsky.graph.follow', record: { subject, createdAt: 'x' } },
-    },
-  } as unknown as DisplayedIntent;
-  return {
-    id: 'p1',
-    origin: 'https://site.example',
-    requestId: 'r1',
-    kind: 'call',
-    createdAt: 0,
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    digest: 'd',
-    details: { kind: 'call', did: ALICE, method: intent.nsid, summary: [], scopes: [], intent },
-  };
-}
+const followPrompt = (subject: string) =>
+  callPrompt(ALICE, {
+    kind: 'json',
+    encoding: 'application/json',
+    value: { repo: ALICE, collection: 'app.bsky.graph.follow', record: { subject, createdAt: 'x' } },
+  });
 
 /** Bob's profile names `avatarCid` (declared `size`); his PDS serves `served`. Records every question. */
 async function lookupsFor(served: Uint8Array | Lookup<Uint8Array>, options: { cid?: string; size?: number } = {}) {

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../broker/digest';
-import type { DisplayedIntent, Json } from '../broker/intent';
+import type { Json } from '../broker/intent';
 import type { PromptRecord } from '../storage/db';
 import { BlobPreviews, PREVIEW_MAX_BYTES } from './blob-previews';
 import { rawCid } from './cid';
+import { callPrompt } from './prompt.fixture';
 import { RecentUploads } from './recent-uploads';
 
 const ALICE = 'did:plc:alice';
@@ -12,27 +13,7 @@ const PDS = 'https://pds.example/';
 const IMAGE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
 const OTHER = new Uint8Array([9, 9, 9]);
 
-function prompt(did: string, body: DisplayedIntent['body'], previewBytes?: Uint8Array): PromptRecord {
-  const intent = {
-    nsid: 'com.atproto.repo.createRecord',
-    key: 'com.atproto.repo.createrecord',
-    route: 'pds',
-    httpMethod: 'POST',
-    params: {},
-    body,
-  } as unknown as DisplayedIntent;
-  return {
-    id: 'p1',
-    origin: 'https://site.example',
-    requestId: 'r1',
-    kind: 'call',
-    createdAt: 0,
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    digest: 'd',
-    details: { kind: 'call', did, method: intent.nsid, summary: [], scopes: [], intent },
-    ...(previewBytes ? { previewBytes } : {}),
-  };
-}
+const prompt = callPrompt;
 
 const blob = (cid: string, size = 7) => ({ $type: 'blob', ref: { $link: cid }, mimeType: 'image/png', size });
 const postWith = (did: string, ...images: Json[]) =>

@@ -277,14 +277,9 @@ function applyWritesOf(body: Obj): RawWrite[] {
 async function writeContent(write: RawWrite, ctx: PreviewContext): Promise<RecordContent> {
   const uri = write.rkey ? `at://${ctx.account}/${write.collection}/${write.rkey}` : undefined;
   if (!PREVIEWED_COLLECTIONS.has(write.collection)) {
-    if (write.action !== 'delete') return { type: 'unknown' };
-    if (!uri) return { type: 'malformed' };
-    const existing = await ctx.lookups.record(uri);
-    if (!existing.ok)
-      return existing.failure === 'not-found'
-        ? { type: 'missing' }
-        : { type: 'unavailable', failure: existing.failure };
-    return { type: 'unknown', existing: existing.value.value };
+    return write.action === 'delete'
+      ? removedRecord(uri, ctx, (existing) => ({ type: 'unknown', existing }))
+      : { type: 'unknown' };
   }
   if (write.collection === PROFILE) {
     // A profile write is shown as what changes: the profile as it is, fetched, against what it will be.
@@ -300,16 +295,22 @@ async function writeContent(write: RawWrite, ctx: PreviewContext): Promise<Recor
     };
   }
   if (write.action === 'delete') {
-    // A delete shows the record it removes, fetched first.
-    if (!uri) return { type: 'malformed' };
-    const existing = await ctx.lookups.record(uri);
-    if (!existing.ok)
-      return existing.failure === 'not-found'
-        ? { type: 'missing' }
-        : { type: 'unavailable', failure: existing.failure };
-    return recordContent(write.collection, existing.value.value, ctx, false);
+    return removedRecord(uri, ctx, (existing) => recordContent(write.collection, existing, ctx, false));
   }
   return recordContent(write.collection, write.value, ctx);
+}
+
+/** A delete shows the record it removes, fetched first (`show`), or that there is none, or that it could not be read. */
+async function removedRecord(
+  uri: string | undefined,
+  ctx: PreviewContext,
+  show: (existing: Obj) => RecordContent | Promise<RecordContent>,
+): Promise<RecordContent> {
+  if (!uri) return { type: 'malformed' };
+  const existing = await ctx.lookups.record(uri);
+  if (!existing.ok)
+    return existing.failure === 'not-found' ? { type: 'missing' } : { type: 'unavailable', failure: existing.failure };
+  return show(existing.value.value);
 }
 
 const KNOWN_FIELDS: Record<string, readonly string[]> = {
