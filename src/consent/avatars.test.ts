@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AVATAR_MAX_BYTES, type AvatarLookups, avatarForPrompt, promptNames } from './avatars';
+import {
+  AVATAR_MAX_BYTES,
+  AVATARS_PER_PROMPT,
+  AvatarBudget,
+  type AvatarLookups,
+  avatarForPrompt,
+  promptNames,
+} from './avatars';
 import { rawCid } from './cid';
 import { failed, found, type Lookup } from './lookup';
 import { callPrompt } from './prompt.fixture';
@@ -114,5 +121,34 @@ describe('avatars of the accounts a prompt names', () => {
     expect(await avatarForPrompt(followPrompt(BOB), BOB, noAvatar)).toMatchObject({ reason: 'none' });
     const down = await lookupsFor(failed('unreachable'));
     expect(await avatarForPrompt(followPrompt(BOB), BOB, down.lookups)).toMatchObject({ reason: 'failed' });
+  });
+
+  it('reads at most AVATARS_PER_PROMPT accounts for one prompt; beyond that a badge, and nothing fetched', async () => {
+    const many = Array.from({ length: AVATARS_PER_PROMPT + 4 }, (_, i) => `did:plc:member${i}`);
+    const prompt = callPrompt(ALICE, {
+      kind: 'json',
+      encoding: 'application/json',
+      value: {
+        repo: ALICE,
+        writes: many.map((subject) => ({ collection: 'app.bsky.graph.follow', value: { subject } })),
+      },
+    });
+    const { lookups, asked } = await lookupsFor(PNG);
+    const budget = new AvatarBudget();
+    const reasons = [];
+    for (const did of many) reasons.push((await avatarForPrompt(prompt, did, lookups, budget)).status);
+    // The first ones were looked up (none has a profile here); the rest were refused before any read.
+    expect(reasons.filter((r) => r === 'unavailable')).toHaveLength(many.length);
+    expect(asked.filter((q) => q.startsWith('record'))).toHaveLength(AVATARS_PER_PROMPT);
+    expect(await avatarForPrompt(prompt, many.at(-1) as string, lookups, budget)).toEqual({
+      status: 'unavailable',
+      reason: 'budget',
+    });
+    // An account already admitted is read again (the window re-renders); another prompt has its own share.
+    expect((await avatarForPrompt(prompt, many[0] as string, lookups, budget)).status).toBe('unavailable');
+    expect(asked.filter((q) => q.startsWith('record'))).toHaveLength(AVATARS_PER_PROMPT + 1);
+    const other = { ...prompt, id: `${prompt.id}-other` };
+    await avatarForPrompt(other, many.at(-1) as string, lookups, budget);
+    expect(asked.filter((q) => q.startsWith('record'))).toHaveLength(AVATARS_PER_PROMPT + 2);
   });
 });

@@ -21,7 +21,9 @@ export type AvatarUnavailable =
   | 'too-large'
   /** The bytes are not a raster picture (an SVG, anything else), or not those of the CID. */
   | 'not-image'
-  | 'failed';
+  | 'failed'
+  /** The window already had its share of avatars for this prompt (AVATARS_PER_PROMPT): nothing fetched. */
+  | 'budget';
 
 export type Avatar =
   | { status: 'ok'; bytes: Uint8Array; type: RasterType }
@@ -33,6 +35,38 @@ export interface AvatarLookups extends Pick<ConsentLookups, 'identity' | 'record
 }
 
 const unavailable = (reason: AvatarUnavailable): Avatar => ({ status: 'unavailable', reason });
+
+/** Distinct accounts whose avatar one prompt may have read: a request naming hundreds gets badges beyond this. */
+export const AVATARS_PER_PROMPT = 16;
+const PROMPTS_REMEMBERED = 64;
+
+/**
+ * Which accounts' avatars each prompt has had read, so one request cannot make the background fetch from an
+ * unbounded number of servers (the preview's own look-ups have a budget; avatars are asked one by one).
+ */
+export class AvatarBudget {
+  #byPrompt = new Map<string, Set<string>>();
+
+  constructor(private readonly perPrompt = AVATARS_PER_PROMPT) {}
+
+  /** True if this prompt may read this account's avatar (again, or as one of its first `perPrompt`). */
+  admit(promptId: string, did: string): boolean {
+    let dids = this.#byPrompt.get(promptId);
+    if (!dids) {
+      dids = new Set();
+      this.#byPrompt.set(promptId, dids);
+      // Forget the oldest prompts: a prompt lives five minutes, a window asks within seconds.
+      for (const oldest of this.#byPrompt.keys()) {
+        if (this.#byPrompt.size <= PROMPTS_REMEMBERED) break;
+        this.#byPrompt.delete(oldest);
+      }
+    }
+    if (dids.has(did)) return true;
+    if (dids.size >= this.perPrompt) return false;
+    dids.add(did);
+    return true;
+  }
+}
 
 /** Whether the prompt's request names `did`: as a value of its body, or as the repository of an at:// URI in it. */
 export function promptNames(prompt: PromptRecord, did: string): boolean {
@@ -47,8 +81,16 @@ export function promptNames(prompt: PromptRecord, did: string): boolean {
 }
 
 /** The avatar of `did`, if the prompt's request names that account. */
-export async function avatarForPrompt(prompt: PromptRecord, did: string, lookups: AvatarLookups): Promise<Avatar> {
+const defaultBudget = new AvatarBudget();
+
+export async function avatarForPrompt(
+  prompt: PromptRecord,
+  did: string,
+  lookups: AvatarLookups,
+  budget: AvatarBudget = defaultBudget,
+): Promise<Avatar> {
   if (!promptNames(prompt, did)) return unavailable('not-named');
+  if (!budget.admit(prompt.id, did)) return unavailable('budget');
   const profile = await lookups.record(`at://${did}/app.bsky.actor.profile/self`);
   if (!profile.ok) return unavailable(profile.failure === 'not-found' ? 'none' : 'failed');
   const ref = avatarRef(profile.value.value.avatar);
