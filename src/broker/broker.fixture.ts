@@ -1,6 +1,7 @@
 /** Shared set-up of the broker tests: a Broker over a fresh database with a fake PDS and a scripted user. */
 import { vi } from 'vitest';
 import { Keyring, type KeyringPlatform } from '../accounts/keyring';
+import type { CallObserver } from '../activity/call-report';
 import { BlobPreviews } from '../consent/blob-previews';
 import { RecentUploads } from '../consent/recent-uploads';
 import { DEFAULT_SETTINGS } from '../oauth/settings';
@@ -79,7 +80,9 @@ export class FakePds implements FetchHandlerSession {
   }
 }
 
-export async function createBrokerFixture(options: { limiter?: OriginRateLimiter; xrpcTimeoutMs?: number } = {}) {
+export async function createBrokerFixture(
+  options: { limiter?: OriginRateLimiter; xrpcTimeoutMs?: number; observers?: CallObserver[] } = {},
+) {
   const db = await openKeyringDB(`broker-test-${++dbCounter}`);
   const platform: KeyringPlatform = {
     openAuthorizationPage: async () => {},
@@ -125,6 +128,7 @@ export async function createBrokerFixture(options: { limiter?: OriginRateLimiter
     limiter: options.limiter ?? new OriginRateLimiter(),
     previews,
     xrpcTimeoutMs: options.xrpcTimeoutMs,
+    observers: options.observers,
   });
   let nextId = 0;
   const call = (origin: string, method: string, params?: unknown, id = `r${++nextId}`) =>

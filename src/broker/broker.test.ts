@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { CallReport } from '../activity/call-report';
 import { rawCid } from '../consent/cid';
 import { RELAY_REQUEST } from '../protocol/page';
 import type { PromptDetails, PromptRecord } from '../storage/db';
@@ -343,6 +344,84 @@ describe('Broker: calls', () => {
     const { call } = await connected();
     expect(await call('https://evil.example', 'atproto_xrpc', post())).toMatchObject({ error: { code: 4100 } });
     expect(await call('https://evil.example', 'atproto_accounts')).toEqual({ result: [] });
+  });
+});
+
+describe('Broker: call reports', () => {
+  it('tells observers how each call the grant admitted or the user decided ended; a failing observer changes nothing', async () => {
+    const reports: CallReport[] = [];
+    const fixture = await createBrokerFixture({
+      observers: [
+        () => {
+          throw new Error('observer down');
+        },
+        (report) => void reports.push(report),
+      ],
+    });
+    const { call, user, pds } = fixture;
+    user.answers.push({ outcome: 'approve', did: ALICE });
+    await call(SITE, 'atproto_connect', { scope: 'repo:app.bsky.feed.post?action=create' });
+    expect(reports).toHaveLength(0);
+
+    expect(await call(SITE, 'atproto_xrpc', post('covered'))).toMatchObject({ result: { status: 200 } });
+    const like = {
+      nsid: 'com.atproto.repo.createRecord',
+      body: { repo: ALICE, collection: 'app.bsky.feed.like', record: {} },
+    };
+    user.answers.push({ outcome: 'reject', reason: 'denied' });
+    await call(SITE, 'atproto_xrpc', like);
+    pds.respond = () => {
+      throw new TypeError('Failed to fetch');
+    };
+    fixture.clock.advance(PROMPT_COOLDOWN_MS);
+    user.answers.push({ outcome: 'approve', remember: true });
+    expect(await call(SITE, 'atproto_xrpc', like)).toMatchObject({ error: { data: { reason: 'network' } } });
+    // Not reported: a site that is not connected acts as no account.
+    await call('https://other.example', 'atproto_xrpc', post());
+
+    expect(
+      reports.map(({ origin, did, method, prompted, remembered, outcome, intent }) => ({
+        origin,
+        did,
+        method,
+        prompted,
+        remembered,
+        kind: outcome.kind,
+        nsid: intent.nsid,
+      })),
+    ).toEqual([
+      {
+        origin: SITE,
+        did: ALICE,
+        method: 'atproto_xrpc',
+        prompted: false,
+        remembered: false,
+        kind: 'answered',
+        nsid: 'com.atproto.repo.createRecord',
+      },
+      {
+        origin: SITE,
+        did: ALICE,
+        method: 'atproto_xrpc',
+        prompted: true,
+        remembered: false,
+        kind: 'rejected',
+        nsid: 'com.atproto.repo.createRecord',
+      },
+      {
+        origin: SITE,
+        did: ALICE,
+        method: 'atproto_xrpc',
+        prompted: true,
+        remembered: true,
+        kind: 'failed',
+        nsid: 'com.atproto.repo.createRecord',
+      },
+    ]);
+    expect(reports[0].outcome).toMatchObject({ kind: 'answered', status: 200, result: { body: { ok: true } } });
+    expect(reports[1].outcome).toEqual({ kind: 'rejected', reason: 'denied' });
+    expect(reports[2].outcome).toMatchObject({ kind: 'failed', reason: 'network' });
+    expect(reports.every((r) => typeof r.at === 'number')).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
 import { AccountError } from '../accounts/errors';
 import type { Keyring } from '../accounts/keyring';
+import type { CallObserver, CallOutcome, CallReport } from '../activity/call-report';
 import { type BlobPreviews, PREVIEW_MAX_BYTES } from '../consent/blob-previews';
 import type { TabIconRef } from '../consent/site-icon';
 import { describeRequirement } from '../permissions/describe';
@@ -62,6 +63,8 @@ export interface BrokerDeps {
   limiter: OriginRateLimiter;
   /** Keeps what the account uploads, for the consent window's image previews. */
   previews?: BlobPreviews;
+  /** Told about every call that reached an account's grant (src/activity/call-report.ts). */
+  observers?: readonly CallObserver[];
   now?: () => number;
   xrpcTimeoutMs?: number;
 }
@@ -189,16 +192,19 @@ export class Broker {
   ): Promise<XrpcResult> {
     // Parsed once: the policy judges, the window shows and the PDS receives this one value.
     const intent = parseXrpcIntent(call);
-    const { account, digest } = await this.authorize(
+    const admitted = await this.authorize(
       origin,
       requestId,
       context,
       { method: 'atproto_xrpc', intent, did: call.did, noPrompt: call.noPrompt },
       (grant) => policyForIntent(intent, grant.scope),
     );
-    const run = async () =>
-      executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
-    const result = intent.httpMethod === 'POST' ? await this.once(origin, requestId, await digest(), run) : await run();
+    const { account, digest } = admitted;
+    const result = await this.reported(origin, 'atproto_xrpc', intent, admitted, async () => {
+      const run = async () =>
+        executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
+      return intent.httpMethod === 'POST' ? await this.once(origin, requestId, await digest(), run) : await run();
+    });
     if (result.status === 401) await this.assertSessionAlive(account);
     if (intent.nsid === 'com.atproto.repo.uploadBlob' && intent.body.kind === 'bytes' && result.status === 200) {
       await this.deps.previews?.uploaded(account.did, intent.body.bytes);
@@ -213,14 +219,17 @@ export class Broker {
     context: RequestContext,
   ) {
     const intent = serviceAuthIntent(params);
-    const { account } = await this.authorize(
+    const admitted = await this.authorize(
       origin,
       requestId,
       context,
       { method: 'atproto_serviceAuth', intent, did: params.did, noPrompt: params.noPrompt },
       () => policyForServiceAuth(params),
     );
-    const result = await executeXrpc(await this.session(account), intent);
+    const { account } = admitted;
+    const result = await this.reported(origin, 'atproto_serviceAuth', intent, admitted, async () =>
+      executeXrpc(await this.session(account), intent),
+    );
     const body = result.body as { token?: unknown; error?: string; message?: string } | null;
     if (result.status === 200 && typeof body?.token === 'string') return { token: body.token };
     if (result.status === 401) await this.assertSessionAlive(account);
@@ -256,12 +265,12 @@ export class Broker {
     context: RequestContext,
     call: { method: 'atproto_xrpc' | 'atproto_serviceAuth'; intent: XrpcIntent; did?: string; noPrompt?: boolean },
     policyFor: (grant: GrantRecord) => CallPolicy,
-  ): Promise<{ account: AccountRecord; digest: () => Promise<string> }> {
+  ): Promise<Admitted> {
     const { intent, noPrompt } = call;
     const { grant, account } = await this.currentGrant(origin, call.did);
     const digest = lazy(() => intentDigest(call.method, account.did, intent));
     const policy = policyFor(grant);
-    const admitted = { account, digest };
+    const admitted: Admitted = { account, digest, prompted: false, remembered: false };
     const method = intent.nsid;
     if (policy.kind === 'forbidden') {
       throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is not available to websites (${policy.reason})`);
@@ -290,7 +299,19 @@ export class Broker {
         previewBytes: previewableBytes(intent),
       },
     );
-    if (decision.outcome === 'reject') throw rejection(decision.reason);
+    if (decision.outcome === 'reject') {
+      await this.report({
+        origin,
+        did: account.did,
+        method: call.method,
+        intent,
+        prompted: true,
+        remembered: false,
+        outcome: { kind: 'rejected', reason: decision.reason },
+      });
+      throw rejection(decision.reason);
+    }
+    let remembered = false;
     // "Always" adds exactly the scopes the consent window displayed; a delete, only if the user's settings
     // offer "always" for deletes (the window hides the button otherwise: this holds without the window).
     if (
@@ -300,8 +321,47 @@ export class Broker {
       mayRemember(details.scopes, await this.deps.keyring.settings())
     ) {
       await this.deps.grants.extend(origin, account.did, details.scopes);
+      remembered = true;
     }
-    return admitted;
+    return { ...admitted, prompted: true, remembered };
+  }
+
+  /** Runs an admitted call and reports how it ended to the observers; the page's answer is unchanged. */
+  private async reported(
+    origin: string,
+    method: CallReport['method'],
+    intent: XrpcIntent,
+    admitted: Admitted,
+    run: () => Promise<XrpcResult>,
+  ): Promise<XrpcResult> {
+    const base = { origin, did: admitted.account.did, method, intent, prompted: admitted.prompted };
+    let result: XrpcResult;
+    try {
+      result = await run();
+    } catch (err) {
+      // Classified without toProviderError, which logs: handle() does that once for the page's answer.
+      const data = err instanceof ProviderRpcError ? (err.data as { reason?: unknown } | undefined) : undefined;
+      const code = err instanceof ProviderRpcError ? err.code : ErrorCode.internal;
+      const reason = typeof data?.reason === 'string' ? data.reason : undefined;
+      await this.report({ ...base, remembered: admitted.remembered, outcome: { kind: 'failed', code, reason } });
+      throw err;
+    }
+    const outcome: CallOutcome = { kind: 'answered', status: result.status, result };
+    await this.report({ ...base, remembered: admitted.remembered, outcome });
+    return result;
+  }
+
+  private async report(report: Omit<CallReport, 'at'>): Promise<void> {
+    const observers = this.deps.observers;
+    if (!observers?.length) return;
+    const full: CallReport = { ...report, at: this.now() };
+    for (const observe of observers) {
+      try {
+        await observe(full);
+      } catch (err) {
+        console.error('AT Keyring: a call observer failed', err);
+      }
+    }
   }
 
   private async session(account: AccountRecord) {
@@ -409,6 +469,14 @@ export class Broker {
     });
     await this.emitAccounts(origin);
   }
+}
+
+/** A call the grant (or the user) let through: the account it acts as, and how it got there. */
+interface Admitted {
+  account: AccountRecord;
+  digest: () => Promise<string>;
+  prompted: boolean;
+  remembered: boolean;
 }
 
 /** A binary body small enough for the consent window to preview. */
