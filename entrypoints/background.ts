@@ -53,7 +53,9 @@ export default defineBackground(() => {
   browser.alarms.create('sweep', { periodInMinutes: 5 });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === 'sweep')
-      void ready.then(({ keyring, prompts }) => Promise.all([keyring.sweep(), prompts.sweep()]));
+      void ready.then(({ keyring, prompts, grants }) =>
+        Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]),
+      );
   });
-  void ready.then(({ keyring, prompts }) => Promise.all([keyring.sweep(), prompts.sweep()]));
+  void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
 });

@@ -10,6 +10,7 @@ import {
   isAllowed,
   policyForIntent,
   policyForServiceAuth,
+  type Requirement,
   scopesFor,
   stillNeeded,
 } from '../permissions/requirements';
@@ -32,6 +33,7 @@ import {
 } from '../protocol/page';
 import { SchemaError } from '../protocol/schema';
 import type { AccountRecord, GrantRecord, KeyringDB } from '../storage/db';
+import { expiryFor } from './grant-expiry';
 import type { GrantStore } from './grants';
 import { displayedIntent, intentDigest, parseXrpcIntent, serviceAuthIntent, type XrpcIntent } from './intent';
 import type { PromptManager } from './prompts';
@@ -164,8 +166,10 @@ export class Broker {
     // The window lists only accounts whose session works; a decision naming another is not one it offered.
     if (account.health.state !== 'ok')
       throw new ProviderRpcError(ErrorCode.sessionGone, 'The chosen account needs to sign in again');
-    // The grant gets exactly what the consent window displayed.
-    const grant = await this.deps.grants.extend(origin, account.did, details.scope);
+    // The grant gets exactly what the consent window displayed, for as long as the user chose.
+    const grant = await this.deps.grants.extend(origin, account.did, details.scope, {
+      grant: { expiresAt: expiryFor(decision.duration, this.now()) },
+    });
     await this.emitAccounts(origin);
     return connectResult(account, grant);
   }
@@ -268,6 +272,7 @@ export class Broker {
   ): Promise<Admitted> {
     const { intent, noPrompt } = call;
     const { grant, account } = await this.currentGrant(origin, call.did);
+    this.deps.grants.touch(origin, account.did);
     const digest = lazy(() => intentDigest(call.method, account.did, intent));
     const policy = policyFor(grant);
     const admitted: Admitted = { account, digest, prompted: false, remembered: false };
@@ -275,10 +280,19 @@ export class Broker {
     if (policy.kind === 'forbidden') {
       throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is not available to websites (${policy.reason})`);
     }
-    if (policy.kind === 'public' || isAllowed(grant.scope, policy.requirements)) return admitted;
-    if (noPrompt) throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is outside this site's permissions`);
-    // The window asks for what the grant lacks, each once; "Always" adds exactly those scopes.
-    const needed = stillNeeded(grant.scope, policy.requirements);
+    if (policy.kind === 'public') return admitted;
+    // "Always ask before deleting" (allowAlwaysForDeletes off, the default): a delete asks even inside the grant.
+    const asksAnyway =
+      policy.requirements.some(isDelete) && !(await this.deps.keyring.settings()).allowAlwaysForDeletes
+        ? isDelete
+        : undefined;
+    if (!asksAnyway && isAllowed(grant.scope, policy.requirements)) return admitted;
+    if (noPrompt) {
+      const why = asksAnyway ? 'deletions ask each time' : "outside this site's permissions";
+      throw new ProviderRpcError(ErrorCode.unauthorized, `${method} is ${why}`);
+    }
+    // The window asks for what the grant lacks (and each delete, by the policy), each once; "Always" adds those.
+    const needed = stillNeeded(grant.scope, policy.requirements, asksAnyway);
     const scopes = scopesFor(needed).filter((s) => isAtprotoOauthScope(s));
     const { decision, details } = await this.deps.prompts.ask(
       origin,
@@ -320,7 +334,9 @@ export class Broker {
       details.scopes.length === needed.length &&
       mayRemember(details.scopes, await this.deps.keyring.settings())
     ) {
-      await this.deps.grants.extend(origin, account.did, details.scopes);
+      await this.deps.grants.extend(origin, account.did, details.scopes, {
+        scopesExpireAt: expiryFor(decision.duration, this.now()),
+      });
       remembered = true;
     }
     return { ...admitted, prompted: true, remembered };
@@ -462,12 +478,31 @@ export class Broker {
 
   /** The user revoked a site from the popup. */
   async revokeSite(origin: string): Promise<void> {
-    await this.deps.grants.revokeOrigin(origin);
-    await this.deps.events.emit(origin, {
-      event: 'disconnect',
-      data: { code: ErrorCode.unauthorized, message: 'Access was revoked in AT Keyring' },
-    });
+    await this.revokeGrants(origin);
+  }
+
+  /**
+   * The user revoked a site's grant for one account, or for all (popup): the site hears that its accounts
+   * changed, and `disconnect` once it has none left. Returns the one-time token that undoes it.
+   */
+  async revokeGrants(origin: string, did?: string): Promise<{ revoked: number; undoToken: string }> {
+    const { rows, undoToken } = await this.deps.grants.revoke(origin, did);
+    if ((await this.deps.grants.forOrigin(origin)).length === 0) {
+      await this.deps.events.emit(origin, {
+        event: 'disconnect',
+        data: { code: ErrorCode.unauthorized, message: 'Access was revoked in AT Keyring' },
+      });
+    }
     await this.emitAccounts(origin);
+    return { revoked: rows.length, undoToken };
+  }
+
+  /** The popup's undo of a revoke: the grants come back for accounts still signed in; their sites hear it. */
+  async restoreGrants(undoToken: string): Promise<number> {
+    const { accounts } = await this.deps.keyring.listAccounts();
+    const restored = await this.deps.grants.restore(undoToken, (row) => accounts.some((a) => a.did === row.did));
+    for (const origin of new Set(restored.map((r) => r.origin))) await this.emitAccounts(origin);
+    return restored.length;
   }
 }
 
@@ -478,6 +513,8 @@ interface Admitted {
   prompted: boolean;
   remembered: boolean;
 }
+
+const isDelete = (r: Requirement) => r.kind === 'repo' && r.action === 'delete';
 
 /** A binary body small enough for the consent window to preview. */
 function previewableBytes(intent: XrpcIntent): Uint8Array | undefined {

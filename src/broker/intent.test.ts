@@ -56,7 +56,9 @@ describe('a decision belongs to one request', () => {
   });
 
   it('xrpc: after a write, another request under its id is refused by the ledger, even inside the grant', async () => {
-    const { call, pds } = await connectedWith('atproto repo:*');
+    const { call, pds, keyring } = await connectedWith('atproto repo:*');
+    // With "Always ask before deleting" off, the grant covers the delete: only the ledger stands in its way.
+    await keyring.updateSettings({ allowAlwaysForDeletes: true });
     expect(await call(SITE, 'atproto_xrpc', like(), 'Z')).toMatchObject({ result: { status: 200 } });
     expect(await call(SITE, 'atproto_xrpc', deletePost(), 'Z')).toMatchObject({
       error: { code: -32602, data: { reason: 'id-reused' } },

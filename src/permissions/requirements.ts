@@ -117,8 +117,13 @@ function explicitlyGranted(scope: string, nsid: string): boolean {
 /**
  * The requirements a grant does not already allow, each once: what a prompt asks for (a consent window
  * that listed writes the site may already make, or one line per repeated write, would ask blind).
+ * `askAnyway` names requirements asked for even when granted (deletes, by the user's policy).
  */
-export function stillNeeded(grantedScope: string, requirements: Requirement[]): Requirement[] {
+export function stillNeeded(
+  grantedScope: string,
+  requirements: Requirement[],
+  askAnyway?: (r: Requirement) => boolean,
+): Requirement[] {
   const seen = new Set<string>();
   return requirements.filter((r) => {
     const key = JSON.stringify(
@@ -130,7 +135,7 @@ export function stillNeeded(grantedScope: string, requirements: Requirement[]): 
     );
     if (seen.has(key)) return false;
     seen.add(key);
-    return !isAllowed(grantedScope, [r]);
+    return askAnyway?.(r) || !isAllowed(grantedScope, [r]);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
+import { GRANT_DURATIONS } from '../broker/grant-expiry';
 import type { AvatarUnavailable } from '../consent/avatars';
 import type { BlobUnavailable } from '../consent/blob-previews';
 import type { CallPreview } from '../consent/records';
@@ -63,7 +64,18 @@ export interface SiteGrantView {
   did: string;
   handle: string;
   scope: string;
-  lines: string[];
+  /** Each scope token in plain words; `expiresAt` when it ends on its own; the base scope is not removable. */
+  scopes: Array<{ scope: string; text: string; expiresAt?: number; removable: boolean }>;
+  /** When the grant ends (absent: until revoked). */
+  expiresAt?: number;
+  /** When the site last made a call as this account. */
+  lastUsedAt?: number;
+}
+
+/** A revoke done: how many grants it removed, and the one-time token that undoes it for a few seconds. */
+export interface RevokeResult {
+  revoked: number;
+  undoToken: string;
 }
 
 export interface SignOutResult {
@@ -79,6 +91,7 @@ export interface SessionCheck {
 }
 
 const id = string({ max: 64 });
+const origin = string({ max: 2048 });
 
 export const privilegedOperations = {
   'accounts.list': operation({}, returns<AccountList>()),
@@ -111,6 +124,8 @@ export const privilegedOperations = {
       outcome: literal('approve', 'reject'),
       did: optional(did),
       remember: optional(boolean),
+      /** How long what is approved lasts: only the offered choices; the background computes the time. */
+      duration: optional(literal(...GRANT_DURATIONS)),
     },
     returns<boolean>(),
   ),
@@ -119,7 +134,12 @@ export const privilegedOperations = {
   /** The avatar of an account the prompt's request names (refused for any other account). */
   'prompt.avatar': operation({ id, did }, returns<AvatarView>()),
   'grants.list': operation({}, returns<SiteGrantView[]>()),
-  'grants.revoke': operation({ origin: string({ max: 2048 }) }, returns<null>()),
+  /** Revokes a site's grant for one account (`did`) or for all; undone by grants.restore with the token. */
+  'grants.revoke': operation({ origin, did: optional(did) }, returns<RevokeResult>()),
+  /** Puts back exactly what one revoke removed, once, within a few seconds; the number of grants restored. */
+  'grants.restore': operation({ undoToken: id }, returns<number>()),
+  /** Takes one permission out of a site's grant for an account (never the base `atproto`: that is a revoke). */
+  'grants.removeScope': operation({ origin, did, scope: string({ max: 2048 }) }, returns<null>()),
 };
 
 type Operations = typeof privilegedOperations;

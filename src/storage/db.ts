@@ -1,4 +1,5 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import type { GrantDuration } from '../broker/grant-expiry';
 import type { DisplayedIntent } from '../broker/intent';
 import type { TabIconRef } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
@@ -71,6 +72,18 @@ export interface GrantRecord {
   createdAt: number;
   /** Last connect or selection; the site's current account is its most recent grant. */
   selectedAt: number;
+  /**
+   * When the whole grant ends (epoch ms), from the connect's "for 1 hour" / "for today"; absent: until the
+   * user revokes it. An ended grant answers as no grant (src/broker/grants.ts). Optional: older rows never end.
+   */
+  expiresAt?: number;
+  /**
+   * Scope tokens of `scope` that end on their own ("Always allow … for 1 hour"): token → epoch ms. A token
+   * absent here lasts as long as the grant; an ended token is left out of the grant's live scope.
+   */
+  scopeExpiresAt?: Record<string, number>;
+  /** When the site last made a call as this account (epoch ms); written at most once a minute. */
+  lastUsedAt?: number;
 }
 
 /** A question waiting for the user in a consent window; survives worker restarts. */
@@ -105,7 +118,8 @@ export type PromptDetails =
   | { kind: 'call'; did: string; method: string; summary: string[]; scopes: string[]; intent: DisplayedIntent };
 
 export type PromptDecision =
-  | { outcome: 'approve'; did?: string; remember?: boolean }
+  /** `duration`: how long what is approved lasts (a connect's grant, an "Always allow" scope); absent: until revoked. */
+  | { outcome: 'approve'; did?: string; remember?: boolean; duration?: GrantDuration }
   | { outcome: 'reject'; reason: 'denied' | 'closed' | 'expired' };
 
 /** Outcome of a page request that changes data, kept briefly to answer a re-sent request. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountError } from '../../accounts/errors';
-import { type PromptView, privilegedOperations } from '../../protocol/privileged';
+import { type PromptView, privilegedOperations, type SiteGrantView } from '../../protocol/privileged';
 import type { AccountRecord, GrantRecord, PromptRecord } from '../../storage/db';
 import { handlePrivilegedRequest, isExtensionPage, runHandler } from './channel';
 import { defineHandler, type PrivilegedServices } from './handler';
@@ -147,7 +147,10 @@ describe('handlePrivilegedRequest', () => {
       { origin: 'https://a.example', did: 'did:plc:gone', handle: 'did:plc:gone' },
       { origin: 'https://b.example', did: 'did:plc:a', handle: 'a.test' },
     ]);
-    expect(answer.ok && (answer.result as { lines: string[] }[])[0].lines).toHaveLength(2);
+    expect(answer.ok && (answer.result as SiteGrantView[])[0].scopes).toMatchObject([
+      { scope: 'atproto', removable: false },
+      { scope: 'transition:generic', removable: true, text: expect.stringContaining('Full access') },
+    ]);
   });
 
   it('shows a prompt with the accounts to choose from, and passes the decision on', async () => {

@@ -1,4 +1,5 @@
 import { AccountError } from '../../accounts/errors';
+import { GrantError } from '../../broker/grants';
 import {
   type PrivilegedOp,
   type PrivilegedParams,
@@ -39,7 +40,9 @@ export async function handlePrivilegedRequest(services: PrivilegedServices, raw:
     const handler = privilegedRoutes[op] as PrivilegedHandler<typeof op>;
     return { ok: true, result: await runHandler(handler, params as PrivilegedParams<typeof op>, services) };
   } catch (err) {
-    if (err instanceof AccountError) return { ok: false, error: { code: err.code, message: err.message } };
+    if (err instanceof AccountError || err instanceof GrantError) {
+      return { ok: false, error: { code: err.code, message: err.message } };
+    }
     console.error('AT Keyring: privileged request failed', op, err);
     return { ok: false, error: { code: 'internal', message: 'Something went wrong inside AT Keyring.' } };
   }

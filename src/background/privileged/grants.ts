@@ -1,11 +1,13 @@
+import { BASE_SCOPE } from '../../broker/grants';
 import { describeScope } from '../../permissions/describe';
+import type { SiteGrantView } from '../../protocol/privileged';
 import { defineHandler } from './handler';
 
-/** Every site's grants, by origin and then the most recently chosen account first. */
+/** Every site's live grants, by origin and then the most recently chosen account first. */
 export const listGrants = defineHandler({
   op: 'grants.list',
   uses: ['keyring', 'grants'],
-  async handle(_, { keyring, grants }) {
+  async handle(_, { keyring, grants }): Promise<SiteGrantView[]> {
     const { accounts } = await keyring.listAccounts();
     const all = await grants.all();
     return all
@@ -15,13 +17,32 @@ export const listGrants = defineHandler({
         did: g.did,
         handle: accounts.find((a) => a.did === g.did)?.handle ?? g.did,
         scope: g.scope,
-        lines: g.scope.split(' ').map(describeScope),
+        scopes: g.scope.split(' ').map((scope) => ({
+          scope,
+          text: describeScope(scope),
+          ...(g.scopeExpiresAt?.[scope] !== undefined && { expiresAt: g.scopeExpiresAt[scope] }),
+          removable: scope !== BASE_SCOPE,
+        })),
+        ...(g.expiresAt !== undefined && { expiresAt: g.expiresAt }),
+        ...(g.lastUsedAt !== undefined && { lastUsedAt: g.lastUsedAt }),
       }));
   },
 });
 
-export const revokeSite = defineHandler({
+export const revokeGrants = defineHandler({
   op: 'grants.revoke',
   uses: ['broker'],
-  handle: ({ origin }, { broker }) => broker.revokeSite(origin).then(() => null),
+  handle: ({ origin, did }, { broker }) => broker.revokeGrants(origin, did),
+});
+
+export const restoreGrants = defineHandler({
+  op: 'grants.restore',
+  uses: ['broker'],
+  handle: ({ undoToken }, { broker }) => broker.restoreGrants(undoToken),
+});
+
+export const removeScope = defineHandler({
+  op: 'grants.removeScope',
+  uses: ['grants'],
+  handle: ({ origin, did, scope }, { grants }) => grants.removeScope(origin, did, scope).then(() => null),
 });

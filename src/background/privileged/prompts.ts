@@ -67,9 +67,11 @@ export const promptAvatar = defineHandler({
 export const decidePrompt = defineHandler({
   op: 'prompt.decide',
   uses: ['prompts'],
-  handle: ({ id, outcome, did, remember }, { prompts }) =>
+  handle: ({ id, outcome, did, remember, duration }, { prompts }) =>
     prompts.decide(
       id,
-      outcome === 'approve' ? { outcome: 'approve', did, remember } : { outcome: 'reject', reason: 'denied' },
+      outcome === 'approve'
+        ? { outcome: 'approve', did, remember, ...(duration && { duration }) }
+        : { outcome: 'reject', reason: 'denied' },
     ),
 });

@@ -1,6 +1,6 @@
 import type { PrivilegedOp } from '../../protocol/privileged';
 import { checkSession, listAccounts, loginStatus, setActiveAccount, signOut, startLogin } from './accounts';
-import { listGrants, revokeSite } from './grants';
+import { listGrants, removeScope, restoreGrants, revokeGrants } from './grants';
 import type { PrivilegedHandler } from './handler';
 import { previewPrompt } from './previews';
 import { decidePrompt, getPrompt, getSiteIcon, promptAvatar, promptBlob } from './prompts';
@@ -23,5 +23,7 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'prompt.blob': promptBlob,
   'prompt.avatar': promptAvatar,
   'grants.list': listGrants,
-  'grants.revoke': revokeSite,
+  'grants.revoke': revokeGrants,
+  'grants.restore': restoreGrants,
+  'grants.removeScope': removeScope,
 };

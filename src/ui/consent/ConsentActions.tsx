@@ -1,5 +1,8 @@
+import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
+import type { GrantDuration } from '../../broker/grant-expiry';
 import type { PromptView } from '../../protocol/privileged';
+import { DurationPicker } from './DurationPicker';
 
 export interface ConsentActionsProps {
   view: PromptView;
@@ -9,36 +12,43 @@ export interface ConsentActionsProps {
   /** Connect: an account that can be connected is chosen. */
   accountChosen: boolean;
   onReject(): void;
-  onApprove(remember: boolean): void;
+  /** `duration`: how long the connect, or what "Always allow" adds, lasts. */
+  onApprove(remember: boolean, duration: GrantDuration): void;
 }
 
 /**
  * The answers. The safest "yes" is the primary one: "Connect" for a connect,
  * "Allow once" for a call. "Always allow" is secondary, says where to undo
- * it, and is not offered when the background says so (deletes, by default).
+ * it, and is not offered when the background says so (deletes, by default). Both a connect and "Always
+ * allow" last until revoked unless the user picks a shorter time (as before the choice existed).
  */
 export function ConsentActions({ view, busy, armed, accountChosen, onReject, onApprove }: ConsentActionsProps) {
+  const [duration, setDuration] = useState<GrantDuration>('revoke');
   if (view.prompt.kind === 'connect') {
     return (
-      <div class="actions">
-        <button type="button" class="secondary" disabled={busy} onClick={onReject} data-testid="consent-reject">
-          {i18n.t('consent.cancelButton')}
-        </button>
-        <button
-          type="button"
-          class="primary"
-          disabled={busy || !armed || !accountChosen}
-          onClick={() => onApprove(false)}
-          data-testid="consent-approve"
-        >
-          {i18n.t('consent.connectButton')}
-        </button>
-      </div>
+      <>
+        <DurationPicker kind="connect" value={duration} disabled={busy} onChange={setDuration} />
+        <div class="actions">
+          <button type="button" class="secondary" disabled={busy} onClick={onReject} data-testid="consent-reject">
+            {i18n.t('consent.cancelButton')}
+          </button>
+          <button
+            type="button"
+            class="primary"
+            disabled={busy || !armed || !accountChosen}
+            onClick={() => onApprove(false, duration)}
+            data-testid="consent-approve"
+          >
+            {i18n.t('consent.connectButton')}
+          </button>
+        </div>
+      </>
     );
   }
   const offered = view.always === 'offered';
   return (
     <>
+      {offered && <DurationPicker kind="always" value={duration} disabled={busy} onChange={setDuration} />}
       <div class="actions">
         <button type="button" class="secondary" disabled={busy} onClick={onReject} data-testid="consent-deny">
           {i18n.t('consent.denyButton')}
@@ -48,7 +58,7 @@ export function ConsentActions({ view, busy, armed, accountChosen, onReject, onA
             type="button"
             class="secondary"
             disabled={busy || !armed}
-            onClick={() => onApprove(true)}
+            onClick={() => onApprove(true, duration)}
             aria-describedby="consent-always-note"
             data-testid="consent-always"
           >
@@ -59,7 +69,7 @@ export function ConsentActions({ view, busy, armed, accountChosen, onReject, onA
           type="button"
           class="primary"
           disabled={busy || !armed}
-          onClick={() => onApprove(false)}
+          onClick={() => onApprove(false, duration)}
           data-testid="consent-once"
         >
           {i18n.t('consent.allowOnceButton')}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
+import type { GrantDuration } from '../../broker/grant-expiry';
 import type { PromptView } from '../../protocol/privileged';
 import { callKeyring, onExtensionPageEvent } from '../api';
 import { SignInForm } from '../popup/SignInForm';
@@ -57,7 +58,10 @@ export function ConsentApp({ promptId }: { promptId: string }) {
     if (view) document.title = i18n.t('consent.windowTitle', { origin: view.prompt.origin });
   }, [view?.prompt.origin]);
 
-  const decide = async (outcome: 'approve' | 'reject', extra: { did?: string; remember?: boolean } = {}) => {
+  const decide = async (
+    outcome: 'approve' | 'reject',
+    extra: { did?: string; remember?: boolean; duration?: GrantDuration } = {},
+  ) => {
     if (outcome === 'approve' && !guard.current?.armed) return;
     setBusy(true);
     try {
@@ -155,7 +159,12 @@ export function ConsentApp({ promptId }: { promptId: string }) {
         armed={armed}
         accountChosen={chosenUsable}
         onReject={() => decide('reject')}
-        onApprove={(remember) => decide('approve', prompt.kind === 'connect' ? { did: chosen } : { remember })}
+        onApprove={(remember, duration) =>
+          decide(
+            'approve',
+            prompt.kind === 'connect' ? { did: chosen, duration } : { remember, ...(remember && { duration }) },
+          )
+        }
       />
     </main>
   );

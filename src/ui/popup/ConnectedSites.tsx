@@ -2,22 +2,43 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { SiteGrantView } from '../../protocol/privileged';
 import { callKeyring, onExtensionPageEvent } from '../api';
+import { DeletePolicy } from './DeletePolicy';
+import { SiteCard } from './SiteCard';
+import { UndoToast } from './UndoToast';
 
-/** Sites with access, what each may do as which account, and a revoke button per site. */
+/** Sites with access, what each may do as which account (editable), revokes with undo, the delete policy. */
 export function ConnectedSites() {
   const [grants, setGrants] = useState<SiteGrantView[] | null>(null);
   const [error, setError] = useState('');
+  const [undo, setUndo] = useState<{ message: string; token: string } | null>(null);
   const load = useCallback(() => callKeyring('grants.list').then(setGrants, (e) => setError(e.message)), []);
   useEffect(() => {
     void load();
     return onExtensionPageEvent((e) => e.event === 'accountsChanged' && void load());
   }, [load]);
+  const dismiss = useCallback(() => setUndo(null), []);
+
+  const act = async (action: () => Promise<unknown>) => {
+    setError('');
+    await action().catch((e) => setError(e.message));
+    await load();
+  };
+  const revoke = (origin: string, grant?: SiteGrantView) =>
+    act(async () => {
+      const { undoToken } = await callKeyring('grants.revoke', { origin, ...(grant && { did: grant.did }) });
+      const message = grant
+        ? i18n.t('popup.sites.revokedAccount', { origin, handle: grant.handle })
+        : i18n.t('popup.sites.revokedSite', { origin });
+      setUndo({ message, token: undoToken });
+    });
 
   if (grants === null) return error ? <p class="error-text">{error}</p> : null;
   const origins = [...new Set(grants.map((g) => g.origin))];
   return (
     <section>
       <h2>{i18n.t('popup.sites.heading')}</h2>
+      {error && <p class="error-text">{error}</p>}
+      <DeletePolicy onError={setError} />
       {origins.length === 0 ? (
         <p class="note" data-testid="no-sites">
           {i18n.t('popup.sites.empty')}
@@ -25,38 +46,27 @@ export function ConnectedSites() {
       ) : (
         <ul class="sites" data-testid="sites">
           {origins.map((origin) => (
-            <li class="site" data-testid="site" data-origin={origin}>
-              <div class="account-head">
-                <strong class="mono">{origin}</strong>
-              </div>
-              {grants
-                .filter((g) => g.origin === origin)
-                .map((g) => (
-                  <div data-testid="site-grant" data-did={g.did}>
-                    {i18n.t('popup.sites.grantAccount', { handle: g.handle })}
-                    <ul>
-                      {g.lines.map((line) => (
-                        <li>{line}</li>
-                      ))}
-                    </ul>
-                  </div>
-                ))}
-              <div class="actions">
-                <button
-                  type="button"
-                  class="danger"
-                  data-testid="revoke-site"
-                  onClick={async () => {
-                    await callKeyring('grants.revoke', { origin }).catch((e) => setError(e.message));
-                    await load();
-                  }}
-                >
-                  {i18n.t('popup.sites.revokeButton')}
-                </button>
-              </div>
-            </li>
+            <SiteCard
+              key={origin}
+              origin={origin}
+              grants={grants.filter((g) => g.origin === origin)}
+              onRemoveScope={(g, scope) => act(() => callKeyring('grants.removeScope', { origin, did: g.did, scope }))}
+              onRevoke={(g) => revoke(origin, g)}
+            />
           ))}
         </ul>
+      )}
+      {undo && (
+        <UndoToast
+          message={undo.message}
+          onDismiss={dismiss}
+          onUndo={() =>
+            act(async () => {
+              setUndo(null);
+              await callKeyring('grants.restore', { undoToken: undo.token });
+            })
+          }
+        />
       )}
     </section>
   );

@@ -27,7 +27,9 @@ export function NetworkSettingsForm() {
       onSubmit={async (e) => {
         e.preventDefault();
         try {
-          setSettings(await callKeyring('settings.update', { settings }));
+          // Only this form's fields: the delete policy is saved by its own checkbox (DeletePolicy).
+          const { allowAlwaysForDeletes: _policy, ...network } = settings;
+          setSettings(await callKeyring('settings.update', { settings: network }));
           setMessage(i18n.t('popup.settings.saved'));
         } catch (err) {
           setMessage((err as Error).message);
@@ -44,15 +46,6 @@ export function NetworkSettingsForm() {
           onChange={(e) => setSettings({ ...settings, allowHttp: (e.target as HTMLInputElement).checked })}
         />
         {i18n.t('popup.settings.allowHttpLabel')}
-      </label>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={settings.allowAlwaysForDeletes}
-          onChange={(e) => setSettings({ ...settings, allowAlwaysForDeletes: (e.target as HTMLInputElement).checked })}
-          data-testid="setting-allowAlwaysForDeletes"
-        />
-        {i18n.t('popup.settings.allowAlwaysForDeletesLabel')}
       </label>
       <button type="submit">{i18n.t('popup.settings.saveButton')}</button>
       {message && <p class="note">{message}</p>}

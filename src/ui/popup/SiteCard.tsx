@@ -1,0 +1,80 @@
+import { i18n } from '#i18n';
+import type { SiteGrantView } from '../../protocol/privileged';
+import { relativeTime } from '../format';
+import { ConfirmRevoke } from './ConfirmRevoke';
+
+export interface SiteCardProps {
+  origin: string;
+  /** The site's grants, one per account, its current account first. */
+  grants: SiteGrantView[];
+  onRemoveScope(grant: SiteGrantView, scope: string): void;
+  /** Revokes one account's grant (`grant`) or, without it, the whole site's. */
+  onRevoke(grant?: SiteGrantView): Promise<void>;
+}
+
+/** One connected site: per account, each permission in plain words with a remove button; revokes that ask first. */
+export function SiteCard({ origin, grants, onRemoveScope, onRevoke }: SiteCardProps) {
+  return (
+    <li class="site" data-testid="site" data-origin={origin}>
+      <div class="account-head">
+        <strong class="mono">{origin}</strong>
+      </div>
+      {grants.map((g) => (
+        <div class="site-grant" data-testid="site-grant" data-did={g.did}>
+          <div class="site-grant-head">
+            <span>{i18n.t('popup.sites.grantAccount', { handle: g.handle })}</span>
+            <span class="note" data-testid="grant-last-used">
+              {g.lastUsedAt
+                ? i18n.t('popup.sites.lastUsed', { when: relativeTime(g.lastUsedAt) })
+                : i18n.t('popup.sites.notUsed')}
+            </span>
+          </div>
+          {g.expiresAt !== undefined && (
+            <p class="note" data-testid="grant-ends">
+              {i18n.t('popup.sites.grantEnds', { when: relativeTime(g.expiresAt) })}
+            </p>
+          )}
+          <ul class="grant-scopes">
+            {g.scopes.map((s) => (
+              <li data-testid="grant-scope" data-scope={s.scope}>
+                <span>
+                  {s.text}
+                  {s.expiresAt !== undefined && (
+                    <span class="note scope-ends" data-testid="scope-ends">
+                      {i18n.t('popup.sites.scopeEnds', { when: relativeTime(s.expiresAt) })}
+                    </span>
+                  )}
+                </span>
+                {s.removable && (
+                  <button
+                    type="button"
+                    class="secondary small"
+                    aria-label={i18n.t('popup.sites.removeScopeLabel', { permission: s.text })}
+                    onClick={() => onRemoveScope(g, s.scope)}
+                    data-testid="remove-scope"
+                  >
+                    {i18n.t('popup.sites.removeScopeButton')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          {grants.length > 1 && (
+            <ConfirmRevoke
+              label={i18n.t('popup.sites.revokeAccountButton')}
+              question={i18n.t('popup.sites.confirmRevokeAccount', { origin, handle: g.handle })}
+              testId="revoke-account"
+              onConfirm={() => onRevoke(g)}
+            />
+          )}
+        </div>
+      ))}
+      <ConfirmRevoke
+        label={i18n.t('popup.sites.revokeSiteButton')}
+        question={i18n.t('popup.sites.confirmRevokeSite', { origin })}
+        testId="revoke-site"
+        onConfirm={() => onRevoke()}
+      />
+    </li>
+  );
+}
