@@ -102,12 +102,12 @@ export async function createBrokerFixture(
 
   const user = new FakeUser();
   user.db = db;
-  // The prompts' clock can be moved on (past a cooldown after a rejection).
+  // The clock of prompts, grants and the broker can be moved on (past a cooldown, past a grant's end).
   let skew = 0;
   const clock = { now: () => Date.now() + skew, advance: (ms: number) => void (skew += ms) };
   const prompts = new PromptManager(db, user, clock.now);
   user.manager = prompts;
-  const grants = new GrantStore(db);
+  const grants = new GrantStore(db, clock.now);
   const sent: Array<{ frame: FrameRef; event: PageEvent }> = [];
   let frames: FrameRef[] = [];
   const events = new SiteEvents(
@@ -129,6 +129,7 @@ export async function createBrokerFixture(
     previews,
     xrpcTimeoutMs: options.xrpcTimeoutMs,
     observers: options.observers,
+    now: clock.now,
   });
   let nextId = 0;
   const call = (origin: string, method: string, params?: unknown, id = `r${++nextId}`) =>

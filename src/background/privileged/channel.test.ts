@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountError } from '../../accounts/errors';
+import { ALICE, createBrokerFixture, SITE } from '../../broker/broker.fixture';
 import { type PromptView, privilegedOperations, type SiteGrantView } from '../../protocol/privileged';
 import type { AccountRecord, GrantRecord, PromptRecord } from '../../storage/db';
 import { handlePrivilegedRequest, isExtensionPage, runHandler } from './channel';
@@ -357,5 +358,84 @@ describe('handlePrivilegedRequest', () => {
     expect(grantsAsked).toEqual([['https://site.example', 'did:plc:a']]);
     expect(await handlePrivilegedRequest(s, { op: 'prompt.preview', id: 'k1' })).toEqual({ ok: true, result: null });
     expect(await handlePrivilegedRequest(s, { op: 'prompt.preview', id: 'gone' })).toEqual({ ok: true, result: null });
+  });
+});
+
+describe('grant edits from the popup', () => {
+  async function connectedSites() {
+    const fixture = await createBrokerFixture();
+    fixture.user.answers.push({ outcome: 'approve', did: ALICE }, { outcome: 'approve', did: ALICE });
+    await fixture.call(SITE, 'atproto_connect', { scope: 'repo:app.bsky.feed.post?action=create' });
+    await fixture.call('https://other.example', 'atproto_connect', { scope: 'repo:app.bsky.feed.like?action=create' });
+    const s = services({ keyring: fixture.keyring, broker: fixture.broker, grants: fixture.grants });
+    return { ...fixture, send: (request: object) => handlePrivilegedRequest(s, request) };
+  }
+
+  it('removeScope refuses another origin’s grant, a scope not in the grant and the base scope, with codes', async () => {
+    const { send, grants } = await connectedSites();
+    const post = 'repo:app.bsky.feed.post?action=create';
+    expect(await send({ op: 'grants.removeScope', origin: 'https://other.example', did: ALICE, scope: post })).toEqual({
+      ok: false,
+      error: { code: 'no-such-scope', message: expect.any(String) },
+    });
+    expect(await send({ op: 'grants.removeScope', origin: 'https://third.example', did: ALICE, scope: post })).toEqual({
+      ok: false,
+      error: { code: 'no-such-grant', message: expect.any(String) },
+    });
+    expect(await send({ op: 'grants.removeScope', origin: SITE, did: ALICE, scope: 'atproto' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-removable' },
+    });
+    expect(await send({ op: 'grants.removeScope', origin: SITE, did: 'not a did', scope: post })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
+    expect((await grants.forOrigin('https://other.example'))[0].scope).toBe(
+      'atproto repo:app.bsky.feed.like?action=create',
+    );
+    expect(await send({ op: 'grants.removeScope', origin: SITE, did: ALICE, scope: post })).toEqual({
+      ok: true,
+      result: null,
+    });
+    expect((await grants.forOrigin(SITE))[0].scope).toBe('atproto');
+  });
+
+  it('a restore token works once; a replayed, forged or malformed one restores nothing', async () => {
+    const { send, grants } = await connectedSites();
+    const revoked = await send({ op: 'grants.revoke', origin: SITE });
+    if (!revoked.ok) throw new Error('revoke failed');
+    const { undoToken } = revoked.result as { undoToken: string };
+    expect(await send({ op: 'grants.restore', undoToken: crypto.randomUUID() })).toMatchObject({
+      ok: false,
+      error: { code: 'undo-unavailable' },
+    });
+    expect(await send({ op: 'grants.restore', undoToken: 'x'.repeat(65) })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
+    // A restore names a token, never rows: rows sent along are refused as unknown fields.
+    expect(
+      await send({ op: 'grants.restore', undoToken, rows: [{ origin: 'https://evil.example', did: ALICE }] }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await send({ op: 'grants.restore', undoToken })).toEqual({ ok: true, result: 1 });
+    expect(await send({ op: 'grants.restore', undoToken })).toMatchObject({
+      ok: false,
+      error: { code: 'undo-unavailable' },
+    });
+    expect((await grants.all()).map((g) => g.origin).sort()).toEqual(['https://other.example', SITE]);
+  });
+
+  it('a decision takes only the offered durations, never a time', async () => {
+    const prompts = { decide: vi.fn(async () => true) };
+    const s = services({ prompts });
+    const decide = (extra: object) =>
+      handlePrivilegedRequest(s, { op: 'prompt.decide', id: 'p1', outcome: 'approve', ...extra });
+    for (const bad of [{ duration: 'week' }, { duration: 3_600_000 }, { duration: 'hour', expiresAt: 1e15 }]) {
+      expect(await decide(bad)).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
+    expect(await decide({ remember: true, duration: 'today' })).toEqual({ ok: true, result: true });
+    expect(prompts.decide.mock.calls).toEqual([
+      ['p1', { outcome: 'approve', did: undefined, remember: true, duration: 'today' }],
+    ]);
   });
 });
