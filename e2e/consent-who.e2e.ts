@@ -241,7 +241,7 @@ describe('who asks, and defaults that protect (Chromium, local PDS)', () => {
     expect(await once.consent.getByTestId('consent-once').isVisible()).toBe(true);
     expect(await classes(once.consent, 'consent-once')).toContain('primary');
     expect(await once.consent.getByTestId('consent-always').count()).toBe(0);
-    expect(await once.consent.getByTestId('consent-always-off').innerText()).toContain('Network settings');
+    expect(await once.consent.getByTestId('consent-always-off').innerText()).toContain('Always ask before deleting');
     await clickAndClose(once.consent, { testId: 'consent-once' });
     expect(await once.outcome).toMatchObject({ ok: true, result: { status: 200 } });
 
@@ -269,11 +269,11 @@ describe('who asks, and defaults that protect (Chromium, local PDS)', () => {
     expect(await mixed.outcome).toMatchObject({ ok: true, result: { status: 200 } });
     expect(await grantOf(origin)).toBe(before);
 
-    // The user turns the option on in the popup's network settings.
+    // The user unchecks "Always ask before deleting" beside the connected sites (checked by default).
     await popup.reload();
-    await popup.locator('details.advanced summary').click();
-    await popup.getByTestId('setting-allowAlwaysForDeletes').check();
-    await popup.locator('form.settings button[type="submit"]').click();
+    const policy = popup.getByTestId('policy-ask-before-deleting');
+    expect(await policy.isChecked()).toBe(true);
+    await policy.uncheck();
     await expect
       .poll(() => sendPrivileged(popup, 'settings.get'))
       .toMatchObject({

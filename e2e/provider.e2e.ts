@@ -344,7 +344,9 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     await expect.poll(() => site.count()).toBe(1);
     expect(await site.innerText()).toContain('as @alice.test');
     expect(await site.innerText()).toContain('Create posts (app.bsky.feed.post)');
+    // Revoking asks first, inline (issue 13): the first click only asks.
     await site.getByTestId('revoke-site').click();
+    await site.getByTestId('revoke-site-confirm').click();
     await expect
       .poll(() => pageA.evaluate(() => (window as any).__events))
       .toContainEqual(['disconnect', expect.objectContaining({ code: 4100 })]);

@@ -260,7 +260,9 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
         (n) => n === 1,
         'the connected site',
       );
+      // Revoking asks first, inline: the first click only asks.
       await popup.click(`${siteCard} [data-testid=revoke-site]`);
+      await popup.click(`${siteCard} [data-testid=revoke-site-confirm]`);
       await poll(
         () => popup.count(siteCard),
         (n) => n === 0,

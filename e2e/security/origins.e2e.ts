@@ -308,6 +308,7 @@ describe('only real, secure origins use the API, and events reach only their doc
     const site = popup.locator(`[data-testid=site][data-origin="${siteA.origin}"]`);
     await expect.poll(() => site.count()).toBe(1);
     await site.getByTestId('revoke-site').click();
+    await site.getByTestId('revoke-site-confirm').click();
 
     await expect
       .poll(() => otherA.evaluate(() => (window as any).__events))
