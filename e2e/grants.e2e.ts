@@ -4,7 +4,7 @@ import type { SiteGrantView } from '../src/protocol/privileged';
 import { DB_NAME, type GrantRecord } from '../src/storage/db';
 import type { ExtensionBrowser } from './support/chromium';
 import { clickAndClose } from './support/driver';
-import { launchSignedIn } from './support/keyring';
+import { launchSignedIn, signIn } from './support/keyring';
 import { sendPrivileged } from './support/privileged';
 import { createLikeCall, createPostCall, createRecordCall } from './support/records';
 import { nextConsentWindow, request } from './support/site';
@@ -15,7 +15,7 @@ import { startTestSite, type TestSite } from './support/test-site';
 
 const pds = inject('pds');
 const extensionPath = inject('chromeExtensionPath');
-const { alice } = pds.accounts;
+const { alice, bob } = pds.accounts;
 const HOUR = 3_600_000;
 const POST = 'repo:app.bsky.feed.post?action=create';
 const LIKE = 'repo:app.bsky.feed.like?action=create';
@@ -29,7 +29,7 @@ let site: TestSite;
 let page: Page;
 
 const like = () => createLikeCall(alice.did, `at://${alice.did}/app.bsky.feed.post/3kabcdefghij2`);
-const follow = () => createRecordCall(alice.did, 'app.bsky.graph.follow', { subject: pds.accounts.bob.did });
+const follow = () => createRecordCall(alice.did, 'app.bsky.graph.follow', { subject: bob.did });
 const silently = <T extends object>(call: T) => ({ ...call, noPrompt: true });
 
 async function grantView(): Promise<SiteGrantView | undefined> {
@@ -210,6 +210,38 @@ describe('grants you can edit (Chromium, local PDS)', () => {
       .poll(() => page.evaluate(() => (window as any).__events.at(-1)))
       .toEqual(['accountsChanged', [{ did: alice.did, handle: alice.handle }]]);
     expect(await request(page, 'atproto_xrpc', silently(like()))).toMatchObject({ ok: true, result: { status: 200 } });
+  });
+});
+
+describe('a site connected as two accounts (Chromium, local PDS)', () => {
+  it('revoking one account asks first, tells the site its accounts changed (no disconnect), and undoes', async () => {
+    await signIn(browser, popup, bob);
+    const consentPromise = nextConsentWindow(browser.context);
+    const connecting = request(page, 'atproto_connect', { scope: `atproto ${LIKE}`, account: bob.handle });
+    await clickAndClose(await consentPromise, { testId: 'consent-approve' });
+    expect(await connecting).toMatchObject({ ok: true, result: { did: bob.did } });
+    await page.evaluate(() => void ((window as any).__events = []));
+    await popup.reload();
+    const bobGrant = siteCard().locator(`[data-testid=site-grant][data-did="${bob.did}"]`);
+    await bobGrant.getByTestId('revoke-account').click();
+    expect(await bobGrant.getByTestId('revoke-account-question').innerText()).toContain(`@${bob.handle}`);
+    await bobGrant.getByTestId('revoke-account-confirm').click();
+    await expect.poll(() => bobGrant.count()).toBe(0);
+    await expect
+      .poll(() => page.evaluate(() => (window as any).__events))
+      .toEqual([['accountsChanged', [{ did: alice.did, handle: alice.handle }]]]);
+    expect(await request(page, 'atproto_xrpc', { ...silently(like()), did: alice.did })).toMatchObject({ ok: true });
+    await popup.getByTestId('undo-revoke').click();
+    await expect.poll(() => bobGrant.count()).toBe(1);
+    expect(await request(page, 'atproto_accounts')).toMatchObject({
+      ok: true,
+      result: expect.arrayContaining([{ did: bob.did, handle: bob.handle }]),
+    });
+    // Bob's grant goes again, for the tests that follow (confirmed, not undone).
+    expect(await sendPrivileged(popup, 'grants.revoke', { origin: site.origin, did: bob.did })).toMatchObject({
+      ok: true,
+      result: { revoked: 1 },
+    });
   });
 });
 
