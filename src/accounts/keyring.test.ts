@@ -43,4 +43,13 @@ describe('Keyring', () => {
     await keyring.updateSettings({ handleResolver: 'http://localhost:2583', allowHttp: true });
     expect((await keyring.oauth()).client).not.toBe(before.client);
   });
+
+  it('keeps the OAuth client when only the delete policy changes', async () => {
+    const db = await openKeyringDB('keyring-policy-settings');
+    const keyring = new Keyring(db, fakePlatform(), DEFAULT_SETTINGS);
+    const before = await keyring.oauth();
+    expect((await keyring.updateSettings({ allowAlwaysForDeletes: true })).allowAlwaysForDeletes).toBe(true);
+    expect(await keyring.oauth()).toBe(before);
+    expect((await keyring.settings()).allowAlwaysForDeletes).toBe(true);
+  });
 });

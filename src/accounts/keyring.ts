@@ -62,9 +62,14 @@ export class Keyring {
   }
 
   async updateSettings(input: unknown): Promise<NetworkSettings> {
+    const before = await this.#settings.get();
     const settings = await this.#settings.update(input);
-    this.#oauth.reset(); // rebuilt with the new settings on next use
-    this.#sessions.clear(); // they belonged to the old client
+    // The consent choices (the delete policy) are not the OAuth client's: changing only them keeps sessions live.
+    const { allowAlwaysForDeletes: _policy, ...network } = settings;
+    if (Object.entries(network).some(([key, value]) => before[key as keyof NetworkSettings] !== value)) {
+      this.#oauth.reset(); // rebuilt with the new settings on next use
+      this.#sessions.clear(); // they belonged to the old client
+    }
     return settings;
   }
 
