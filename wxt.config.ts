@@ -19,10 +19,11 @@ export default defineConfig({
     name: '__MSG_extension_name__',
     description: '__MSG_extension_description__',
     permissions: [
-      'alarms', // periodic sweep of abandoned sign-ins and stale caches
+      'alarms', // periodic sweep of abandoned sign-ins and stale caches; the end of the toolbar badge's window
       'identity', // launchWebAuthFlow for the hosted client identity
       'webNavigation', // catches the loopback client's OAuth redirect
       'storage', // session storage: which tabs to send site events to
+      'notifications', // a notification per write of a site the user marked "notify" (src/activity/write-alerts.ts)
     ],
     // The toolbar button's title (action.default_title) is set in entrypoints/popup/index.html: WXT takes it
     // from the popup page and would override one given here.

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { WRITE_ALERTS_ALARM } from '@/src/activity/write-alerts';
 import { handlePageMessage, isPageMessage } from '@/src/background/page-channel';
 import { handlePrivilegedRequest, isExtensionPage } from '@/src/background/privileged/channel';
 import { createBackgroundServices } from '@/src/background/services';
@@ -56,6 +57,9 @@ export default defineBackground(() => {
       void ready.then(({ keyring, prompts, grants }) =>
         Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]),
       );
+    // The toolbar badge's window passed, or a held write notification is due.
+    if (alarm.name === WRITE_ALERTS_ALARM) void ready.then(({ writeAlerts }) => writeAlerts.tick());
   });
   void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
+  void ready.then(({ writeAlerts }) => writeAlerts.tick());
 });

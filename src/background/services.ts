@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { Keyring, type KeyringEvent } from '../accounts/keyring';
+import { WriteAlerts } from '../activity/write-alerts';
 import { Broker } from '../broker/broker';
 import { GrantStore } from '../broker/grants';
 import { PromptManager } from '../broker/prompts';
@@ -12,6 +13,7 @@ import { RecentUploads } from '../consent/recent-uploads';
 import { SiteIcons } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
 import { type KeyringDB, openKeyringDB } from '../storage/db';
+import { browserAlertSurface } from './alert-surface';
 import { CONSENT_WINDOW_SIZE } from './consent-window';
 import { sessionFrameRegistry } from './frame-registry';
 import { browserKeyringPlatform } from './keyring-platform';
@@ -26,6 +28,7 @@ export interface BackgroundServices {
   siteIcons: SiteIcons;
   previews: BlobPreviews;
   lookups: ConsentLookups & AvatarLookups;
+  writeAlerts: WriteAlerts;
 }
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
@@ -33,11 +36,21 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   const db = await openKeyringDB();
   let broker: Broker | undefined;
   const onKeyringEvent = (event: KeyringEvent) => {
-    if (event.type === 'sessionEnded') void broker?.sessionEnded(event.did, event.reason === 'signed-out');
+    if (event.type === 'sessionEnded') {
+      const ended = broker?.sessionEnded(event.did, event.reason === 'signed-out');
+      // Once the broker dropped a signed-out account's grants, sites left with none lose their "notify" setting.
+      if (event.reason === 'signed-out') void ended?.then(() => writeAlerts.forgetDisconnected());
+    }
     if (event.type === 'activeChanged') void broker?.activeAccountChanged(event.did);
   };
   const keyring = new Keyring(db, browserKeyringPlatform(onKeyringEvent), defaults);
   const grants = new GrantStore(db);
+  const writeAlerts = new WriteAlerts({
+    db,
+    surface: browserAlertSurface(),
+    handleOf: async (did) => (await keyring.getAccount(did).catch(() => undefined))?.handle,
+    isConnected: async (origin) => (await grants.forOrigin(origin)).length > 0,
+  });
   const prompts = new PromptManager(db, {
     async open(promptId) {
       const win = await browser.windows.create({
@@ -66,7 +79,8 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
     uploads: new RecentUploads(),
     pdsOf: async (did) => (await keyring.getAccount(did).catch(() => undefined))?.pds,
   });
-  broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews });
+  const observers = [writeAlerts.observe];
+  broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews, observers });
   const lookups = new NetworkLookups(() => keyring.settings());
-  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, lookups };
+  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, lookups, writeAlerts };
 }

@@ -1,4 +1,5 @@
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
+import type { RecentSiteWrites } from '../activity/write-alerts';
 import { GRANT_DURATIONS } from '../broker/grant-expiry';
 import type { AvatarUnavailable } from '../consent/avatars';
 import type { BlobUnavailable } from '../consent/blob-previews';
@@ -140,6 +141,11 @@ export const privilegedOperations = {
   'grants.restore': operation({ undoToken: id }, returns<number>()),
   /** Takes one permission out of a site's grant for an account (never the base `atproto`: that is a revoke). */
   'grants.removeScope': operation({ origin, did, scope: string({ max: 2048 }) }, returns<null>()),
+  /** Sites that wrote for the user within the toolbar badge's window, busiest first. */
+  'writeAlerts.recent': operation({}, returns<{ sites: RecentSiteWrites[]; windowMinutes: number }>()),
+  /** Whether each write of the site shows a notification. */
+  'writeAlerts.getNotify': operation({ origin }, returns<boolean>()),
+  'writeAlerts.setNotify': operation({ origin, on: boolean }, returns<null>()),
 };
 
 type Operations = typeof privilegedOperations;

@@ -1,4 +1,5 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import type { WriteAlertState } from '../activity/write-alerts';
 import type { GrantDuration } from '../broker/grant-expiry';
 import type { DisplayedIntent } from '../broker/intent';
 import type { TabIconRef } from '../consent/site-icon';
@@ -158,6 +159,10 @@ export interface MetaValues {
   settings: Omit<NetworkSettings, 'allowAlwaysForDeletes'> & Partial<Pick<NetworkSettings, 'allowAlwaysForDeletes'>>;
   [cooldown: `promptCooldown:${string}`]: PromptCooldown;
   [answered: `siteAnswered:${string}`]: SiteAnswered;
+  /** The toolbar badge's recent writes and held notifications (src/activity/write-alerts.ts). */
+  writeAlerts: WriteAlertState;
+  /** The user asked for a notification each time this origin writes; absent: no notifications. */
+  [notify: `notifyWrites:${string}`]: true;
 }
 export type MetaKey = keyof MetaValues & string;
 

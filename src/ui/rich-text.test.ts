@@ -1,17 +1,11 @@
-import { join } from 'node:path';
-import { generateChromeMessages, parseMessagesFile } from '@wxt-dev/i18n/build';
 import { h } from 'preact';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { useEnglishMessages } from '../locales/messages.fixture';
 import { relativeTime } from './format';
 import { richText } from './rich-text';
 
 // browser.i18n as the built extension has it: the messages.json generated from the English catalogue.
-beforeAll(async () => {
-  const messages = generateChromeMessages(await parseMessagesFile(join(import.meta.dirname, '../locales/en.yml')));
-  const byName = new Map(Object.entries(messages).map(([name, m]) => [name.toLowerCase(), m.message]));
-  fakeBrowser.i18n.getMessage = (name: string) => byName.get(name.toLowerCase()) ?? '';
-});
+beforeAll(useEnglishMessages);
 
 describe('richText', () => {
   it('puts each element where the message places it', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountError } from '../../accounts/errors';
+import { WriteAlerts } from '../../activity/write-alerts';
 import { ALICE, createBrokerFixture, SITE } from '../../broker/broker.fixture';
 import { type PromptView, privilegedOperations, type SiteGrantView } from '../../protocol/privileged';
 import type { AccountRecord, GrantRecord, PromptRecord } from '../../storage/db';
@@ -16,10 +17,21 @@ const grant = (origin: string, did: string, selectedAt: number, scope = 'atproto
   selectedAt,
 });
 
+const SERVICE_NAMES = [
+  'keyring',
+  'broker',
+  'grants',
+  'prompts',
+  'siteIcons',
+  'previews',
+  'lookups',
+  'writeAlerts',
+] as const satisfies readonly (keyof PrivilegedServices)[];
+
 /** Services whose members throw when touched unless the test supplies them. */
 function services(given: Partial<Record<keyof PrivilegedServices, object>>): PrivilegedServices {
   const all = {} as Record<string, unknown>;
-  for (const name of ['keyring', 'broker', 'grants', 'prompts', 'siteIcons', 'previews', 'lookups'] as const) {
+  for (const name of SERVICE_NAMES) {
     Object.defineProperty(all, name, {
       get: () => {
         if (name in given) return given[name];
@@ -39,8 +51,7 @@ describe('the route table', () => {
   it('files each handler under its own operation, using only known services', () => {
     for (const [op, handler] of Object.entries(privilegedRoutes)) {
       expect(handler.op).toBe(op);
-      for (const name of handler.uses)
-        expect(['keyring', 'broker', 'grants', 'prompts', 'siteIcons', 'previews', 'lookups']).toContain(name);
+      for (const name of handler.uses) expect(SERVICE_NAMES).toContain(name);
     }
   });
 });
@@ -367,8 +378,14 @@ describe('grant edits from the popup', () => {
     fixture.user.answers.push({ outcome: 'approve', did: ALICE }, { outcome: 'approve', did: ALICE });
     await fixture.call(SITE, 'atproto_connect', { scope: 'repo:app.bsky.feed.post?action=create' });
     await fixture.call('https://other.example', 'atproto_connect', { scope: 'repo:app.bsky.feed.like?action=create' });
-    const s = services({ keyring: fixture.keyring, broker: fixture.broker, grants: fixture.grants });
-    return { ...fixture, send: (request: object) => handlePrivilegedRequest(s, request) };
+    const writeAlerts = new WriteAlerts({
+      db: fixture.db,
+      surface: { setBadge: async () => {}, notify: async () => {}, wakeAt: async () => {} },
+      handleOf: async () => undefined,
+      isConnected: async (origin) => (await fixture.grants.forOrigin(origin)).length > 0,
+    });
+    const s = services({ keyring: fixture.keyring, broker: fixture.broker, grants: fixture.grants, writeAlerts });
+    return { ...fixture, writeAlerts, send: (request: object) => handlePrivilegedRequest(s, request) };
   }
 
   it('removeScope refuses another origin’s grant, a scope not in the grant and the base scope, with codes', async () => {
@@ -401,10 +418,13 @@ describe('grant edits from the popup', () => {
   });
 
   it('a restore token works once; a replayed, forged or malformed one restores nothing', async () => {
-    const { send, grants } = await connectedSites();
+    const { send, grants, writeAlerts } = await connectedSites();
+    await writeAlerts.setNotify(SITE, true);
     const revoked = await send({ op: 'grants.revoke', origin: SITE });
     if (!revoked.ok) throw new Error('revoke failed');
     const { undoToken } = revoked.result as { undoToken: string };
+    // The site has no grant left: its write notifications stop, until the undo.
+    expect(await writeAlerts.notifies(SITE)).toBe(false);
     expect(await send({ op: 'grants.restore', undoToken: crypto.randomUUID() })).toMatchObject({
       ok: false,
       error: { code: 'undo-unavailable' },
@@ -418,6 +438,7 @@ describe('grant edits from the popup', () => {
       await send({ op: 'grants.restore', undoToken, rows: [{ origin: 'https://evil.example', did: ALICE }] }),
     ).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(await send({ op: 'grants.restore', undoToken })).toEqual({ ok: true, result: 1 });
+    expect(await writeAlerts.notifies(SITE)).toBe(true);
     expect(await send({ op: 'grants.restore', undoToken })).toMatchObject({
       ok: false,
       error: { code: 'undo-unavailable' },

@@ -31,14 +31,22 @@ export const listGrants = defineHandler({
 
 export const revokeGrants = defineHandler({
   op: 'grants.revoke',
-  uses: ['broker'],
-  handle: ({ origin, did }, { broker }) => broker.revokeGrants(origin, did),
+  uses: ['broker', 'writeAlerts'],
+  async handle({ origin, did }, { broker, writeAlerts }) {
+    const result = await broker.revokeGrants(origin, did);
+    await writeAlerts.siteRevoked(origin, result.undoToken);
+    return result;
+  },
 });
 
 export const restoreGrants = defineHandler({
   op: 'grants.restore',
-  uses: ['broker'],
-  handle: ({ undoToken }, { broker }) => broker.restoreGrants(undoToken),
+  uses: ['broker', 'writeAlerts'],
+  async handle({ undoToken }, { broker, writeAlerts }) {
+    const restored = await broker.restoreGrants(undoToken);
+    await writeAlerts.revokeUndone(undoToken);
+    return restored;
+  },
 });
 
 export const removeScope = defineHandler({

@@ -1,4 +1,5 @@
 import type { Keyring } from '../../accounts/keyring';
+import type { WriteAlerts } from '../../activity/write-alerts';
 import type { Broker } from '../../broker/broker';
 import type { GrantStore } from '../../broker/grants';
 import type { PromptManager } from '../../broker/prompts';
@@ -18,6 +19,8 @@ export interface PrivilegedServices {
   previews: BlobPreviews;
   /** Public look-ups for the consent window's previews (records, identities, avatars). */
   lookups: ConsentLookups & AvatarLookups;
+  /** The toolbar badge's recent writes and the per-site "notify" setting. */
+  writeAlerts: WriteAlerts;
 }
 
 /** The background's side of one privileged operation. */

@@ -5,6 +5,7 @@ import type { PrivilegedHandler } from './handler';
 import { previewPrompt } from './previews';
 import { decidePrompt, getPrompt, getSiteIcon, promptAvatar, promptBlob } from './prompts';
 import { getSettings, updateSettings } from './settings';
+import { getNotify, recentWrites, setNotify } from './write-alerts';
 
 /** Which handler answers each operation; an operation without one does not compile. */
 export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler<O> } = {
@@ -26,4 +27,7 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'grants.revoke': revokeGrants,
   'grants.restore': restoreGrants,
   'grants.removeScope': removeScope,
+  'writeAlerts.recent': recentWrites,
+  'writeAlerts.getNotify': getNotify,
+  'writeAlerts.setNotify': setNotify,
 };

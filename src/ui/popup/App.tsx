@@ -6,6 +6,7 @@ import { AccountCard } from './AccountCard';
 import { ConnectedSites } from './ConnectedSites';
 import { NetworkSettingsForm } from './NetworkSettingsForm';
 import { pendingLogin } from './pending-login';
+import { RecentWrites } from './RecentWrites';
 import { SignInForm } from './SignInForm';
 
 export function App() {
@@ -73,6 +74,7 @@ export function App() {
       <header>
         <h1>{i18n.t('extension.name')}</h1>
       </header>
+      <RecentWrites />
       {error && (
         <p class="error" role="alert" data-testid="error">
           {error}

@@ -2,6 +2,7 @@ import { i18n } from '#i18n';
 import type { SiteGrantView } from '../../protocol/privileged';
 import { relativeTime } from '../format';
 import { ConfirmRevoke } from './ConfirmRevoke';
+import { NotifyToggle } from './NotifyToggle';
 
 export interface SiteCardProps {
   origin: string;
@@ -69,6 +70,7 @@ export function SiteCard({ origin, grants, onRemoveScope, onRevoke }: SiteCardPr
           )}
         </div>
       ))}
+      <NotifyToggle origin={origin} />
       <ConfirmRevoke
         label={i18n.t('popup.sites.revokeSiteButton')}
         question={i18n.t('popup.sites.confirmRevokeSite', { origin })}
