@@ -1,0 +1,89 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ExtensionBrowser } from './support/chromium';
+import { launchSignedIn } from './support/keyring';
+import { sendPrivileged } from './support/privileged';
+import { createPostCall } from './support/records';
+import { connectApproved, request } from './support/site';
+import { startTestSite, type TestSite } from './support/test-site';
+
+const pds = inject('pds');
+const extensionPath = inject('chromeExtensionPath');
+const { alice } = pds.accounts;
+
+let closeBrowser: () => Promise<void>;
+let browser: ExtensionBrowser;
+let popup: Page;
+let site: TestSite;
+let page: Page;
+
+/** The toolbar button's badge and tooltip, and the notifications shown, as the background sees them. */
+async function alerts() {
+  const worker = await browser.background();
+  return worker.evaluate(async () => {
+    const chrome = (globalThis as any).chrome;
+    const notifications = await chrome.notifications.getAll();
+    return {
+      badge: (await chrome.action.getBadgeText({})) as string,
+      title: (await chrome.action.getTitle({})) as string,
+      notifications: Object.keys(notifications).length,
+    };
+  });
+}
+
+const listPosts = () => ({
+  nsid: 'com.atproto.repo.listRecords',
+  params: { repo: alice.did, collection: 'app.bsky.feed.post' },
+});
+
+describe('the toolbar badge and write notifications (Chromium, local PDS)', () => {
+  beforeAll(async () => {
+    site = await startTestSite();
+    ({ browser, popup, close: closeBrowser } = await launchSignedIn(extensionPath, pds, alice));
+    page = await browser.context.newPage();
+    await page.goto(site.origin);
+    const scope = 'atproto repo:app.bsky.feed.post?action=create';
+    expect(await connectApproved(browser.context, page, { scope })).toMatchObject({ ok: true });
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await site?.close();
+  });
+
+  it('reads light nothing; a write within the grant lights the badge and names the site', async () => {
+    expect(await request(page, 'atproto_xrpc', listPosts())).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(await alerts()).toEqual({ badge: '', title: 'AT Keyring', notifications: 0 });
+
+    expect(await request(page, 'atproto_xrpc', createPostCall(alice.did, 'badge one'))).toMatchObject({ ok: true });
+    const lit = await alerts();
+    expect(lit.badge).toBe('1');
+    expect(lit.title).toContain(`${site.origin}: 1 change`);
+    // No notification for a site not marked "notify".
+    expect(lit.notifications).toBe(0);
+
+    await popup.reload();
+    await expect.poll(() => popup.getByTestId('recent-writes').innerText()).toContain(`${site.origin} (1)`);
+  });
+
+  it('with "notify" on, a write shows a notification; revoking the site forgets the setting', async () => {
+    await popup.reload();
+    const card = popup.locator(`[data-testid=site][data-origin="${site.origin}"]`);
+    await card.getByTestId('notify-toggle').check();
+    await expect
+      .poll(async () => (await sendPrivileged(popup, 'writeAlerts.getNotify', { origin: site.origin })) as unknown)
+      .toEqual({ ok: true, result: true });
+
+    expect(await request(page, 'atproto_xrpc', listPosts())).toMatchObject({ ok: true });
+    expect((await alerts()).notifications).toBe(0);
+    expect(await request(page, 'atproto_xrpc', createPostCall(alice.did, 'badge two'))).toMatchObject({ ok: true });
+    await expect.poll(async () => (await alerts()).notifications).toBe(1);
+    expect((await alerts()).badge).toBe('2');
+
+    await card.getByTestId('revoke-site').click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect(await sendPrivileged(popup, 'writeAlerts.getNotify', { origin: site.origin })).toEqual({
+      ok: true,
+      result: false,
+    });
+  });
+});
