@@ -138,8 +138,9 @@ export class WriteAlerts {
   async #load(): Promise<WriteAlertState> {
     if (!this.#state) {
       const stored = await readMeta(this.deps.db.transaction('meta').store, 'writeAlerts');
-      this.#stored = stored ? JSON.stringify(stored) : '';
       this.#state = stored ?? { recent: {}, notices: {} };
+      // Nothing stored reads as the empty state: a wake-up with nothing to show writes nothing.
+      this.#stored = JSON.stringify(this.#state);
     }
     return this.#state;
   }
