@@ -65,7 +65,7 @@ describe('the toolbar badge and write notifications (Chromium, local PDS)', () =
     await expect.poll(() => popup.getByTestId('recent-writes').innerText()).toContain(`${site.origin} (1)`);
   });
 
-  it('with "notify" on, a write shows a notification; revoking the site forgets the setting', async () => {
+  it('with "notify" on, a write shows a notification; revoking the site forgets the setting, undo restores it', async () => {
     await popup.reload();
     const card = popup.locator(`[data-testid=site][data-origin="${site.origin}"]`);
     await card.getByTestId('notify-toggle').check();
@@ -79,11 +79,14 @@ describe('the toolbar badge and write notifications (Chromium, local PDS)', () =
     await expect.poll(async () => (await alerts()).notifications).toBe(1);
     expect((await alerts()).badge).toBe('2');
 
+    const notify = () => sendPrivileged(popup, 'writeAlerts.getNotify', { origin: site.origin });
     await card.getByTestId('revoke-site').click();
+    await card.getByTestId('revoke-site-confirm').click();
     await expect.poll(() => card.count()).toBe(0);
-    expect(await sendPrivileged(popup, 'writeAlerts.getNotify', { origin: site.origin })).toEqual({
-      ok: true,
-      result: false,
-    });
+    expect(await notify()).toEqual({ ok: true, result: false });
+    await popup.getByTestId('undo-revoke').click();
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await notify()).toEqual({ ok: true, result: true });
+    expect(await card.getByTestId('notify-toggle').isChecked()).toBe(true);
   });
 });
