@@ -6,9 +6,7 @@ import { GrantStore } from '../broker/grants';
 import { PromptManager } from '../broker/prompts';
 import { OriginRateLimiter } from '../broker/rate-limit';
 import { SiteEvents } from '../broker/site-events';
-import type { AvatarLookups } from '../consent/avatars';
 import { BlobPreviews } from '../consent/blob-previews';
-import { type ConsentLookups, NetworkLookups } from '../consent/lookup';
 import { RecentUploads } from '../consent/recent-uploads';
 import { SiteIcons } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
@@ -27,7 +25,6 @@ export interface BackgroundServices {
   broker: Broker;
   siteIcons: SiteIcons;
   previews: BlobPreviews;
-  lookups: ConsentLookups & AvatarLookups;
   writeAlerts: WriteAlerts;
 }
 
@@ -81,6 +78,5 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   });
   const observers = [writeAlerts.observe];
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews, observers });
-  const lookups = new NetworkLookups(() => keyring.settings());
-  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, lookups, writeAlerts };
+  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, writeAlerts };
 }

@@ -1,9 +1,7 @@
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
 import type { RecentSiteWrites } from '../activity/write-alerts';
 import { GRANT_DURATIONS } from '../broker/grant-expiry';
-import type { AvatarUnavailable } from '../consent/avatars';
 import type { BlobUnavailable } from '../consent/blob-previews';
-import type { CallPreview } from '../consent/records';
 import type { SiteIcon } from '../consent/site-icon';
 import type { WhoAsks } from '../consent/who-asks';
 import type { NetworkSettings } from '../oauth/settings';
@@ -49,12 +47,9 @@ export interface PromptView extends AccountList {
   scopes?: ScopesByRisk;
   /** Whether the window offers "Always allow" (never for a delete unless the settings say so), or why not. */
   always: AlwaysOffer;
+  /** A call prompt: the scope the site's grant to the call's account has now, if any (the preview marks what it allows). */
+  grantedScope?: string;
 }
-
-/** An account's avatar for the consent window: a raster picture's bytes (base64) and type, or why there is none. */
-export type AvatarView =
-  | { status: 'ok'; base64: string; type: string }
-  | { status: 'unavailable'; reason: AvatarUnavailable };
 
 /** A file for the consent window's preview: its bytes (base64), or why there are none. */
 export type BlobPreviewView = { status: 'ok'; base64: string } | { status: 'unavailable'; reason: BlobUnavailable };
@@ -117,8 +112,6 @@ export const privilegedOperations = {
   'prompt.get': operation({ id }, returns<PromptView | null>()),
   /** The site's icon, fetched after the window shows (see consent/site-icon.ts); null: the letter badge. */
   'prompt.siteIcon': operation({ id }, returns<SiteIcon | null>()),
-  /** What a call prompt's request will do, looked up (records it points at, accounts, services); null once it is gone. */
-  'prompt.preview': operation({ id }, returns<CallPreview | null>()),
   'prompt.decide': operation(
     {
       id,
@@ -133,7 +126,6 @@ export const privilegedOperations = {
   /** Bytes the prompt's request sends or refers to by this CID (none for any other CID). */
   'prompt.blob': operation({ id, cid: string({ max: 128 }) }, returns<BlobPreviewView>()),
   /** The avatar of an account the prompt's request names (refused for any other account). */
-  'prompt.avatar': operation({ id, did }, returns<AvatarView>()),
   'grants.list': operation({}, returns<SiteGrantView[]>()),
   /** Revokes a site's grant for one account (`did`) or for all; undone by grants.restore with the token. */
   'grants.revoke': operation({ origin, did: optional(did) }, returns<RevokeResult>()),

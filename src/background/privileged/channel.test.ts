@@ -24,7 +24,6 @@ const SERVICE_NAMES = [
   'prompts',
   'siteIcons',
   'previews',
-  'lookups',
   'writeAlerts',
 ] as const satisfies readonly (keyof PrivilegedServices)[];
 
@@ -104,7 +103,6 @@ describe('handlePrivilegedRequest', () => {
       prompts: {},
       siteIcons: {},
       previews: {},
-      lookups: {},
     } as PrivilegedServices;
     expect(await runHandler(handler, {}, all)).toEqual([]);
     expect(seen).toEqual([['grants', 'keyring']]);
@@ -320,55 +318,25 @@ describe('handlePrivilegedRequest', () => {
     ]);
   });
 
-  it('previews a call prompt against the grant as it is now; null for a connect prompt or one that is gone', async () => {
-    const intent = {
-      nsid: 'com.atproto.repo.createRecord',
-      params: {},
-      body: {
-        kind: 'json',
-        encoding: 'application/json',
-        value: { repo: 'did:plc:a', collection: 'app.bsky.graph.follow', record: { subject: 'did:plc:b' } },
-      },
-    };
-    const call = { id: 'c1', origin: 'https://site.example', details: { kind: 'call', did: 'did:plc:a', intent } };
-    const connect = { id: 'k1', origin: 'https://site.example', details: { kind: 'connect', scope: ['atproto'] } };
-    const all = [call, connect] as unknown as PromptRecord[];
-    const prompts = { get: async (id: string) => all.find((p) => p.id === id) };
-    const grantsAsked: string[][] = [];
-    const grants = {
-      get: async (origin: string, did: string) => {
-        grantsAsked.push([origin, did]);
-        return grant(origin, did, 1, 'atproto repo:app.bsky.graph.follow?action=create');
-      },
-    };
-    const lookups = {
-      didDocument: async () => ({ ok: false, failure: 'not-found' }),
-      identity: async (did: string) => ({ ok: true, value: { did, handle: 'b.test', handleStatus: 'verified' } }),
-      record: async () => ({ ok: false, failure: 'not-found' }),
-    };
-    const s = services({ prompts, grants, lookups });
-    const answer = await handlePrivilegedRequest(s, { op: 'prompt.preview', id: 'c1' });
-    expect(answer).toMatchObject({
-      ok: true,
-      result: {
-        kind: 'writes',
-        total: 1,
-        writes: [
-          {
-            action: 'create',
-            collection: 'app.bsky.graph.follow',
-            covered: true,
-            content: {
-              type: 'follow',
-              subject: { did: 'did:plc:b', identity: { ok: true, value: { handle: 'b.test' } } },
-            },
-          },
+  it('gives a call prompt the grant its account has now, for the window to preview against', async () => {
+    const prompt = {
+      id: 'c1',
+      origin: 'https://site.example',
+      details: { kind: 'call', did: 'did:plc:a', summary: [], scopes: [] },
+    } as unknown as PromptRecord;
+    const scope = 'atproto repo:app.bsky.graph.follow?action=create';
+    const s = services({
+      keyring: { listAccounts: async () => ({ accounts: [], activeDid: null }), settings: async () => ({}) },
+      prompts: { get: async () => prompt, answeredBefore: async () => true },
+      grants: {
+        forOrigin: async () => [
+          grant('https://site.example', 'did:plc:b', 2),
+          grant('https://site.example', 'did:plc:a', 1, scope),
         ],
       },
     });
-    expect(grantsAsked).toEqual([['https://site.example', 'did:plc:a']]);
-    expect(await handlePrivilegedRequest(s, { op: 'prompt.preview', id: 'k1' })).toEqual({ ok: true, result: null });
-    expect(await handlePrivilegedRequest(s, { op: 'prompt.preview', id: 'gone' })).toEqual({ ok: true, result: null });
+    const answer = await handlePrivilegedRequest(s, { op: 'prompt.get', id: 'c1' });
+    expect(answer.ok && (answer.result as PromptView).grantedScope).toBe(scope);
   });
 });
 

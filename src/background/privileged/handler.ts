@@ -3,9 +3,7 @@ import type { WriteAlerts } from '../../activity/write-alerts';
 import type { Broker } from '../../broker/broker';
 import type { GrantStore } from '../../broker/grants';
 import type { PromptManager } from '../../broker/prompts';
-import type { AvatarLookups } from '../../consent/avatars';
 import type { BlobPreviews } from '../../consent/blob-previews';
-import type { ConsentLookups } from '../../consent/lookup';
 import type { SiteIcons } from '../../consent/site-icon';
 import type { PrivilegedOp, PrivilegedParams, PrivilegedResult } from '../../protocol/privileged';
 
@@ -17,8 +15,6 @@ export interface PrivilegedServices {
   prompts: PromptManager;
   siteIcons: SiteIcons;
   previews: BlobPreviews;
-  /** Public look-ups for the consent window's previews (records, identities, avatars). */
-  lookups: ConsentLookups & AvatarLookups;
   /** The toolbar badge's recent writes and the per-site "notify" setting. */
   writeAlerts: WriteAlerts;
 }

@@ -1,8 +1,7 @@
-import { avatarForPrompt } from '../../consent/avatars';
 import { whoAsks } from '../../consent/who-asks';
 import { describeScope } from '../../permissions/describe';
 import { alwaysOffer, scopesByRisk } from '../../permissions/risk';
-import type { AvatarView, BlobPreviewView, PromptView } from '../../protocol/privileged';
+import type { BlobPreviewView, PromptView } from '../../protocol/privileged';
 import { toBase64 } from '../../protocol/wire';
 import { defineHandler } from './handler';
 
@@ -28,7 +27,16 @@ export const getPrompt = defineHandler({
     }
     // An applyWrites of many like writes needs one permission many times: say it once.
     const lines = [...new Set(details.summary)];
-    return { prompt, lines, asker, always: alwaysOffer(details.scopes, settings), ...accounts };
+    // The grant as it is now, for the window's preview: writes it already allows are marked so.
+    const grantedScope = granted.find((g) => g.did === details.did)?.scope;
+    return {
+      prompt,
+      lines,
+      asker,
+      always: alwaysOffer(details.scopes, settings),
+      ...(grantedScope ? { grantedScope } : {}),
+      ...accounts,
+    };
   },
 });
 
@@ -50,17 +58,6 @@ export const promptBlob = defineHandler({
     if (!prompt) return { status: 'unavailable', reason: 'not-referenced' };
     const preview = await previews.forPrompt(prompt, cid);
     return preview.status === 'ok' ? { status: 'ok', base64: toBase64(preview.bytes) } : preview;
-  },
-});
-
-export const promptAvatar = defineHandler({
-  op: 'prompt.avatar',
-  uses: ['prompts', 'lookups'],
-  async handle({ id, did }, { prompts, lookups }): Promise<AvatarView> {
-    const prompt = await prompts.get(id);
-    if (!prompt) return { status: 'unavailable', reason: 'not-named' };
-    const avatar = await avatarForPrompt(prompt, did, lookups);
-    return avatar.status === 'ok' ? { status: 'ok', base64: toBase64(avatar.bytes), type: avatar.type } : avatar;
   },
 });
 

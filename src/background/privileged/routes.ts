@@ -2,8 +2,7 @@ import type { PrivilegedOp } from '../../protocol/privileged';
 import { checkSession, listAccounts, loginStatus, setActiveAccount, signOut, startLogin } from './accounts';
 import { listGrants, removeScope, restoreGrants, revokeGrants } from './grants';
 import type { PrivilegedHandler } from './handler';
-import { previewPrompt } from './previews';
-import { decidePrompt, getPrompt, getSiteIcon, promptAvatar, promptBlob } from './prompts';
+import { decidePrompt, getPrompt, getSiteIcon, promptBlob } from './prompts';
 import { getSettings, updateSettings } from './settings';
 import { getNotify, recentWrites, setNotify } from './write-alerts';
 
@@ -19,10 +18,8 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'settings.update': updateSettings,
   'prompt.get': getPrompt,
   'prompt.siteIcon': getSiteIcon,
-  'prompt.preview': previewPrompt,
   'prompt.decide': decidePrompt,
   'prompt.blob': promptBlob,
-  'prompt.avatar': promptAvatar,
   'grants.list': listGrants,
   'grants.revoke': revokeGrants,
   'grants.restore': restoreGrants,

@@ -15,7 +15,7 @@ export const applyWritesRenderer: CallRenderer = {
 };
 
 function ApplyWrites({ view, details }: CallRendererProps) {
-  const state = usePreview(view.prompt.id);
+  const state = usePreview(view);
   const body =
     details.intent.body.kind === 'json' ? (details.intent.body.value as { writes: { value?: unknown }[] }) : undefined;
   const writes = state.status === 'ready' && state.preview.kind === 'writes' ? state.preview.writes : undefined;
@@ -24,7 +24,7 @@ function ApplyWrites({ view, details }: CallRendererProps) {
       <p class="write-heading">
         {i18n.t('consent.preview.applyWritesHeading', { count: String(body?.writes.length ?? 0) })}
       </p>
-      <PreviewPrompt.Provider value={view.prompt.id}>
+      <PreviewPrompt.Provider value={view.prompt}>
         <FromSite origin={view.prompt.origin}>
           {writes ? (
             <ul class="writes">

@@ -2,13 +2,17 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { ImageRef } from '../../../consent/records';
+import type { PromptRecord } from '../../../storage/db';
 import { fileSize } from '../../format';
 import { richText } from '../../rich-text';
 import { BlobThumbnail } from '../BlobThumbnail';
 import { SiteText } from '../SiteText';
 
-/** The prompt whose previews are shown: the background serves a blob's bytes for that prompt only. */
-export const PreviewPrompt = createContext<string | undefined>(undefined);
+/**
+ * The prompt whose previews are shown: the background serves a blob's bytes for that prompt only, and the
+ * window reads avatars only of accounts its request names.
+ */
+export const PreviewPrompt = createContext<PromptRecord | undefined>(undefined);
 
 /**
  * One image of a post or profile. An image the request's own record names is
@@ -17,7 +21,7 @@ export const PreviewPrompt = createContext<string | undefined>(undefined);
  * profile's picture as it is now) is described by its type, size and alt text.
  */
 export function ImageEntry({ image }: { image: ImageRef }) {
-  const promptId = useContext(PreviewPrompt);
+  const promptId = useContext(PreviewPrompt)?.id;
   const noAlt = image.alt === '' && <p class="note">{i18n.t('consent.preview.image.noAlt')}</p>;
   if (image.sent && image.cid && promptId) {
     return (

@@ -16,7 +16,7 @@ export const repoWriteRenderer: CallRenderer = {
 };
 
 function RepoWrite({ view, details }: CallRendererProps) {
-  const state = usePreview(view.prompt.id);
+  const state = usePreview(view);
   const body =
     details.intent.body.kind === 'json'
       ? (details.intent.body.value as { collection: string; record?: unknown })
@@ -33,7 +33,7 @@ function RepoWrite({ view, details }: CallRendererProps) {
         {writeHeading(body?.collection ?? '', action)}
       </p>
       {action !== 'delete' && <LexiconCheck record={body?.record} collection={body?.collection} />}
-      <PreviewPrompt.Provider value={view.prompt.id}>
+      <PreviewPrompt.Provider value={view.prompt}>
         <FromSite origin={view.prompt.origin}>
           {write ? <RecordView content={write.content} /> : <PreviewStatus state={state} />}
         </FromSite>

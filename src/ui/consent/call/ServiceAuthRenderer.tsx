@@ -15,7 +15,7 @@ export const serviceAuthRenderer: CallRenderer = {
 };
 
 function ServiceAuth({ view, details }: CallRendererProps) {
-  const state = usePreview(view.prompt.id);
+  const state = usePreview(view);
   // All but the service's address is in the request itself: shown at once.
   const terms = serviceAuthTerms(details.intent.params, Date.now());
   const services =
