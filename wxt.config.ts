@@ -3,12 +3,25 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { recordLexicons } from './src/consent/record-lexicons.plugin.ts';
 
+const disposeSymbols = fileURLToPath(new URL('./src/oauth/dispose-symbols.ts', import.meta.url));
+
 // See https://wxt.dev/api/config.html
 export default defineConfig({
   // MV3 everywhere; in Firefox the background runs as an event page.
   manifestVersion: 3,
   // recordLexicons: the lexicon documents the consent window validates records with (src/consent/).
-  vite: () => ({ plugins: [preact(), recordLexicons()] }),
+  // The alias: core-js's polyfills of two symbols that the browsers have, replaced by a check (see the file).
+  vite: () => ({
+    plugins: [preact(), recordLexicons()],
+    resolve: {
+      alias: {
+        'core-js/es/symbol/dispose.js': disposeSymbols,
+        'core-js/es/symbol/async-dispose.js': disposeSymbols,
+      },
+    },
+    // WXT_SOURCEMAP=1: source maps, to read which modules a bundle's bytes come from.
+    ...(process.env.WXT_SOURCEMAP === '1' ? { build: { sourcemap: true } } : {}),
+  }),
   // User-facing strings live in src/locales/<lang>.yml; the module writes _locales/<lang>/messages.json
   // and the typed `i18n` of '#i18n'. The polyfill module makes wxt/browser webextension-polyfill's promise-based
   // `browser` (in Firefox the native one, untouched).
