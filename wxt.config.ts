@@ -4,6 +4,7 @@ import { defineConfig } from 'wxt';
 import { recordLexicons } from './src/consent/record-lexicons.plugin.ts';
 
 const disposeSymbols = fileURLToPath(new URL('./src/oauth/dispose-symbols.ts', import.meta.url));
+const nativeBrowser = fileURLToPath(new URL('./src/relay/native-browser.ts', import.meta.url));
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({
@@ -26,6 +27,18 @@ export default defineConfig({
   // and the typed `i18n` of '#i18n'. The polyfill module makes wxt/browser webextension-polyfill's promise-based
   // `browser` (in Firefox the native one, untouched).
   modules: ['@wxt-dev/i18n/module', '@wxt-dev/webextension-polyfill'],
+  hooks: {
+    // The relay runs in every http(s) frame and needs no polyfill (src/relay/runtime-port.ts): its build
+    // resolves wxt/browser to the native API, ahead of the polyfill module's alias.
+    'vite:build:extendConfig'(entrypoints, config) {
+      if (!entrypoints.some((e) => e.name === 'relay')) return;
+      const alias = config.resolve?.alias ?? [];
+      const list = Array.isArray(alias)
+        ? alias
+        : Object.entries(alias).map(([find, replacement]) => ({ find, replacement }));
+      config.resolve = { ...config.resolve, alias: [{ find: /^wxt\/browser$/, replacement: nativeBrowser }, ...list] };
+    },
+  },
   i18n: { localesDir: fileURLToPath(new URL('./src/locales', import.meta.url)) },
   manifest: ({ browser }) => ({
     default_locale: 'en',
