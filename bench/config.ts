@@ -8,6 +8,8 @@ import { RATE_LIMIT } from '../src/broker/rate-limit';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const EXTENSION_DIR = path.join(ROOT, '.output/chrome-mv3');
+/** The empty extension loaded beside ours: the floor of a cold call (section 3). */
+export const FLOOR_EXTENSION_DIR = path.join(ROOT, 'bench/floor-extension');
 /** Where results.json goes unless BENCH_OUT says otherwise (git-ignored). */
 export const DEFAULT_RESULTS_PATH = path.join(ROOT, 'bench/results.json');
 
@@ -25,8 +27,15 @@ export interface BenchConfig {
   inFlightCap: number;
   throughputReps: number;
   coldWakes: number;
+  /** Calls after a long idle with no CDP stop (section 3b); 0 skips it. */
+  idleWakes: number;
+  /** How long each of those waits (ms), past Chrome's 30 s idle timeout. */
+  idleMs: number;
   blobBytes: number;
   blobCount: number;
+  /** The large upload's size (section 4 also uploads this, blobLargeCount times each). */
+  blobLargeBytes: number;
+  blobLargeCount: number;
   blobEncoding: string;
   breakdownCalls: number;
   memoryCalls: number;
@@ -50,8 +59,12 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     inFlightCap: RATE_LIMIT.maxInFlight,
     throughputReps: quick ? 1 : 3,
     coldWakes: quick ? 3 : 10,
+    idleWakes: num('BENCH_IDLE_WAKES', quick ? 0 : 2),
+    idleMs: num('BENCH_IDLE_MS', 60_000),
     blobBytes: 1024 * 1024,
     blobCount: quick ? 3 : 10,
+    blobLargeBytes: 10 * 1024 * 1024,
+    blobLargeCount: quick ? 1 : 3,
     blobEncoding: 'application/octet-stream',
     breakdownCalls: quick ? 10 : 40,
     memoryCalls: num('BENCH_MEMORY_CALLS', quick ? 200 : 1000),

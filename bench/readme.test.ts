@@ -17,6 +17,7 @@ import { TRANSPORT_CALLS } from './phases/blob';
 import { compareSections, PHASES, SELECTABLE_PHASE_IDS } from './phases/index';
 import { LATENCY_TARGET_P50_RATIO } from './phases/latency';
 import { PAINT_TARGET_RATIO } from './phases/paint';
+import { TARGETS } from './targets';
 
 const README = readFileSync(path.join(ROOT, 'bench/README.md'), 'utf8');
 const FULL = benchConfig({});
@@ -58,6 +59,10 @@ function numbersFromCode(): Set<string> {
     CONSENT_WINDOW_SIZE.height,
     TRANSPORT_CALLS,
     GZIP_LEVEL,
+    ...Object.values(TARGETS),
+    TARGETS.heapTolerance * 100,
+    FULL.blobLargeBytes / MIB,
+    FULL.idleMs / 1000,
   ];
   const spelled = values.flatMap((v) => [String(v), v.toLocaleString('en-US')]);
   const playwright = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies[
@@ -97,6 +102,7 @@ describe('bench/README.md', () => {
     const listed = rows.map(([cell]) => unquote(cell));
     const counts = Object.keys(FULL).filter((k) => typeof FULL[k as keyof BenchConfig] === 'number');
     expect(counts.filter((k) => !listed.includes(k))).toEqual(['inFlightCap', 'blobBytes']);
+    for (const [name, value] of Object.entries(TARGETS)) expect(README, name).toContain(String(value));
   });
 
   it('quotes the figures of the sections as the code has them', () => {

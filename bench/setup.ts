@@ -11,7 +11,7 @@ import { configureNetwork, signIn } from '../e2e/support/keyring';
 import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from '../e2e/support/pds-pages';
 import { type PdsInfo, startPdsProcess } from '../e2e/support/pds-process';
 import { nextConsentWindow, request } from '../e2e/support/site';
-import { type BenchConfig, COLLECTION, EXTENSION_DIR, GRANT_SCOPE, ROOT } from './config';
+import { type BenchConfig, COLLECTION, EXTENSION_DIR, FLOOR_EXTENSION_DIR, GRANT_SCOPE, ROOT } from './config';
 import type { DirectPageConfig } from './in-page/direct';
 import { PAGE_GLOBALS } from './in-page/globals';
 import { onCleanup } from './lib/cleanup';
@@ -98,7 +98,12 @@ export async function setUp(config: BenchConfig, pages: PageBundles): Promise<Om
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-bench-'));
   onCleanup('profile dir', () => rm(profileDir, { recursive: true, force: true }));
   log('launching Chromium with the extension');
-  const browser: ExtensionBrowser = await launchWithExtension(await stageExtension(EXTENSION_DIR), profileDir);
+  const browser: ExtensionBrowser = await launchWithExtension(
+    await stageExtension(EXTENSION_DIR),
+    profileDir,
+    [],
+    [FLOOR_EXTENSION_DIR],
+  );
   onCleanup('browser', () => browser.close());
 
   // Brokered side: alice in the extension, the site connected with a grant.

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { EXTENSION_DIR, ROOT } from '../config';
 import { type BundleReport, bundleSizes, GZIP_LEVEL } from '../lib/bundle-sizes';
 import { round } from '../lib/stats';
+import { TARGETS, verdict } from '../targets';
 import type { BenchPhase } from './phase';
 
 const kib = (bytes: number) => round(bytes / 1024, 1);
@@ -26,6 +27,7 @@ export const bundles: BenchPhase<BundleReport> = {
       for (const f of e.files) rows.push([`  ${f.file}${f.shared ? ' (shared)' : ''}`, '', kib(f.raw), kib(f.gzip)]);
     }
     rows.push([`whole ${dir}`, `${b.all.length} files`, kib(b.total.raw), kib(b.total.gzip)]);
+    const { background, contentScripts } = bundleTargets(b);
     return {
       figures: b,
       table: {
@@ -33,9 +35,22 @@ export const bundles: BenchPhase<BundleReport> = {
         header: ['entrypoint / file', 'files', 'raw', 'gzip'],
         rows,
         notes: [
+          `background ${background.kib} KiB gzip, target ≤ ${TARGETS.backgroundGzipKiB}: ${verdict(background.met)}; content scripts together ${contentScripts.kib} KiB gzip, target ≤ ${TARGETS.contentScriptsGzipKiB}: ${verdict(contentScripts.met)}`,
           `for comparison, the direct page's own oauth-client-browser bundle (esbuild, minified): ${kib(pages.direct.bytes)} KiB raw`,
         ],
       },
     };
   },
 };
+
+/** The background's and the content scripts' gzip size against issue 15's targets. */
+export function bundleTargets(b: BundleReport) {
+  const sum = (pick: (entrypoint: string) => boolean) =>
+    kib(b.entrypoints.filter((e) => pick(e.entrypoint)).reduce((s, e) => s + e.gzip, 0));
+  const bg = sum((e) => e === 'background');
+  const cs = sum((e) => e.startsWith('content script'));
+  return {
+    background: { kib: bg, met: bg <= TARGETS.backgroundGzipKiB },
+    contentScripts: { kib: cs, met: cs <= TARGETS.contentScriptsGzipKiB },
+  };
+}

@@ -1,34 +1,38 @@
-import {
-  median,
-  ratio,
-  ratioRow,
-  round,
-  SUMMARY_HEADER,
-  type Summary,
-  summarize,
-  summaryRatios,
-  summaryRow,
-} from '../lib/stats';
+import { ratio, round, SUMMARY_HEADER, type Summary, summarize, summaryRow } from '../lib/stats';
 import { sleep, withTimeout } from '../lib/wait';
-import { latency } from './latency';
+import { floorPing, type TimedCall, timedBrokeredCall, WAKE_STAGES, wakeStages, workerMarks } from '../lib/wake';
+import { TARGETS, verdict } from '../targets';
 import type { BenchPhase } from './phase';
 
 export interface ColdWakeFigures {
   wakes: number;
+  /** The empty extension's wake: a message to its stopped worker and back, through its content script. */
+  floor: Summary;
   cold: Summary;
   warmRightAfter: Summary;
-  ratioColdOverWarm: { p50: number; p95: number };
-  steadyStateWarmP50: number | undefined;
-  ratioColdOverSteadyStateP50: number | undefined;
+  ratioColdOverWarm: { p50: number };
+  /** floor p50 + coldWarmMultiple × warm p50: what the cold p50 must stay under. */
+  targetP50Ms: number;
+  met: boolean;
+  /** Where a cold call's time goes, p50 of each stage (ms); stages are split at the worker's keyring:* marks. */
+  stagesP50: Record<string, number | undefined>;
   stopMsMedian: number;
   errorCount: number;
   errors: string[];
 }
 
+/** Stops every service worker (ServiceWorker.stopAllWorkers) until ours reports 'stopped'; the ms it took. */
+async function stopWorkers(stop: () => Promise<void>): Promise<number> {
+  const s0 = Date.now();
+  await withTimeout('stopping the service workers', 20_000, stop());
+  return Date.now() - s0;
+}
+
 /**
- * Section 3: stop the extension's service worker (ServiceWorker.stopAllWorkers,
- * until its runningStatus is 'stopped'), then time the brokered getRecord that
- * wakes it and the call after it.
+ * Section 3: the floor and the cold call, alternating. Each wake stops every worker, times a message to the
+ * floor extension's stopped worker (bench/floor-extension: an empty worker, the same page → content script →
+ * worker path), stops them again, then times the brokered getRecord that wakes AT Keyring's worker and the
+ * call after it, and reads the marks the woken worker set to split the cold call into stages.
  */
 export const coldWake: BenchPhase<ColdWakeFigures> = {
   id: 'cold',
@@ -38,53 +42,64 @@ export const coldWake: BenchPhase<ColdWakeFigures> = {
   async run(ctx) {
     const { config, browser, brokered, tokens, record } = ctx;
     await brokered.page.bringToFront();
+    const floor: number[] = [];
     const cold: number[] = [];
     const warm: number[] = [];
+    const stages: (number | undefined)[][] = [];
     const stopMs: number[] = [];
     const errors: string[] = [];
+    const keep = (c: TimedCall, into: number[]) => (c.error ? errors.push(c.error) : into.push(c.ms));
     for (let i = 0; i < config.coldWakes; i++) {
-      const s0 = Date.now();
-      await withTimeout('stopping the service worker', 20_000, browser.stopBackground());
-      stopMs.push(Date.now() - s0);
+      stopMs.push(await stopWorkers(() => browser.stopBackground()));
+      await sleep(100);
+      keep(await floorPing(brokered), floor);
+      stopMs.push(await stopWorkers(() => browser.stopBackground()));
       tokens.reset(); // a new worker has a new, full bucket
       await sleep(100);
-      const c = await brokered.sequential('atproto_xrpc', record.getRecord, 1);
-      const w = await brokered.sequential('atproto_xrpc', record.getRecord, 1);
-      cold.push(...c.times);
-      warm.push(...w.times);
-      errors.push(...c.errors, ...w.errors);
+      const c = await timedBrokeredCall(brokered, tokens, record.getRecord);
+      keep(c, cold);
+      if (!c.error) stages.push(wakeStages(c, await workerMarks(browser)));
+      keep(await timedBrokeredCall(brokered, tokens, record.getRecord), warm);
     }
+    const fs = summarize(floor);
     const cs = summarize(cold);
     const ws = summarize(warm);
-    const ratios = summaryRatios(cs, ws);
-    const steady = ctx.figuresOf(latency)?.brokered.p50;
+    const targetP50Ms = round(fs.p50 + TARGETS.coldWarmMultiple * ws.p50);
+    const met = cs.p50 <= targetP50Ms;
+    const stagesP50 = Object.fromEntries(
+      WAKE_STAGES.map((name, i) => {
+        const values = stages.map((s) => s[i]).filter((v): v is number => v !== undefined);
+        return [name, values.length ? summarize(values).p50 : undefined];
+      }),
+    );
+    const medianStop = round(summarize(stopMs).p50);
     return {
       figures: {
         wakes: config.coldWakes,
+        floor: fs,
         cold: cs,
         warmRightAfter: ws,
-        ratioColdOverWarm: { p50: ratios.p50, p95: ratios.p95 },
-        steadyStateWarmP50: steady,
-        ratioColdOverSteadyStateP50: steady ? ratio(cs.p50, steady) : undefined,
-        stopMsMedian: round(median(stopMs)),
+        ratioColdOverWarm: { p50: ratio(cs.p50, ws.p50) },
+        targetP50Ms,
+        met,
+        stagesP50,
+        stopMsMedian: medianStop,
         errorCount: errors.length,
         errors: errors.slice(0, 5),
       },
       table: {
-        title: `Cold wake: brokered getRecord right after ServiceWorker.stopAllWorkers (runningStatus 'stopped'), ${config.coldWakes} times — ms`,
+        title: `Cold wake: the first call to a stopped worker (ServiceWorker.stopAllWorkers), ${config.coldWakes} times each — ms`,
         header: SUMMARY_HEADER,
         rows: [
-          summaryRow('cold (first call wakes the worker)', cs),
-          summaryRow('warm (the next call)', ws),
-          ratioRow('ratio cold / warm', ratios),
+          summaryRow('floor: an empty extension worker answering one message', fs),
+          summaryRow('cold: brokered getRecord that wakes the worker', cs),
+          summaryRow('warm: the next brokered call', ws),
+          ...WAKE_STAGES.map((name) => [`  cold, p50 of: ${name}`, '', stagesP50[name] ?? '–', '', '', '', '']),
         ],
         notes: [
-          ...(steady
-            ? [
-                `cold p50 / steady-state brokered p50 (section ${latency.section}, ${steady} ms): ${ratio(cs.p50, steady)}`,
-              ]
-            : []),
-          `stopping the worker took ${round(median(stopMs))} ms (median, not included)`,
+          `target: cold p50 ≤ floor p50 + ${TARGETS.coldWarmMultiple} × warm p50 = ${targetP50Ms} ms: ${verdict(met)} (${cs.p50} ms)`,
+          'stages from the page’s epoch clock and the woken worker’s marks (performance.mark keyring:*); a stage the worker did not reach is –',
+          `stopping the workers took ${medianStop} ms (median, not included)`,
           ...(errors.length ? [`${errors.length} calls failed, e.g. ${errors[0]}`] : []),
         ],
       },

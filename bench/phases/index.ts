@@ -2,10 +2,12 @@ import { blob } from './blob';
 import { breakdown } from './breakdown';
 import { bundles } from './bundles';
 import { coldWake } from './cold';
+import { idleWake } from './idle';
 import { latency } from './latency';
 import { memory } from './memory';
 import { paint } from './paint';
 import type { BenchPhase } from './phase';
+import { targets } from './targets';
 import { throughput } from './throughput';
 
 /** Every phase, in the order they run; the report prints their tables in the order of their sections. */
@@ -16,8 +18,10 @@ export const PHASES: readonly BenchPhase<unknown>[] = [
   throughput,
   blob,
   coldWake,
+  idleWake,
   memory,
   paint,
+  targets,
 ];
 
 /** The phases BENCH_PHASES can choose from (the rest always run). */

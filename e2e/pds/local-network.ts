@@ -30,7 +30,7 @@ export interface DevEnvModule {
   TestNetworkNoAppView: {
     create(params: {
       plc: { port: number };
-      pds: { port: number; dataDirectory: string; blobstoreDiskLocation: string };
+      pds: { port: number; dataDirectory: string; blobstoreDiskLocation: string; blobUploadLimit: number };
     }): Promise<DevEnvNetwork>;
   };
 }
@@ -147,6 +147,8 @@ export async function startLocalNetwork(opts: StartLocalNetworkOptions): Promise
               port: pdsPort,
               dataDirectory: pdsDataDir,
               blobstoreDiskLocation: path.join(dataDir, 'blobs'),
+              // The extension's own cap on a binary body (32 MiB), not the PDS's default 5 MB: the bench uploads 10 MiB.
+              blobUploadLimit: 32 * 1024 * 1024,
             },
           }).catch((err) => {
             // dev-env doesn't stop what it already started (e.g. the PLC when

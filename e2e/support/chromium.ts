@@ -21,20 +21,23 @@ export interface ExtensionBrowser {
 
 /**
  * Starts Debian's Chromium with the built extension loaded in a persistent
- * profile. `extraArgs` are appended to the command line (e.g. --host-resolver-rules).
+ * profile. `extraArgs` are appended to the command line (e.g. --host-resolver-rules);
+ * `alsoLoad` are other unpacked extensions loaded beside it (the bench's floor).
  */
 export async function launchWithExtension(
   extensionPath: string,
   userDataDir: string,
   extraArgs: string[] = [],
+  alsoLoad: string[] = [],
 ): Promise<ExtensionBrowser> {
+  const extensions = [extensionPath, ...alsoLoad].join(',');
   if (!CHROMIUM_PATH) throw new Error('Chromium not found: apt-get install chromium, or set CHROMIUM_PATH');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: process.env.HEADED !== '1',
     args: [
-      `--disable-extensions-except=${extensionPath}`,
-      `--load-extension=${extensionPath}`,
+      `--disable-extensions-except=${extensions}`,
+      `--load-extension=${extensions}`,
       '--no-sandbox',
       '--no-first-run',
       '--disable-background-networking',
@@ -44,10 +47,11 @@ export async function launchWithExtension(
       ...extraArgs,
     ],
   });
-  const serviceWorker = async () => {
-    const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-    return existing ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  };
+  // Ours is the worker named as the build names it (other extensions loaded beside it have other names).
+  const ours = (w: Worker) => w.url().startsWith('chrome-extension://') && w.url().endsWith('/background.js');
+  const serviceWorker = async () =>
+    context.serviceWorkers().find(ours) ??
+    (await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15_000 }));
   const extensionId = new URL((await serviceWorker()).url()).host;
   return {
     context,

@@ -52,6 +52,7 @@ export class SessionPool {
     const { client } = await this.oauth.get();
     try {
       const session = await client.restore(did, 'auto');
+      performance.mark('keyring:session-restored'); // once per account and worker, for the bench
       this.#sessions.set(did, session);
       return session;
     } catch (err) {

@@ -31,6 +31,7 @@ export interface BackgroundServices {
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
 export async function createBackgroundServices(defaults: NetworkSettings): Promise<BackgroundServices> {
   const db = await openKeyringDB();
+  performance.mark('keyring:db-open'); // the bench's account of a cold call (bench/phases/cold.ts)
   let broker: Broker | undefined;
   const onKeyringEvent = (event: KeyringEvent) => {
     if (event.type === 'sessionEnded') {
@@ -78,5 +79,6 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   });
   const observers = [writeAlerts.observe];
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews, observers });
+  performance.mark('keyring:services');
   return { db, keyring, grants, prompts, events, broker, siteIcons, previews, writeAlerts };
 }

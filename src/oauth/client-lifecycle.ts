@@ -59,6 +59,8 @@ export class OAuthClientLifecycle {
       onSessionUpdated: (did, session) => options.onSessionUpdated(did, session),
       onSessionDeleted: (did, cause) => options.onSessionDeleted(did, cause),
     });
+    // For the bench's account of a cold call (bench/phases/cold.ts): once per client.
+    performance.mark('keyring:oauth-client');
     return { client, identity };
   }
 }
