@@ -10,6 +10,7 @@ import {
   signIn,
 } from './support/keyring';
 import { startPdsProcess } from './support/pds-process';
+import { sendPrivileged } from './support/privileged';
 import { createPostCall } from './support/records';
 import { connectApproved, request } from './support/site';
 import { startTestSite, type TestSite } from './support/test-site';
@@ -207,6 +208,10 @@ describe('reliability and security (Chromium, local PDS)', () => {
         if (new URL(url).pathname === '/oauth/token') g.__tokenRequests++;
         return g.__originalFetch(input, init);
       };
+    });
+    // Saving the same settings keeps the client: point the resolver elsewhere, then back, to rebuild it.
+    expect(await sendPrivileged(popup, 'settings.update', { settings: { handleResolver: pds.plcUrl } })).toMatchObject({
+      ok: true,
     });
     await configureNetwork(popup, pds);
     const before = await readStoredSession(sw, alice.did);
