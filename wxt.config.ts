@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { recordLexicons } from './src/consent/record-lexicons.plugin.ts';
+import { DEV_EXTENSION_KEY, FIREFOX_ADDON_ID } from './src/oauth/release-identity.ts';
 
 const disposeSymbols = fileURLToPath(new URL('./src/oauth/dispose-symbols.ts', import.meta.url));
 const nativeBrowser = fileURLToPath(new URL('./src/relay/native-browser.ts', import.meta.url));
@@ -40,24 +41,30 @@ export default defineConfig({
     },
   },
   i18n: { localesDir: fileURLToPath(new URL('./src/locales', import.meta.url)) },
-  manifest: ({ browser }) => ({
+  // `--mode release` (npm run zip) is the store build: it signs in as the hosted client by default, carries no
+  // `key` (the store refuses one) and asks for webNavigation only when the user picks the loopback client.
+  // Other builds (development, tests, the demo) use the loopback client and carry the development key.
+  manifest: ({ browser, mode }) => ({
     default_locale: 'en',
     name: '__MSG_extension_name__',
     description: '__MSG_extension_description__',
     permissions: [
       'alarms', // periodic sweep of abandoned sign-ins and stale caches; the end of the toolbar badge's window
       'identity', // launchWebAuthFlow for the hosted client identity
-      'webNavigation', // catches the loopback client's OAuth redirect
       'storage', // session storage: which tabs to send site events to
       'notifications', // a notification per write of a site the user marked "notify" (src/activity/write-alerts.ts)
+      ...(mode === 'release' ? [] : ['webNavigation']), // catches the loopback client's OAuth redirect
     ],
+    ...(mode === 'release' ? { optional_permissions: ['webNavigation'] } : {}),
+    // A stable Chromium ID (so a known chromiumapp.org redirect URL) for unpacked builds.
+    ...(mode !== 'release' && browser !== 'firefox' ? { key: DEV_EXTENSION_KEY } : {}),
     // The toolbar button's title (action.default_title) is set in entrypoints/popup/index.html: WXT takes it
     // from the popup page and would override one given here.
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
             gecko: {
-              id: 'keyring@atkeyring.dev',
+              id: FIREFOX_ADDON_ID,
               strict_min_version: '142.0',
               data_collection_permissions: { required: ['none'] },
             },

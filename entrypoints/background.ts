@@ -1,9 +1,9 @@
 import { browser } from 'wxt/browser';
 import { WRITE_ALERTS_ALARM } from '@/src/activity/write-alerts';
+import { watchLoopbackRedirects } from '@/src/background/loopback-redirect';
 import { handlePageMessage, isPageMessage } from '@/src/background/page-channel';
 import { handlePrivilegedRequest, isExtensionPage } from '@/src/background/privileged/channel';
 import { createBackgroundServices } from '@/src/background/services';
-import { LOOPBACK_REDIRECT_URI } from '@/src/oauth/client-identity';
 import { buildTimeSettings } from '@/src/oauth/settings';
 import { ErrorCode } from '@/src/protocol/page';
 
@@ -35,18 +35,12 @@ export default defineBackground(() => {
 
   // The loopback client's redirect goes to an address where nothing listens:
   // catch the navigation, finish the sign-in here, and close its window.
-  const callback = new URL(LOOPBACK_REDIRECT_URI);
-  const filter = { url: [{ hostEquals: callback.hostname, pathEquals: callback.pathname }] };
-  const onCallbackNavigation = (details: { url: string; tabId: number; frameId: number }) => {
-    if (details.frameId !== 0) return;
+  watchLoopbackRedirects((details) => {
     void ready.then(async ({ keyring }) => {
       const login = await keyring.completeLoginFromUrl(details.url);
       if (login) await browser.tabs.remove(details.tabId).catch(() => {});
     });
-  };
-  browser.webNavigation.onBeforeNavigate.addListener(onCallbackNavigation, filter);
-  browser.webNavigation.onCommitted.addListener(onCallbackNavigation, filter);
-  browser.webNavigation.onErrorOccurred.addListener(onCallbackNavigation, filter);
+  });
 
   // Closing a consent window is a rejection.
   browser.windows.onRemoved.addListener((windowId) => void ready.then(({ prompts }) => prompts.windowClosed(windowId)));

@@ -15,6 +15,16 @@ export interface PdsInfo {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const TLS_DIR = path.join(ROOT, 'e2e/support/tls');
+
+/**
+ * For e2e/hosted-client.e2e.ts: the PDS resolves the test client's hostname to 127.0.0.1 and trusts its
+ * self-signed certificate, as it would a real client's site.
+ */
+const HOSTED_CLIENT_PDS_ENV = {
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(TLS_DIR, 'dns-map.cjs')}`.trim(),
+  NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'cert.pem'),
+};
 
 /**
  * The two PDS versions the e2e suites run against:
@@ -52,7 +62,7 @@ export async function startPdsProcess(
   const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TMPDIR: process.env.TMPDIR ?? path.join(ROOT, '.tmp') },
+    env: { ...process.env, TMPDIR: process.env.TMPDIR ?? path.join(ROOT, '.tmp'), ...HOSTED_CLIENT_PDS_ENV },
   });
   // The PDS never outlives this process, however it ends (a runner's own signal handler may exit at once).
   const stopOnExit = () => void child.kill('SIGTERM');

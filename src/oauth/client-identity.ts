@@ -4,11 +4,9 @@ import {
   type OAuthClientMetadataInput,
 } from '@atproto/oauth-client-browser';
 
-/**
- * The scope the extension asks of the PDS for each account. Sites never get
- * more than the narrower grant the user gives them (see src/permissions).
- */
-export const SESSION_SCOPE = 'atproto transition:generic';
+import { SESSION_SCOPE } from './session-scope';
+
+export { SESSION_SCOPE };
 
 /**
  * Where the PDS sends the browser back for the loopback client. Nothing

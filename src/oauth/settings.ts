@@ -1,4 +1,5 @@
 import type { RememberSettings } from '../permissions/risk';
+import { RELEASE_CLIENT_ID } from './release-identity';
 
 /**
  * Where identities are resolved. Production defaults point at the public
@@ -23,7 +24,10 @@ export const DEFAULT_SETTINGS: NetworkSettings = {
   allowAlwaysForDeletes: false,
 };
 
-/** Build-time overrides (WXT exposes WXT_* environment variables). */
+/**
+ * Build-time overrides (WXT exposes WXT_* environment variables). A release build (`MODE` "release") signs in
+ * as the hosted client by default; `WXT_OAUTH_CLIENT_ID=loopback` gives it the loopback client.
+ */
 export function buildTimeSettings(env: Record<string, string | boolean | undefined>): NetworkSettings {
   const pick = (key: string) => {
     const value = env[key];
@@ -33,9 +37,14 @@ export function buildTimeSettings(env: Record<string, string | boolean | undefin
     handleResolver: pick('WXT_HANDLE_RESOLVER') ?? DEFAULT_SETTINGS.handleResolver,
     plcDirectoryUrl: pick('WXT_PLC_DIRECTORY_URL') ?? DEFAULT_SETTINGS.plcDirectoryUrl,
     allowHttp: pick('WXT_ALLOW_HTTP') === 'true',
-    clientId: pick('WXT_OAUTH_CLIENT_ID') ?? DEFAULT_SETTINGS.clientId,
+    clientId: buildTimeClientId(pick('WXT_OAUTH_CLIENT_ID'), env.MODE === 'release'),
     allowAlwaysForDeletes: DEFAULT_SETTINGS.allowAlwaysForDeletes,
   };
+}
+
+function buildTimeClientId(configured: string | undefined, release: boolean): string {
+  if (configured === 'loopback') return '';
+  return configured ?? (release ? RELEASE_CLIENT_ID : DEFAULT_SETTINGS.clientId);
 }
 
 /** Validates settings that come from the popup; throws a readable message. */

@@ -4,6 +4,7 @@ import type { AccountList, LoginAttempt } from '../../accounts/keyring';
 import { callKeyring, onExtensionPageEvent } from '../api';
 import { AccountCard } from './AccountCard';
 import { ConnectedSites } from './ConnectedSites';
+import { ensureLoopbackPermission } from './loopback-permission';
 import { NetworkSettingsForm } from './NetworkSettingsForm';
 import { pendingLogin } from './pending-login';
 import { RecentWrites } from './RecentWrites';
@@ -15,6 +16,8 @@ export function App() {
   const [busy, setBusy] = useState(false);
   const [login, setLogin] = useState<LoginAttempt | null>(null);
   const [checks, setChecks] = useState<Record<string, string>>({});
+  // The client id of the settings (empty: the loopback client); undefined until read.
+  const [clientId, setClientId] = useState<string>();
 
   const refresh = useCallback(async () => {
     try {
@@ -40,6 +43,10 @@ export function App() {
 
   useEffect(() => {
     void refresh();
+    callKeyring('settings.get').then(
+      (settings) => setClientId(settings.clientId),
+      () => {},
+    );
     void pendingLogin.getValue().then((pending) => {
       if (pending) void followLogin(pending);
     });
@@ -62,12 +69,16 @@ export function App() {
     }
   };
 
-  const startLogin = (input: string) =>
-    run(async () => {
+  const startLogin = (input: string) => {
+    // Asked before anything is awaited: the click is the user gesture the browser wants.
+    const permitted = ensureLoopbackPermission(clientId);
+    return run(async () => {
+      if (!(await permitted)) throw new Error(i18n.t('popup.signIn.loopbackPermissionRefused'));
       const attempt = await callKeyring('login.start', { input });
       await pendingLogin.setValue(attempt.id);
       setLogin(attempt);
     });
+  };
 
   return (
     <main>
@@ -120,7 +131,7 @@ export function App() {
       <ConnectedSites />
       <details class="advanced">
         <summary>{i18n.t('popup.settings.summary')}</summary>
-        <NetworkSettingsForm />
+        <NetworkSettingsForm onSaved={(settings) => setClientId(settings.clientId)} />
       </details>
     </main>
   );

@@ -2,9 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { NetworkSettings } from '../../oauth/settings';
 import { callKeyring } from '../api';
+import { ensureLoopbackPermission } from './loopback-permission';
 
 /** Advanced: where handles and DIDs are resolved (for self-hosted or local networks). */
-export function NetworkSettingsForm() {
+export function NetworkSettingsForm({ onSaved }: { onSaved?(settings: NetworkSettings): void }) {
   const [settings, setSettings] = useState<NetworkSettings | null>(null);
   const [message, setMessage] = useState('');
   useEffect(() => {
@@ -26,11 +27,18 @@ export function NetworkSettingsForm() {
       class="settings"
       onSubmit={async (e) => {
         e.preventDefault();
+        const permitted = ensureLoopbackPermission(settings.clientId);
         try {
           // Only this form's fields: the delete policy is saved by its own checkbox (DeletePolicy).
           const { allowAlwaysForDeletes: _policy, ...network } = settings;
-          setSettings(await callKeyring('settings.update', { settings: network }));
-          setMessage(i18n.t('popup.settings.saved'));
+          const saved = await callKeyring('settings.update', { settings: network });
+          setSettings(saved);
+          onSaved?.(saved);
+          setMessage(
+            (await permitted)
+              ? i18n.t('popup.settings.saved')
+              : i18n.t('popup.settings.savedWithoutLoopbackPermission'),
+          );
         } catch (err) {
           setMessage((err as Error).message);
         }
