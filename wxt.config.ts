@@ -41,6 +41,9 @@ export default defineConfig({
     },
   },
   i18n: { localesDir: fileURLToPath(new URL('./src/locales', import.meta.url)) },
+  // `npm run zip`: the store packages, and for Firefox the sources its reviewers rebuild (README, "Store
+  // packages"): what the extension's build reads, without the tests, the demo and the tools.
+  zip: { excludeSources: ['e2e/**', 'bench/**', 'demo-site/**', 'scripts/**', 'sdk/test/**'] },
   // `--mode release` (npm run zip) is the store build: it signs in as the hosted client by default, carries no
   // `key` (the store refuses one) and asks for webNavigation only when the user picks the loopback client.
   // Other builds (development, tests, the demo) use the loopback client and carry the development key.
