@@ -23,7 +23,7 @@ describe('the loopback redirect, with webNavigation granted later', () => {
     watchLoopbackRedirects((details) => seen.push(details.url));
     expect(added).not.toHaveBeenCalled();
 
-    vi.spyOn(browser, 'webNavigation', 'get').mockReturnValue(navigation);
+    vi.spyOn(browser, 'webNavigation', 'get').mockReturnValue(navigation as never);
     permissionAdded?.();
     permissionAdded?.(); // listeners added once only
     expect(added).toHaveBeenCalledTimes(1);
@@ -49,7 +49,7 @@ describe('asking for webNavigation in the popup', () => {
     vi.spyOn(browser.runtime, 'getManifest').mockReturnValue({ optional_permissions: optional } as never);
 
   it('asks only for the loopback client, and only where the build made it optional', async () => {
-    const request = vi.spyOn(browser.permissions, 'request').mockResolvedValue(false);
+    const request = vi.spyOn(browser.permissions, 'request').mockResolvedValue(false as never);
     manifest(['webNavigation']);
     expect(await ensureLoopbackPermission('https://atkeyring.dev/oauth/client-metadata.json')).toBe(true);
     expect(await ensureLoopbackPermission(undefined)).toBe(true); // settings not read yet: the background decides
