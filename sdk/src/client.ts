@@ -5,9 +5,15 @@
  * current account so adapters (see `./agent`) know which DID they act as.
  */
 
-import type { ProviderMethod } from './contract.js';
-import { type FindProviderOptions, findProvider } from './discovery.js';
-import { ErrorCode, fromProviderError, InternalError } from './errors.js';
+import { CONTRACT_VERSION, type ProviderMethod } from './contract.js';
+import { type FindProviderOptions, findProvider, supportsCapability } from './discovery.js';
+import {
+  ErrorCode,
+  fromProviderError,
+  InternalError,
+  ProviderNotFoundError,
+  ProviderUnsupportedError,
+} from './errors.js';
 import type {
   AccountSummary,
   AtprotoProvider,
@@ -34,6 +40,17 @@ function asAccounts(value: unknown): AccountSummary[] {
     isObject(a) && typeof a.did === 'string' && typeof a.handle === 'string' ? [{ did: a.did, handle: a.handle }] : [],
   );
 }
+
+export interface DiscoverOptions extends FindProviderOptions {
+  /**
+   * Capabilities the site cannot do without (names from `CAPABILITIES`, e.g. 'noPrompt'): a provider that does
+   * not list one is refused with {@link ProviderUnsupportedError}. A provider from the `window.atproto` fallback
+   * announces none.
+   */
+  requires?: readonly string[];
+}
+
+const major = (version: string) => version.split('.')[0];
 
 export class KeyringClient {
   readonly provider: AtprotoProvider;
@@ -67,10 +84,44 @@ export class KeyringClient {
     });
   }
 
-  /** Finds a provider (see {@link findProvider}) and wraps it. */
-  static async discover(options: FindProviderOptions = {}): Promise<KeyringClient> {
+  /**
+   * Finds a provider (see {@link findProvider}) and wraps it, after checking its contract: the same major
+   * version as this SDK's, and every capability in `requires`. Throws {@link ProviderNotFoundError} when none
+   * answers, {@link ProviderUnsupportedError} when the one found falls short.
+   */
+  static async discover(options: DiscoverOptions = {}): Promise<KeyringClient> {
     const { provider, info } = await findProvider(options);
+    const version = info?.contractVersion ?? '1';
+    if (major(version) !== major(CONTRACT_VERSION)) {
+      throw new ProviderUnsupportedError(
+        `The provider implements contract ${version}; this SDK speaks ${CONTRACT_VERSION}`,
+        version,
+        [],
+      );
+    }
+    const missing = (options.requires ?? []).filter((capability) => !supportsCapability(info, capability));
+    if (missing.length > 0) {
+      throw new ProviderUnsupportedError(`The provider lacks ${missing.join(', ')}`, version, missing);
+    }
     return new KeyringClient(provider, info);
+  }
+
+  /**
+   * {@link discover}, but null when no provider is installed, so a site can tell the user or use its own OAuth
+   * client instead (the SDK README's "When no provider is installed").
+   */
+  static async detect(options: DiscoverOptions = {}): Promise<KeyringClient | null> {
+    try {
+      return await KeyringClient.discover(options);
+    } catch (err) {
+      if (err instanceof ProviderNotFoundError) return null;
+      throw err;
+    }
+  }
+
+  /** Whether the provider announced this capability (false for a v1 provider, which announces none). */
+  supports(capability: string): boolean {
+    return supportsCapability(this.info, capability);
   }
 
   /**

@@ -107,6 +107,23 @@ export class ProviderNotFoundError extends Error {
   }
 }
 
+/**
+ * A provider was found but cannot serve this site: its contract's major version is not this SDK's, or it lacks
+ * a capability the site asked for (`requires`). Not a provider error, so it has no code.
+ */
+export class ProviderUnsupportedError extends Error {
+  override name = 'ProviderUnsupportedError';
+  constructor(
+    message: string,
+    /** The provider's contract version ('1' when it announces none). */
+    readonly contractVersion: string,
+    /** The required capabilities it does not list. */
+    readonly missing: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 type KeyringErrorClass = new (message?: string, data?: unknown, options?: { cause?: unknown }) => KeyringError;
 
 const BY_CODE: Record<number, KeyringErrorClass> = {

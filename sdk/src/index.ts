@@ -6,7 +6,7 @@
  * so a site only bundles what it imports.
  */
 
-export { KeyringClient, type KeyringEventName, type KeyringListener } from './client.js';
+export { type DiscoverOptions, KeyringClient, type KeyringEventName, type KeyringListener } from './client.js';
 export {
   CAPABILITIES,
   CONTRACT_VERSION,
@@ -40,6 +40,7 @@ export {
   PromptPendingError,
   type ProviderErrorShape,
   ProviderNotFoundError,
+  ProviderUnsupportedError,
   RateLimitedError,
   SessionGoneError,
   UnauthorizedError,
