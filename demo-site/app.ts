@@ -136,13 +136,21 @@ async function main() {
     $('status').textContent = `Disconnected: ${message}`;
   });
 
-  // Already connected on an earlier visit? Reconnecting is silent then.
-  const accounts = await client.accounts();
-  if (accounts.length > 0) {
-    agent = await connectAgent(client, { scope: 'atproto' });
-    await onConnected();
-  } else {
+  // Already connected on an earlier visit? Reconnecting is silent then. It can fail (the session ended, the
+  // extension restarted): the page then offers Connect, with the reason, instead of going dead.
+  try {
+    const accounts = await client.accounts();
+    if (accounts.length > 0) {
+      agent = await connectAgent(client, { scope: 'atproto' });
+      await onConnected();
+    } else {
+      $('status').textContent = 'Not connected.';
+    }
+  } catch (err) {
+    agent = null;
+    setSignedIn(false);
     $('status').textContent = 'Not connected.';
+    showError(err);
   }
 
   $('connect').addEventListener('click', async () => {

@@ -13,14 +13,24 @@ import { configureNetwork } from '../e2e/support/keyring';
 import { startPdsProcess } from '../e2e/support/pds-process';
 import { startDemoSite } from './demo-site';
 
+/**
+ * Fixed ports (DEMO_PDS_PORT, DEMO_PLC_PORT, DEMO_SITE_PORT override them), so an extension set up by hand in
+ * another browser keeps working across restarts, and an SSH tunnel can name them.
+ */
+const PORTS = {
+  pds: Number(process.env.DEMO_PDS_PORT ?? 2583),
+  plc: Number(process.env.DEMO_PLC_PORT ?? 2582),
+  site: Number(process.env.DEMO_SITE_PORT ?? 8080),
+};
+
 async function main() {
   console.log('Building the extension…');
   buildExtension(['chrome']);
   const extensionPath = EXTENSION_PATHS.chrome;
 
   console.log('Starting the local PDS…');
-  const pds = await startPdsProcess();
-  const site = await startDemoSite();
+  const pds = await startPdsProcess(undefined, { pds: PORTS.pds, plc: PORTS.plc });
+  const site = await startDemoSite(PORTS.site);
 
   const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   if (!headed) process.env.HEADED = '0';
@@ -45,7 +55,9 @@ ${
     ? 'Chromium is open: sign in from the AT Keyring popup tab, then use the demo site.'
     : `No display found: Chromium runs headless. To try it by hand, load ${extensionPath} as an unpacked
 extension in Chrome, set its Network settings to handle resolver ${pds.info.pdsUrl}, PLC ${pds.info.plcUrl},
-"Allow plain http" on, and open ${site.url}.`
+"Allow plain http" on, and open ${site.url}. From your own machine:
+  ssh -L ${PORTS.pds}:127.0.0.1:${PORTS.pds} -L ${PORTS.plc}:127.0.0.1:${PORTS.plc} -L ${PORTS.site}:127.0.0.1:${PORTS.site} <this box>
+then the same addresses work in your browser.`
 }
 Press Ctrl-C to stop.`);
 

@@ -57,8 +57,14 @@ function launchCommand(target: PdsTarget): [string, string[]] {
  */
 export async function startPdsProcess(
   target: PdsTarget = pdsTargetFromEnv(),
+  ports: { pds?: number; plc?: number } = {},
 ): Promise<{ info: PdsInfo; stop(): Promise<void> }> {
-  const [command, args] = launchCommand(target);
+  const [command, launchArgs] = launchCommand(target);
+  const args = [
+    ...launchArgs,
+    ...(ports.pds ? ['--pds-port', String(ports.pds)] : []),
+    ...(ports.plc ? ['--plc-port', String(ports.plc)] : []),
+  ];
   const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
