@@ -57,8 +57,13 @@ export default defineConfig({
       'storage', // session storage: which tabs to send site events to
       'notifications', // a notification per write of a site the user marked "notify" (src/activity/write-alerts.ts)
       ...(mode === 'release' ? [] : ['webNavigation']), // catches the loopback client's OAuth redirect
+      'scripting', // registers the content scripts: every site, or only the sites the user allows
+      'activeTab', // the popup's "Allow this site" reads the current tab's address when host access was withdrawn
     ],
     ...(mode === 'release' ? { optional_permissions: ['webNavigation'] } : {}),
+    // Every site, as the content scripts' matches granted before (the same install warning); the content
+    // scripts' `registration: 'runtime'` adds them too. Firefox lets "only sites I allow" give them up.
+    host_permissions: ['http://*/*', 'https://*/*'],
     // A stable Chromium ID (so a known chromiumapp.org redirect URL) for unpacked builds.
     ...(mode !== 'release' && browser !== 'firefox' ? { key: DEV_EXTENSION_KEY } : {}),
     // The toolbar button's title (action.default_title) is set in entrypoints/popup/index.html: WXT takes it

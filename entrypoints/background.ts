@@ -46,6 +46,11 @@ export default defineBackground(() => {
   browser.windows.onRemoved.addListener((windowId) => void ready.then(({ prompts }) => prompts.windowClosed(windowId)));
   browser.tabs.onRemoved.addListener((tabId) => void ready.then(({ events }) => events.forgetTab(tabId)));
 
+  // Wakes the background when the browser starts or the extension is installed or updated, so the content
+  // scripts are registered (services start syncs them) before pages load; an update clears registered scripts.
+  browser.runtime.onStartup.addListener(() => void ready);
+  browser.runtime.onInstalled.addListener(() => void ready);
+
   browser.alarms.create('sweep', { periodInMinutes: 5 });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === 'sweep')

@@ -260,6 +260,11 @@ export const ERROR_REASONS = /* @__PURE__ */ Object.freeze({
   'too-large': ErrorCode.internal,
   /** The extension's background could not be reached. */
   unavailable: ErrorCode.internal,
+  /**
+   * 1.1: the user made AT Keyring available only to the sites they allow, and this origin is not one of them
+   * (seen by a page that still has the provider from before the switch; other pages have no provider).
+   */
+  'site-not-allowed': ErrorCode.unauthorized,
 } as const);
 export type ErrorReason = keyof typeof ERROR_REASONS;
 

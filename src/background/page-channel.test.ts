@@ -168,7 +168,7 @@ describe('requestContext: what the browser says about the request', () => {
   });
 });
 
-function fakeServices() {
+function fakeServices(allowed: (origin: string) => boolean = () => true) {
   let frames: FrameRef[] = [];
   const sent: Array<{ frame: FrameRef; message: any }> = [];
   const events = new SiteEvents(
@@ -176,7 +176,7 @@ function fakeServices() {
     async (frame, message) => void sent.push({ frame, message }),
   );
   const handle = vi.fn(async (_origin: string, _raw: unknown, _context: unknown) => ({ result: [] as unknown }));
-  const services = { events, broker: { handle } } as unknown as BackgroundServices;
+  const services = { events, broker: { handle }, siteAccess: { allows: allowed } } as unknown as BackgroundServices;
   return { services, handle, frames: () => frames, sent };
 }
 
@@ -249,5 +249,21 @@ describe('handlePageMessage', () => {
         chromeSender(),
       ),
     ).toMatchObject({ error: { code: 4100 } });
+  });
+
+  it('refuses an origin the site-access setting leaves out, a frame by its own origin, before the broker', async () => {
+    const { services, handle, frames } = fakeServices((origin) => origin === 'https://top.example');
+    // A frame of a site not allowed, inside an allowed page: the frame's origin is what counts.
+    const sender = chromeSender({ frameId: 2, tab: { id: 3, url: 'https://top.example/' } });
+    for (const message of [
+      { kind: RELAY_REQUEST, id: 'r1', method: 'atproto_connect', doc: DOC },
+      { kind: RELAY_HELLO, doc: DOC },
+    ]) {
+      expect(await handlePageMessage(services, message as never, sender)).toEqual({
+        error: { code: 4100, message: expect.any(String), data: { reason: 'site-not-allowed' } },
+      });
+    }
+    expect(handle).not.toHaveBeenCalled();
+    expect(frames()).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
 import type { RequestContext } from '../broker/broker';
 import { tabIconRef } from '../consent/site-icon';
 import { ErrorCode, LIMITS, type PageResponse, RELAY_HELLO, RELAY_REQUEST, toWire } from '../protocol/page';
+import { checkSecureOrigin, NOT_WEB, OPAQUE, type OriginVerdict, refuse } from '../protocol/secure-origin';
 import type { BackgroundServices } from './services';
+
+export { checkSecureOrigin, isLoopbackHost, type OriginVerdict } from '../protocol/secure-origin';
 
 /** What the browser says about a message's sender (runtime.MessageSender, the parts we use). */
 export interface PageSender {
@@ -20,13 +23,14 @@ export interface ReportedDocument {
   origin?: string;
 }
 
-export type OriginVerdict = { ok: true; origin: string } | { ok: false; message: string };
-
-const refuse = (message: string): OriginVerdict => ({ ok: false, message });
-const OPAQUE = 'AT Keyring does not work in sandboxed frames or other documents with an opaque ("null") origin';
-const NOT_WEB = 'Only http(s) web pages can use AT Keyring';
 const UNSURE = 'AT Keyring could not confirm which site this request comes from';
-const INSECURE = 'AT Keyring only works on secure pages: https, or http on this computer (localhost, 127.0.0.1, [::1])';
+const SITE_NOT_ALLOWED: PageResponse = {
+  error: {
+    code: ErrorCode.unauthorized,
+    message: 'AT Keyring is not available to this site',
+    data: { reason: 'site-not-allowed' },
+  },
+};
 
 function originOf(url: string): string | null {
   try {
@@ -34,37 +38,6 @@ function originOf(url: string): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * The host of a loopback http origin: 127.0.0.0/8, [::1], localhost and
- * *.localhost (what browsers treat as potentially trustworthy). The URL
- * parser has already normalised IPv4 forms such as 127.1 or 0x7f.1.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '[::1]') return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return !!v4 && v4.slice(1).every((n) => Number(n) <= 255) && v4[1] === '127';
-}
-
-/**
- * Whether a serialised origin may use the API: https, or http on loopback
- * (development). Everything else, opaque and non-web origins included, may not.
- */
-export function checkSecureOrigin(origin: string): OriginVerdict {
-  if (origin === 'null') return refuse(OPAQUE);
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return refuse(NOT_WEB);
-  }
-  // Only a canonical http(s) origin: no path, credentials or other schemes.
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin) return refuse(NOT_WEB);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return refuse(INSECURE);
-  return { ok: true, origin };
 }
 
 /**
@@ -145,6 +118,9 @@ export async function handlePageMessage(
   if (!verdict.ok) return { error: { code: ErrorCode.unauthorized, message: verdict.message } };
   const origin = verdict.origin;
   if (!reported?.id) return { error: { code: ErrorCode.unauthorized, message: UNSURE } };
+  // "Only sites I allow": a script left in a page from before the switch, or a frame of another origin
+  // inside an allowed page, is refused (the frame's own origin is what counts), and not registered for events.
+  if (!services.siteAccess.allows(origin)) return SITE_NOT_ALLOWED;
   const frameId = sender.frameId ?? 0;
   // Remember which document is in this frame, for events (once per document and worker life).
   const documentKey = `${tabId}/${frameId}/${reported.id}/${sender.documentId ?? ''}`;

@@ -10,6 +10,9 @@ import { BlobPreviews } from '../consent/blob-previews';
 import { RecentUploads } from '../consent/recent-uploads';
 import { SiteIcons } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
+import { SiteAccessControl } from '../site-access/control';
+import { BROWSER_DIALECT } from '../site-access/dialect';
+import { ContentScriptRegistrar } from '../site-access/registration';
 import { type KeyringDB, openKeyringDB } from '../storage/db';
 import { browserAlertSurface } from './alert-surface';
 import { CONSENT_WINDOW_SIZE } from './consent-window';
@@ -26,6 +29,7 @@ export interface BackgroundServices {
   siteIcons: SiteIcons;
   previews: BlobPreviews;
   writeAlerts: WriteAlerts;
+  siteAccess: SiteAccessControl;
 }
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
@@ -79,6 +83,14 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   });
   const observers = [writeAlerts.observe];
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews, observers });
+  const siteAccess = await SiteAccessControl.load(
+    db,
+    new ContentScriptRegistrar(browser.scripting, browser.permissions, BROWSER_DIALECT),
+    browser.permissions,
+    BROWSER_DIALECT,
+  );
+  // Not awaited: requests are judged by the stored setting at once; the browser's registration follows.
+  siteAccess.sync().catch((err) => console.error('AT Keyring: registering the content scripts failed', err));
   performance.mark('keyring:services');
-  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, writeAlerts };
+  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, writeAlerts, siteAccess };
 }

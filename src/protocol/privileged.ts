@@ -6,6 +6,7 @@ import type { SiteIcon } from '../consent/site-icon';
 import type { WhoAsks } from '../consent/who-asks';
 import type { NetworkSettings } from '../oauth/settings';
 import type { AlwaysOffer, ScopesByRisk } from '../permissions/risk';
+import type { SiteAccessView } from '../site-access/control';
 import type { PromptRecord } from '../storage/db';
 import { boolean, did, literal, type ObjectOf, object, optional, type Parser, string, union } from './schema';
 
@@ -138,6 +139,11 @@ export const privilegedOperations = {
   /** Whether each write of the site shows a notification. */
   'writeAlerts.getNotify': operation({ origin }, returns<boolean>()),
   'writeAlerts.setNotify': operation({ origin, on: boolean }, returns<null>()),
+  /** Which sites the provider is available to: every site, or only those allowed (see src/site-access/). */
+  'siteAccess.get': operation({}, returns<SiteAccessView>()),
+  'siteAccess.setMode': operation({ mode: literal('all', 'allowed') }, returns<SiteAccessView>()),
+  'siteAccess.allow': operation({ origin }, returns<SiteAccessView>()),
+  'siteAccess.remove': operation({ origin }, returns<SiteAccessView>()),
 };
 
 type Operations = typeof privilegedOperations;

@@ -4,6 +4,7 @@ import type { GrantDuration } from '../broker/grant-expiry';
 import type { DisplayedIntent } from '../broker/intent';
 import type { TabIconRef } from '../consent/site-icon';
 import type { NetworkSettings } from '../oauth/settings';
+import type { SiteAccess } from '../site-access/site-access';
 
 /**
  * One IndexedDB database holds everything the background owns. Values are
@@ -157,6 +158,8 @@ export interface MetaValues {
    * Rows saved before allowAlwaysForDeletes existed lack it: parseSettings reads them as off.
    */
   settings: Omit<NetworkSettings, 'allowAlwaysForDeletes'> & Partial<Pick<NetworkSettings, 'allowAlwaysForDeletes'>>;
+  /** Which sites the provider is available to (absent: every site); read through parseSiteAccess. */
+  siteAccess: SiteAccess;
   [cooldown: `promptCooldown:${string}`]: PromptCooldown;
   [answered: `siteAnswered:${string}`]: SiteAnswered;
   /** The toolbar badge's recent writes and held notifications (src/activity/write-alerts.ts). */

@@ -25,6 +25,7 @@ const SERVICE_NAMES = [
   'siteIcons',
   'previews',
   'writeAlerts',
+  'siteAccess',
 ] as const satisfies readonly (keyof PrivilegedServices)[];
 
 /** Services whose members throw when touched unless the test supplies them. */

@@ -9,6 +9,7 @@ import {
   privilegedRequest,
 } from '../../protocol/privileged';
 import { SchemaError } from '../../protocol/schema';
+import { SiteAccessError } from '../../site-access/control';
 import type { PrivilegedHandler, PrivilegedServices } from './handler';
 import { privilegedRoutes } from './routes';
 
@@ -40,7 +41,7 @@ export async function handlePrivilegedRequest(services: PrivilegedServices, raw:
     const handler = privilegedRoutes[op] as PrivilegedHandler<typeof op>;
     return { ok: true, result: await runHandler(handler, params as PrivilegedParams<typeof op>, services) };
   } catch (err) {
-    if (err instanceof AccountError || err instanceof GrantError) {
+    if (err instanceof AccountError || err instanceof GrantError || err instanceof SiteAccessError) {
       return { ok: false, error: { code: err.code, message: err.message } };
     }
     console.error('AT Keyring: privileged request failed', op, err);

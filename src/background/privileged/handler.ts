@@ -6,6 +6,7 @@ import type { PromptManager } from '../../broker/prompts';
 import type { BlobPreviews } from '../../consent/blob-previews';
 import type { SiteIcons } from '../../consent/site-icon';
 import type { PrivilegedOp, PrivilegedParams, PrivilegedResult } from '../../protocol/privileged';
+import type { SiteAccessControl } from '../../site-access/control';
 
 /** What privileged handlers may use; each handler declares the ones it needs and is given only those. */
 export interface PrivilegedServices {
@@ -17,6 +18,7 @@ export interface PrivilegedServices {
   previews: BlobPreviews;
   /** The toolbar badge's recent writes and the per-site "notify" setting. */
   writeAlerts: WriteAlerts;
+  siteAccess: SiteAccessControl;
 }
 
 /** The background's side of one privileged operation. */

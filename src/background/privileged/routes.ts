@@ -5,6 +5,7 @@ import type { PrivilegedHandler } from './handler';
 import { decidePrompt, getPrompt, getSiteIcon, promptBlob } from './prompts';
 import { getSettings, updateSettings } from './settings';
 import { getNotify, recentWrites, setNotify } from './write-alerts';
+import { allowSite, getSiteAccess, removeSite, setSiteAccessMode } from './site-access';
 
 /** Which handler answers each operation; an operation without one does not compile. */
 export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler<O> } = {
@@ -27,4 +28,8 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'writeAlerts.recent': recentWrites,
   'writeAlerts.getNotify': getNotify,
   'writeAlerts.setNotify': setNotify,
+  'siteAccess.get': getSiteAccess,
+  'siteAccess.setMode': setSiteAccessMode,
+  'siteAccess.allow': allowSite,
+  'siteAccess.remove': removeSite,
 };

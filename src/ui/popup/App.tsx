@@ -9,6 +9,7 @@ import { NetworkSettingsForm } from './NetworkSettingsForm';
 import { pendingLogin } from './pending-login';
 import { RecentWrites } from './RecentWrites';
 import { SignInForm } from './SignInForm';
+import { SiteAccess } from './SiteAccess';
 
 export function App() {
   const [list, setList] = useState<AccountList | null>(null);
@@ -129,6 +130,7 @@ export function App() {
       )}
       <SignInForm busy={busy} onSubmit={startLogin} />
       <ConnectedSites />
+      <SiteAccess />
       <details class="advanced">
         <summary>{i18n.t('popup.settings.summary')}</summary>
         <NetworkSettingsForm onSaved={(settings) => setClientId(settings.clientId)} />
