@@ -10,27 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DB_NAME } from '../../src/storage/db';
 import type { BrowserDriver, UiPage } from '../support/driver';
-import { PDS_BUTTONS, PDS_PASSWORD_INPUT } from '../support/pds-pages';
 import { sendPrivileged } from '../support/privileged';
 import { createPostCall } from '../support/records';
 import { bytesParam, isConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
-
-async function poll<T>(
-  read: () => Promise<T>,
-  accept: (v: T) => boolean,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  do {
-    last = await read();
-    if (accept(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  } while (Date.now() < deadline);
-  throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-}
+import { poll, signInThroughPds } from './steps';
 
 export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriver>, browserName: string) {
   const pds = inject('pds');
@@ -69,21 +53,7 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
     });
 
     it('signs in through the PDS sign-in and consent pages', async () => {
-      await popup.fill('[data-testid=login-input]', alice.handle);
-      const authWindow = driver.nextWindow((url) => url.startsWith(`${pds.pdsUrl}/oauth/authorize`));
-      await popup.click('[data-testid=login-submit]');
-      const auth = await authWindow;
-      await auth.fill(PDS_PASSWORD_INPUT, alice.password);
-      await auth.clickButton(PDS_BUTTONS.signIn);
-      // The extension catches the redirect and closes the window itself.
-      await auth.clickAndClose({ button: PDS_BUTTONS.authorize });
-      expect(
-        await poll(
-          () => popup.text(`${account} [data-testid=account-handle]`),
-          (t) => t === '@alice.test',
-          'the account',
-        ),
-      ).toBe('@alice.test');
+      await signInThroughPds(driver, popup, pds, alice);
       await checkSession();
     });
 

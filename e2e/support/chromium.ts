@@ -53,6 +53,7 @@ export async function launchWithExtension(
     context.serviceWorkers().find(ours) ??
     (await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15_000 }));
   const extensionId = new URL((await serviceWorker()).url()).host;
+  await waitForContentScripts(await serviceWorker());
   return {
     context,
     extensionId,
@@ -87,4 +88,20 @@ export async function launchWithExtension(
     },
     close: () => context.close(),
   };
+}
+
+/**
+ * The content scripts are registered by the background when it starts (src/site-access/), not declared in the
+ * manifest: wait until they are there before a test opens a site. Bounded and silent, since a profile in
+ * "only sites I allow" mode with no site allowed registers none.
+ */
+async function waitForContentScripts(worker: Worker) {
+  await worker
+    .evaluate(async () => {
+      for (let i = 0; i < 100; i++) {
+        if ((await (globalThis as any).chrome.scripting.getRegisteredContentScripts()).length) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })
+    .catch(() => {});
 }

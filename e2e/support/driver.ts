@@ -11,7 +11,7 @@
 import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
 import { launchWithExtension } from './chromium';
-import { launchFirefoxWithExtension } from './firefox';
+import { type FirefoxLaunchOptions, launchFirefoxWithExtension } from './firefox';
 
 /** An element by its data-testid (the extension's pages), or a button by its exact text (the PDS's pages). */
 export type ClickTarget = { testId: string } | { button: string };
@@ -152,8 +152,12 @@ export async function launchChromiumDriver(extensionPath: string, profileDir: st
   };
 }
 
-export async function launchFirefoxDriver(extensionPath: string, profileDir: string): Promise<BrowserDriver> {
-  const fx = await launchFirefoxWithExtension(extensionPath, profileDir);
+export async function launchFirefoxDriver(
+  extensionPath: string,
+  profileDir: string,
+  options: FirefoxLaunchOptions = {},
+): Promise<BrowserDriver> {
+  const fx = await launchFirefoxWithExtension(extensionPath, profileDir, options);
   const wrap = (page: PuppeteerPage) => puppeteerPage(page, () => fx.reloadPage(page));
   return {
     name: 'firefox',

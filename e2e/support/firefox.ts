@@ -25,9 +25,10 @@ import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core'
  *   runtime.getBackgroundPage() from an extension tab (works in MV3 event pages).
  * - The moz-extension UUID is random per profile unless fixed with the pref
  *   extensions.webextensions.uuids, which we set.
- * - Content scripts need no extra step: with Firefox's default
- *   extensions.originControls.grantByDefault=true the content_scripts matches
- *   are granted at install.
+ * - Host permissions need no extra step: with Firefox's default
+ *   extensions.originControls.grantByDefault=true the manifest's host_permissions
+ *   are granted at install. The content scripts are registered by the background
+ *   at start (src/site-access/), so the launch waits for them.
  */
 
 export const FIREFOX_PATH =
@@ -384,5 +385,17 @@ export async function launchFirefoxWithExtension(
       await browser.close();
     },
   };
+  // The background registers the content scripts when it starts (src/site-access/): wait for them, bounded
+  // (a profile in "only sites I allow" mode with no site allowed registers none).
+  const background = await driver.background();
+  for (let i = 0; i < 100; i++) {
+    const registered = await background
+      .evaluate(() =>
+        (globalThis as any).browser.scripting.getRegisteredContentScripts().then((l: unknown[]) => l.length),
+      )
+      .catch(() => 0);
+    if (registered) break;
+    await sleep(50);
+  }
   return driver;
 }
