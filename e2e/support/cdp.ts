@@ -32,7 +32,23 @@ export async function pageCdpSession(context: BrowserContext): Promise<CDPSessio
  * session) in non-flat mode, and talks to it with Target.sendMessageToTarget /
  * Target.receivedMessageFromTarget.
  */
-export async function attachServiceWorker(context: BrowserContext, extensionId: string): Promise<ServiceWorkerSession> {
+export function attachServiceWorker(context: BrowserContext, extensionId: string): Promise<ServiceWorkerSession> {
+  return attachExtensionTarget(
+    context,
+    (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`),
+    'the extension service worker',
+  );
+}
+
+/**
+ * A CDP session on any target Playwright does not hand out (the service worker, the toolbar button's popup),
+ * found by `match` among Target.getTargets.
+ */
+export async function attachExtensionTarget(
+  context: BrowserContext,
+  match: (target: { type: string; url: string }) => boolean,
+  what: string,
+): Promise<ServiceWorkerSession> {
   const attempts: { via: string; open: () => Promise<CDPSession> }[] = [];
   const browser = context.browser();
   if (browser)
@@ -43,21 +59,24 @@ export async function attachServiceWorker(context: BrowserContext, extensionId: 
     let cdp: CDPSession | undefined;
     try {
       cdp = await open();
-      return await attachWith(cdp, via, extensionId);
+      return await attachWith(cdp, via, match, what);
     } catch (err) {
       failures.push(`${via}: ${(err as Error).message}`);
       await cdp?.detach().catch(() => {});
     }
   }
-  throw new Error(`Could not attach to the extension's service worker:\n  ${failures.join('\n  ')}`);
+  throw new Error(`Could not attach to ${what}:\n  ${failures.join('\n  ')}`);
 }
 
-async function attachWith(cdp: CDPSession, via: string, extensionId: string): Promise<ServiceWorkerSession> {
+async function attachWith(
+  cdp: CDPSession,
+  via: string,
+  match: (target: { type: string; url: string }) => boolean,
+  what: string,
+): Promise<ServiceWorkerSession> {
   const { targetInfos } = await cdp.send('Target.getTargets');
-  const target = targetInfos.find(
-    (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`),
-  );
-  if (!target) throw new Error('the extension service worker is not running');
+  const target = targetInfos.find(match);
+  if (!target) throw new Error(`${what} is not running`);
   const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
   let nextId = 0;
   const pending = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
@@ -77,7 +96,7 @@ async function attachWith(cdp: CDPSession, via: string, extensionId: string): Pr
   });
   cdp.on('Target.detachedFromTarget', (event) => {
     if (event.sessionId !== sessionId) return;
-    for (const entry of pending.values()) entry.reject(new Error('service worker session detached'));
+    for (const entry of pending.values()) entry.reject(new Error(`${what}: session detached`));
     pending.clear();
   });
   return {
@@ -88,7 +107,7 @@ async function attachWith(cdp: CDPSession, via: string, extensionId: string): Pr
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          reject(new Error(`${method}: no answer from the service worker`));
+          reject(new Error(`${method}: no answer from ${what}`));
         }, 30_000);
         pending.set(id, {
           resolve: (v) => {

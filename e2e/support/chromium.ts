@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
-import { attachServiceWorker, heapUsage, pageCdpSession } from './cdp';
+import { attachExtensionTarget, attachServiceWorker, heapUsage, pageCdpSession } from './cdp';
 
 export const CHROMIUM_PATH =
   process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
@@ -12,6 +12,11 @@ export interface ExtensionBrowser {
   background(): Promise<Worker>;
   /** Opens the popup UI as a tab, where tests can click it like a person. */
   openPopup(): Promise<Page>;
+  /**
+   * Opens the toolbar button's popup over the current tab (action.openPopup), which Playwright does not list
+   * as a page; `evaluate` runs an expression in it as a user's click would (CDP's userGesture).
+   */
+  openActionPopup(): Promise<{ evaluate<T>(expression: string): Promise<T>; close(): Promise<void> }>;
   /** Stops every service worker, as Chrome does to an idle extension. */
   stopBackground(): Promise<void>;
   /** JS heap in use by the extension's service worker, in bytes (after a GC when asked). */
@@ -62,6 +67,35 @@ export async function launchWithExtension(
       const page = await context.newPage();
       await page.goto(`chrome-extension://${extensionId}/popup.html`);
       return page;
+    },
+    async openActionPopup() {
+      const worker = await serviceWorker();
+      await worker.evaluate(() => (globalThis as any).chrome.action.openPopup());
+      const popupUrl = `chrome-extension://${extensionId}/popup.html`;
+      let session: Awaited<ReturnType<typeof attachExtensionTarget>> | undefined;
+      for (let i = 0; i < 100 && !session; i++) {
+        session = await attachExtensionTarget(
+          context,
+          (t) => t.type === 'page' && t.url === popupUrl,
+          'the popup',
+        ).catch(() => undefined);
+        if (!session) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      if (!session) throw new Error('The toolbar popup did not open');
+      const popup = session;
+      return {
+        async evaluate<T>(expression: string) {
+          const { result, exceptionDetails } = await popup.send('Runtime.evaluate', {
+            expression,
+            awaitPromise: true,
+            returnByValue: true,
+            userGesture: true,
+          });
+          if (exceptionDetails) throw new Error(`popup evaluate failed: ${exceptionDetails.text}`);
+          return result.value as T;
+        },
+        close: () => popup.detach(),
+      };
     },
     async stopBackground() {
       const cdp = await pageCdpSession(context);
