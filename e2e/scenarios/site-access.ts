@@ -83,6 +83,18 @@ export function siteAccessScenario(launch: (profileDir: string) => Promise<Brows
     it('is available to every site by default', async () => {
       stale = await driver.openPage(otherOrigin);
       expect(await findProvider(stale)).toEqual(FOUND);
+      // Connected and listening, to see whether it still hears events once it is left out.
+      const consentWindow = driver.nextWindow(isConsentWindow);
+      const connecting = request(stale, 'atproto_connect', { scope: 'atproto' });
+      await (await consentWindow).clickAndClose({ testId: 'consent-approve' });
+      expect(await connecting).toMatchObject({ ok: true });
+      await stale.evaluate(() => {
+        const heard: string[] = [];
+        (window as any).__heard = heard;
+        const provider = (window as any).atproto;
+        provider.on('accountsChanged', () => heard.push('accountsChanged'));
+        provider.on('disconnect', () => heard.push('disconnect'));
+      }, undefined);
     });
 
     it('with "only sites I allow", registers the scripts for the allowed site alone', async () => {
@@ -121,11 +133,15 @@ export function siteAccessScenario(launch: (profileDir: string) => Promise<Brows
       expect(await findProvider(page)).toEqual(NONE);
     });
 
-    it('refuses the requests of a page that kept its provider from before the switch', async () => {
+    it('refuses the requests of a page that kept its provider from before the switch, and sends it no events', async () => {
       expect(await request(stale, 'atproto_accounts')).toEqual({
         ok: false,
         error: { code: 4100, message: expect.any(String), data: { reason: 'site-not-allowed' } },
       });
+      // Revoking its grant would send it disconnect and accountsChanged; left out, it hears nothing.
+      expect(await sendPrivileged(popup, 'grants.revoke', { origin: otherOrigin })).toMatchObject({ ok: true });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await stale.evaluate(() => (window as any).__heard, undefined)).toEqual([]);
     });
 
     if (b.otherHost === 'localhost') {
@@ -174,6 +190,7 @@ export function siteAccessScenario(launch: (profileDir: string) => Promise<Brows
       expect(await findProvider(page)).toEqual(FOUND);
       expect(await request(page, 'atproto_accounts')).toEqual({ ok: true, result: [] });
       expect(await request(stale, 'atproto_accounts')).toEqual({ ok: true, result: [] });
+      expect(await stale.evaluate(() => (window as any).__heard, undefined)).toEqual([]);
     });
   });
 }

@@ -67,7 +67,10 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
       await browser.windows.remove(windowId);
     },
   });
+  let siteAccess: SiteAccessControl | undefined;
   const events = new SiteEvents(sessionFrameRegistry(), async (frame, message) => {
+    // A page left from before "only sites I allow" left its origin out gets no more events (and is forgotten).
+    if (siteAccess && !siteAccess.allows(frame.origin)) return false;
     // Addressed to the document where the browser names documents (Chromium; Firefox 153 too):
     // the send fails once that document is gone. The relay also checks the event's document id.
     const target = frame.documentId
@@ -83,14 +86,14 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   });
   const observers = [writeAlerts.observe];
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews, observers });
-  const siteAccess = await SiteAccessControl.load(
+  siteAccess = await SiteAccessControl.load(
     db,
     new ContentScriptRegistrar(browser.scripting, browser.permissions, BROWSER_DIALECT),
     browser.permissions,
     BROWSER_DIALECT,
   );
   // Not awaited: requests are judged by the stored setting at once; the browser's registration follows.
-  siteAccess.sync().catch((err) => console.error('AT Keyring: registering the content scripts failed', err));
+  void siteAccess.sync().catch((err) => console.error('AT Keyring: registering the content scripts failed', err));
   performance.mark('keyring:services');
   return { db, keyring, grants, prompts, events, broker, siteIcons, previews, writeAlerts, siteAccess };
 }
