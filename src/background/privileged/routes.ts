@@ -4,8 +4,8 @@ import { listGrants, removeScope, restoreGrants, revokeGrants } from './grants';
 import type { PrivilegedHandler } from './handler';
 import { decidePrompt, getPrompt, getSiteIcon, promptBlob } from './prompts';
 import { getSettings, updateSettings } from './settings';
-import { getNotify, recentWrites, setNotify } from './write-alerts';
 import { allowSite, getSiteAccess, removeSite, setSiteAccessMode } from './site-access';
+import { getNotify, recentWrites, setNotify } from './write-alerts';
 
 /** Which handler answers each operation; an operation without one does not compile. */
 export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler<O> } = {
