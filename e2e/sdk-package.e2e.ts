@@ -26,19 +26,41 @@ describe.skipIf(inject('pdsTarget') !== 'pinned')('the SDK package on a scratch 
 
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-scratch-site-'));
+    // Built here: the tarball carries sdk/dist, which nothing else in this run may have made yet.
+    execFileSync('npm', ['run', '-s', 'build:sdk'], { cwd: ROOT, stdio: 'pipe' });
     const tarball = execFileSync('npm', ['pack', './sdk', '--pack-destination', scratch, '--silent'], {
       cwd: ROOT,
       encoding: 'utf8',
     }).trim();
     writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch-site', private: true }));
     // From the npm cache when it has the SDK's dependencies, else the registry.
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${tarball}`], {
-      cwd: scratch,
-      stdio: 'pipe',
-    });
+    // @atcute/client at the version the repository pins (its lockfile put it in the npm cache).
+    const atcute = JSON.parse(readFileSync(path.join(ROOT, 'sdk/package.json'), 'utf8')).devDependencies[
+      '@atcute/client'
+    ];
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${tarball}`, `@atcute/client@${atcute}`],
+      {
+        cwd: scratch,
+        stdio: 'pipe',
+      },
+    );
     writeFileSync(
       path.join(scratch, 'main.js'),
       `import { KeyringClient, ATKEYRING_RDNS } from '@atkeyring/sdk';
+import { createAtcuteHandler } from '@atkeyring/sdk/atcute';
+import { Client } from '@atcute/client';
+window.postWithAtcute = async (text) => {
+  const keyring = await KeyringClient.discover({ rdns: ATKEYRING_RDNS });
+  await keyring.connect({ scope: 'atproto repo:app.bsky.feed.post?action=create' });
+  const rpc = new Client({ handler: createAtcuteHandler(keyring) });
+  const record = { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() };
+  const { ok, status, data } = await rpc.post('com.atproto.repo.createRecord', {
+    input: { repo: keyring.account.did, collection: 'app.bsky.feed.post', record },
+  });
+  return { ok, status, uri: data.uri };
+};
 window.post = async (text) => {
   const client = await KeyringClient.discover({ rdns: ATKEYRING_RDNS });
   const { did } = await client.connect({ scope: 'atproto repo:app.bsky.feed.post?action=create' });
@@ -73,7 +95,7 @@ window.post = async (text) => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('installs from the tarball, connects and creates a post through the extension', async () => {
+  it('installs from the tarball, connects and creates a post through the extension, also by @atcute/client', async () => {
     const { browser, popup, close } = await launchSignedIn(extensionPath, pds, alice);
     try {
       await popup.close();
@@ -90,6 +112,14 @@ window.post = async (text) => {
         `${pds.pdsUrl}/xrpc/com.atproto.repo.getRecord?repo=${alice.did}&collection=app.bsky.feed.post&rkey=${rkey}`,
       );
       expect((await read.json()).value.text).toBe('from the scratch site');
+
+      // The same grant, through @atcute/client's handler: no second prompt.
+      const viaAtcute = await page.evaluate((text) => (window as any).postWithAtcute(text), 'through @atcute/client');
+      expect(viaAtcute).toMatchObject({ ok: true, status: 200 });
+      const atcuteRead = await fetch(
+        `${pds.pdsUrl}/xrpc/com.atproto.repo.getRecord?repo=${alice.did}&collection=app.bsky.feed.post&rkey=${viaAtcute.uri.split('/').pop()}`,
+      );
+      expect((await atcuteRead.json()).value.text).toBe('through @atcute/client');
     } finally {
       await close();
     }
