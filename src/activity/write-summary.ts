@@ -1,4 +1,4 @@
-import type { Json } from '../broker/intent';
+import type { Json, XrpcIntent } from '../broker/intent';
 import { REPO_WRITES, WRITE_TYPES } from '../broker/intent';
 import { siteTextSegments } from '../ui/consent/site-text';
 import type { CallReport } from './call-report';
@@ -44,13 +44,18 @@ const stringField = (value: Json | undefined, key: string): string | undefined =
  * a rejected or failed call, or a PDS answer other than 2xx (the PDS did not apply it).
  */
 export function writeOf(report: CallReport): WriteSummary | undefined {
-  const { intent, outcome } = report;
+  const { outcome } = report;
   if (report.method !== 'atproto_xrpc' || outcome.kind !== 'answered') return undefined;
   if (outcome.status < 200 || outcome.status > 299) return undefined;
-  const base = { origin: report.origin, did: report.did, at: report.at };
+  const changes = changesOf(report.intent);
+  return changes && { origin: report.origin, did: report.did, at: report.at, ...changes };
+}
+
+/** What a request asks to change (whatever became of it), or undefined when it is no repo write or upload. */
+export function changesOf(intent: XrpcIntent): Pick<WriteSummary, 'changes' | 'text'> | undefined {
   if (intent.nsid === UPLOAD) {
     const type = intent.body.kind === 'none' ? 'application/octet-stream' : intent.body.encoding;
-    return { ...base, changes: [{ kind: 'upload', target: type, count: 1 }] };
+    return { changes: [{ kind: 'upload', target: type, count: 1 }] };
   }
   if (!REPO_WRITES.has(intent.nsid) || intent.body.kind !== 'json') return undefined;
   const body = intent.body.value;
@@ -58,7 +63,7 @@ export function writeOf(report: CallReport): WriteSummary | undefined {
   if (single) {
     const text = stringField(isObject(body) ? body.record : undefined, 'text');
     const changes = [{ kind: single, target: stringField(body, 'collection') ?? '', count: 1 }];
-    return { ...base, changes, ...(text === undefined ? {} : { text }) };
+    return { changes, ...(text === undefined ? {} : { text }) };
   }
   // applyWrites: the broker refused any body that does not name each write's type and collection.
   const writes = isObject(body) && Array.isArray(body.writes) ? body.writes : [];
@@ -70,7 +75,7 @@ export function writeOf(report: CallReport): WriteSummary | undefined {
     addChanges(changes, [{ kind, target: stringField(write, 'collection') ?? '', count: 1 }]);
     text ??= stringField(isObject(write) ? write.value : undefined, 'text');
   }
-  return { ...base, changes, ...(text === undefined ? {} : { text }) };
+  return { changes, ...(text === undefined ? {} : { text }) };
 }
 
 /** Adds counts into a list of counts, merging lines of the same kind and target (in place). */

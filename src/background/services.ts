@@ -1,11 +1,14 @@
 import { browser } from 'wxt/browser';
 import { Keyring, type KeyringEvent } from '../accounts/keyring';
+import { ActivityLog } from '../activity/activity-log';
 import { WriteAlerts } from '../activity/write-alerts';
 import { Broker } from '../broker/broker';
 import { GrantStore } from '../broker/grants';
+import { parseXrpcIntent } from '../broker/intent';
 import { PromptManager } from '../broker/prompts';
 import { OriginRateLimiter } from '../broker/rate-limit';
 import { SiteEvents } from '../broker/site-events';
+import { executeXrpc } from '../broker/xrpc';
 import { BlobPreviews } from '../consent/blob-previews';
 import { RecentUploads } from '../consent/recent-uploads';
 import { SiteIcons } from '../consent/site-icon';
@@ -30,6 +33,7 @@ export interface BackgroundServices {
   previews: BlobPreviews;
   writeAlerts: WriteAlerts;
   siteAccess: SiteAccessControl;
+  activity: ActivityLog;
 }
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
@@ -84,7 +88,20 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
     uploads: new RecentUploads(),
     pdsOf: async (did) => (await keyring.getAccount(did).catch(() => undefined))?.pds,
   });
-  const observers = [writeAlerts.observe];
+  const activity = new ActivityLog({
+    db,
+    // An undo acts as the account through its own session, as the site's call did.
+    async deleteRecord(did, { collection, rkey, swapRecord }) {
+      const intent = parseXrpcIntent({
+        nsid: 'com.atproto.repo.deleteRecord',
+        body: { repo: did, collection, rkey, swapRecord },
+      });
+      const { status, body } = await executeXrpc(await keyring.session(did), intent);
+      const error = (body as { error?: unknown } | null)?.error;
+      return { status, ...(typeof error === 'string' ? { error } : {}) };
+    },
+  });
+  const observers = [writeAlerts.observe, activity.observe];
   broker = new Broker({ db, keyring, grants, prompts, events, limiter: new OriginRateLimiter(), previews, observers });
   siteAccess = await SiteAccessControl.load(
     db,
@@ -95,5 +112,5 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   // Not awaited: requests are judged by the stored setting at once; the browser's registration follows.
   void siteAccess.sync().catch((err) => console.error('AT Keyring: registering the content scripts failed', err));
   performance.mark('keyring:services');
-  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, writeAlerts, siteAccess };
+  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, writeAlerts, siteAccess, activity };
 }

@@ -1,4 +1,5 @@
 import type { AccountList, LoginAttempt } from '../accounts/keyring';
+import type { ActivityEntry, ActivityPage, ReadCount, UndoResult } from '../activity/activity-log';
 import type { RecentSiteWrites } from '../activity/write-alerts';
 import { GRANT_DURATIONS } from '../broker/grant-expiry';
 import type { BlobUnavailable } from '../consent/blob-previews';
@@ -8,7 +9,7 @@ import type { NetworkSettings } from '../oauth/settings';
 import type { AlwaysOffer, ScopesByRisk } from '../permissions/risk';
 import type { SiteAccessView } from '../site-access/control';
 import type { PromptRecord } from '../storage/db';
-import { boolean, did, literal, type ObjectOf, object, optional, type Parser, string, union } from './schema';
+import { boolean, did, integer, literal, type ObjectOf, object, optional, type Parser, string, union } from './schema';
 
 /**
  * The privileged channel between the extension's own pages (popup, consent
@@ -144,6 +145,24 @@ export const privilegedOperations = {
   'siteAccess.setMode': operation({ mode: literal('all', 'allowed') }, returns<SiteAccessView>()),
   'siteAccess.allow': operation({ origin }, returns<SiteAccessView>()),
   'siteAccess.remove': operation({ origin }, returns<SiteAccessView>()),
+  /** The activity log, newest first, of one site, one account, both or all; `before`: the previous page's `next`. */
+  'activity.list': operation(
+    {
+      origin: optional(origin),
+      did: optional(did),
+      before: optional(integer({ min: 1 })),
+      limit: optional(integer({ min: 1, max: 200 })),
+    },
+    returns<ActivityPage>(),
+  ),
+  /** Unprompted reads counted per day, site and account (they are not logged one by one). */
+  'activity.reads': operation({ origin: optional(origin), did: optional(did) }, returns<ReadCount[]>()),
+  /** The sites and accounts the log has activity of. */
+  'activity.facets': operation({}, returns<{ origins: string[]; dids: string[] }>()),
+  /** Everything the log holds, to save as JSON. */
+  'activity.export': operation({}, returns<{ exportedAt: string; entries: ActivityEntry[]; reads: ReadCount[] }>()),
+  /** Deletes the records a logged call created (each only if unchanged since); the page confirmed it first. */
+  'activity.undo': operation({ id: integer({ min: 1 }) }, returns<UndoResult>()),
 };
 
 type Operations = typeof privilegedOperations;

@@ -1,4 +1,5 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import type { ActivityEntry, ReadCount } from '../activity/activity-log';
 import type { WriteAlertState } from '../activity/write-alerts';
 import type { GrantDuration } from '../broker/grant-expiry';
 import type { DisplayedIntent } from '../broker/intent';
@@ -12,8 +13,11 @@ import type { SiteAccess } from '../site-access/site-access';
  * private keys) are persisted without ever being exported.
  */
 export const DB_NAME = 'at-keyring';
-/** 3 added `loginAttempts` (one row per sign-in, where 2 kept one map of them in `meta`). */
-export const DB_VERSION = 3;
+/**
+ * 3 added `loginAttempts` (one row per sign-in, where 2 kept one map of them in `meta`);
+ * 4 added the activity log (`activity`, `readCounts`).
+ */
+export const DB_VERSION = 4;
 
 /** A stored value with an optional expiry (epoch ms); expired rows are swept. */
 export interface Expiring<V> {
@@ -192,6 +196,14 @@ export interface KeyringSchema extends DBSchema {
   grants: { key: [string, string]; value: GrantRecord; indexes: { did: string; origin: string } };
   prompts: { key: string; value: PromptRecord; indexes: { origin: string; expiresAt: number } };
   requests: { key: string; value: RequestLedgerRecord; indexes: { expiresAt: number } };
+  /** What sites did (src/activity/activity-log.ts): newest last, by an increasing id. */
+  activity: {
+    key: number;
+    value: ActivityEntry;
+    indexes: { at: number; origin: [string, number]; did: [string, number] };
+  };
+  /** Unprompted reads, counted per day, site and account rather than logged one by one. */
+  readCounts: { key: [string, string, string]; value: ReadCount; indexes: { origin: string; did: string } };
 }
 
 export type KeyringDB = IDBPDatabase<KeyringSchema>;
@@ -223,6 +235,16 @@ const UPGRADES: Array<(db: IDBPDatabase<KeyringSchema>, transaction: VersionChan
   (db, transaction) => {
     db.createObjectStore('loginAttempts', { keyPath: 'id' }).createIndex('startedAt', 'startedAt');
     void transaction.objectStore('meta').delete(IDBKeyRange.only('logins'));
+  },
+  // 4: the activity log. Its indexes end with the id, so one site's or one account's entries page newest first.
+  (db) => {
+    const activity = db.createObjectStore('activity', { keyPath: 'id', autoIncrement: true });
+    activity.createIndex('at', 'at');
+    activity.createIndex('origin', ['origin', 'id']);
+    activity.createIndex('did', ['did', 'id']);
+    const reads = db.createObjectStore('readCounts', { keyPath: ['day', 'origin', 'did'] });
+    reads.createIndex('origin', 'origin');
+    reads.createIndex('did', 'did');
   },
 ];
 

@@ -26,6 +26,7 @@ const SERVICE_NAMES = [
   'previews',
   'writeAlerts',
   'siteAccess',
+  'activity',
 ] as const satisfies readonly (keyof PrivilegedServices)[];
 
 /** Services whose members throw when touched unless the test supplies them. */

@@ -1,4 +1,5 @@
 import { AccountError } from '../../accounts/errors';
+import { ActivityError } from '../../activity/activity-log';
 import { GrantError } from '../../broker/grants';
 import {
   type PrivilegedOp,
@@ -41,7 +42,12 @@ export async function handlePrivilegedRequest(services: PrivilegedServices, raw:
     const handler = privilegedRoutes[op] as PrivilegedHandler<typeof op>;
     return { ok: true, result: await runHandler(handler, params as PrivilegedParams<typeof op>, services) };
   } catch (err) {
-    if (err instanceof AccountError || err instanceof GrantError || err instanceof SiteAccessError) {
+    if (
+      err instanceof AccountError ||
+      err instanceof GrantError ||
+      err instanceof SiteAccessError ||
+      err instanceof ActivityError
+    ) {
       return { ok: false, error: { code: err.code, message: err.message } };
     }
     console.error('AT Keyring: privileged request failed', op, err);

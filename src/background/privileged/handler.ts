@@ -1,4 +1,5 @@
 import type { Keyring } from '../../accounts/keyring';
+import type { ActivityLog } from '../../activity/activity-log';
 import type { WriteAlerts } from '../../activity/write-alerts';
 import type { Broker } from '../../broker/broker';
 import type { GrantStore } from '../../broker/grants';
@@ -19,6 +20,8 @@ export interface PrivilegedServices {
   /** The toolbar badge's recent writes and the per-site "notify" setting. */
   writeAlerts: WriteAlerts;
   siteAccess: SiteAccessControl;
+  /** What sites did: writes, prompted calls, service tokens; reads counted per day. */
+  activity: ActivityLog;
 }
 
 /** The background's side of one privileged operation. */

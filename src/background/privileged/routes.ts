@@ -1,5 +1,6 @@
 import type { PrivilegedOp } from '../../protocol/privileged';
 import { checkSession, listAccounts, loginStatus, setActiveAccount, signOut, startLogin } from './accounts';
+import { activityFacets, exportActivity, listActivity, listReads, undoActivity } from './activity';
 import { listGrants, removeScope, restoreGrants, revokeGrants } from './grants';
 import type { PrivilegedHandler } from './handler';
 import { decidePrompt, getPrompt, getSiteIcon, promptBlob } from './prompts';
@@ -32,4 +33,9 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'siteAccess.setMode': setSiteAccessMode,
   'siteAccess.allow': allowSite,
   'siteAccess.remove': removeSite,
+  'activity.list': listActivity,
+  'activity.reads': listReads,
+  'activity.facets': activityFacets,
+  'activity.export': exportActivity,
+  'activity.undo': undoActivity,
 };
