@@ -207,4 +207,86 @@ describe('accessibility: WCAG 2.2 AA, keyboard and zoom (Chromium, local PDS)', 
     expect(await violationsBySchemes(page)).toEqual({ light: [], dark: [] });
     await page.close();
   });
+
+  it(`the activity page, with an entry opened and an undo asked, has no violations in light or dark`, async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${browser.extensionId}/activity.html`);
+    // Entries as the background logs them: a post with the record it created, a service token, a refusal.
+    await page.evaluate(
+      async ({ origin, did }) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open('at-keyring');
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        const store = db.transaction('activity', 'readwrite').objectStore('activity');
+        const base = { at: Date.now(), origin, did, prompted: false, remembered: false };
+        const post = { $type: 'app.bsky.feed.post', text: 'An accessible post', createdAt: new Date().toISOString() };
+        const intent = (nsid: string, body: unknown, params = {}) => ({
+          nsid,
+          key: nsid.toLowerCase(),
+          route: 'pds',
+          httpMethod: 'POST',
+          params,
+          body: body === undefined ? { kind: 'none' } : { kind: 'json', encoding: 'application/json', value: body },
+        });
+        store.add({
+          ...base,
+          method: 'atproto_serviceAuth',
+          intent: {
+            ...intent('com.atproto.server.getServiceAuth', undefined, { aud: 'did:web:video.example' }),
+            httpMethod: 'GET',
+          },
+          outcome: { kind: 'answered', status: 200 },
+        });
+        store.add({
+          ...base,
+          method: 'atproto_xrpc',
+          prompted: true,
+          intent: intent('com.atproto.repo.createRecord', {
+            repo: did,
+            collection: 'app.bsky.feed.post',
+            record: post,
+          }),
+          changes: [{ kind: 'create', target: 'app.bsky.feed.post', count: 1 }],
+          text: post.text,
+          outcome: { kind: 'rejected', reason: 'denied' },
+        });
+        store.add({
+          ...base,
+          method: 'atproto_xrpc',
+          intent: intent('com.atproto.repo.createRecord', {
+            repo: did,
+            collection: 'app.bsky.feed.post',
+            record: post,
+          }),
+          changes: [{ kind: 'create', target: 'app.bsky.feed.post', count: 1 }],
+          text: post.text,
+          outcome: { kind: 'answered', status: 200 },
+          created: [
+            {
+              uri: `at://${did}/app.bsky.feed.post/3kaccessible2`,
+              cid: 'bafyx',
+              collection: 'app.bsky.feed.post',
+              rkey: '3kaccessible2',
+            },
+          ],
+        });
+        await new Promise((resolve) => {
+          store.transaction.oncomplete = resolve;
+        });
+        db.close();
+      },
+      { origin: callSite.origin, did: alice.did },
+    );
+    await page.reload();
+    const entries = page.getByTestId('activity-entry');
+    await expect.poll(() => entries.count()).toBeGreaterThanOrEqual(3);
+    await entries.nth(1).getByTestId('activity-details').click();
+    await entries.first().getByTestId('activity-undo').click();
+    await entries.first().getByTestId('preview-post').waitFor();
+    expect(await violationsBySchemes(page)).toEqual({ light: [], dark: [] });
+    expect(await smallText(page)).toEqual([]);
+    await page.close();
+  });
 });

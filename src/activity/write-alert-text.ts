@@ -4,7 +4,8 @@ import type { ChangeCount } from './write-summary';
 /** The most change lines one notification lists; more are counted in a last line. */
 export const NOTIFICATION_MAX_LINES = 4;
 
-function changeLine({ kind, target, count }: ChangeCount): string {
+/** One kind of change in words ("Created a record in app.bsky.feed.post"). */
+export function changeLine({ kind, target, count }: ChangeCount): string {
   const values = { collection: target, count: String(count) };
   switch (kind) {
     case 'create':

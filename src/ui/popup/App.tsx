@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { AccountList, LoginAttempt } from '../../accounts/keyring';
+import { activityPageUrl } from '../activity/page-url';
 import { callKeyring, onExtensionPageEvent } from '../api';
 import { AccountCard } from './AccountCard';
 import { ConnectedSites } from './ConnectedSites';
@@ -83,8 +84,11 @@ export function App() {
 
   return (
     <main>
-      <header>
+      <header class="popup-header">
         <h1>{i18n.t('extension.name')}</h1>
+        <a href={activityPageUrl()} target="_blank" rel="noopener" data-testid="popup-activity">
+          {i18n.t('popup.activityLink')}
+        </a>
       </header>
       <RecentWrites />
       {error && (

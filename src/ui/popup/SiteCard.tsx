@@ -1,5 +1,6 @@
 import { i18n } from '#i18n';
 import type { SiteGrantView } from '../../protocol/privileged';
+import { activityPageUrl } from '../activity/page-url';
 import { relativeTime } from '../format';
 import { ConfirmRevoke } from './ConfirmRevoke';
 import { NotifyToggle } from './NotifyToggle';
@@ -71,6 +72,9 @@ export function SiteCard({ origin, grants, onRemoveScope, onRevoke }: SiteCardPr
         </div>
       ))}
       <NotifyToggle origin={origin} />
+      <a href={activityPageUrl({ origin })} target="_blank" rel="noopener" data-testid="site-activity">
+        {i18n.t('popup.sites.activityLink')}
+      </a>
       <ConfirmRevoke
         label={i18n.t('popup.sites.revokeSiteButton')}
         question={i18n.t('popup.sites.confirmRevokeSite', { origin })}
