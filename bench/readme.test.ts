@@ -13,6 +13,7 @@ import { RATE_LIMIT } from '../src/broker/rate-limit';
 import { type BenchConfig, benchConfig, DEFAULT_RESULTS_PATH, GRANT_SCOPE, ROOT } from './config';
 import { GZIP_LEVEL } from './lib/bundle-sizes';
 import { BENCH_HOST } from './lib/site-server';
+import { ACTIVITY_TARGET_RATIO, FEED_READS, SEEDED_ENTRIES } from './phases/activity';
 import { TRANSPORT_CALLS } from './phases/blob';
 import { compareSections, PHASES, SELECTABLE_PHASE_IDS } from './phases/index';
 import { LATENCY_TARGET_P50_RATIO } from './phases/latency';
@@ -55,6 +56,9 @@ function numbersFromCode(): Set<string> {
     ...Object.values(ErrorCode).map(Math.abs),
     LATENCY_TARGET_P50_RATIO,
     PAINT_TARGET_RATIO,
+    ACTIVITY_TARGET_RATIO,
+    SEEDED_ENTRIES,
+    FEED_READS,
     CONSENT_WINDOW_SIZE.width,
     CONSENT_WINDOW_SIZE.height,
     TRANSPORT_CALLS,
@@ -117,6 +121,10 @@ describe('bench/README.md', () => {
       `after ${FULL.memoryCalls.toLocaleString('en-US')} brokered calls, and after ${FULL.memorySettleMs / 1000} s idle`,
     );
     expect(phases.paint).toContain(`at most ${PAINT_TARGET_RATIO} × the empty one`);
+    expect(phases.activity).toContain(`${FEED_READS.toLocaleString('en-US')} brokered getRecord`);
+    expect(phases.activity).toContain(`${FULL.activityOpens} times each per turn`);
+    expect(phases.activity).toContain(`${SEEDED_ENTRIES.toLocaleString('en-US')} entries seeded`);
+    expect(phases.activity).toContain(`at most ${ACTIVITY_TARGET_RATIO} × the popup's`);
     expect(phases.paint).toContain(`${CONSENT_WINDOW_SIZE.width} × ${CONSENT_WINDOW_SIZE.height} popup windows`);
     expect(README).toContain(`scope \`${GRANT_SCOPE}\``);
   });

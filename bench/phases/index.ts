@@ -1,3 +1,4 @@
+import { activity } from './activity';
 import { blob } from './blob';
 import { breakdown } from './breakdown';
 import { bundles } from './bundles';
@@ -21,6 +22,7 @@ export const PHASES: readonly BenchPhase<unknown>[] = [
   idleWake,
   memory,
   paint,
+  activity,
   targets,
 ];
 

@@ -16,8 +16,12 @@ export function relativeTime(at: number, now = Date.now()): string {
   return diff >= 0 ? i18n.t('format.relativeTime.underAMinuteAhead') : i18n.t('format.relativeTime.justNow');
 }
 
+let dateTime: Intl.DateTimeFormat | undefined;
+
+/** A date and time ("Dec 7, 2026, 1:12 AM"); one formatter for all (making one per date costs a list of them). */
 export function absoluteTime(at: number): string {
-  return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  dateTime ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return dateTime.format(at);
 }
 
 /** A file's size in the units people read (70 bytes, 12.3 kB, 4.8 MB), in the browser's language. */
