@@ -253,4 +253,73 @@ describe('the activity log', () => {
     const undo = (await log2.list({ limit: 1 })).entries[0]!;
     expect(undo.outcome).toMatchObject({ kind: 'failed', reason: 'InvalidSwap' });
   });
+
+  describe('what Undo may delete (attacks on the answer a call gets)', () => {
+    const important = `at://${ALICE}/${POST}/3kimportant2`;
+    const namesImportant = answered({ uri: important, cid: 'bafyimportant' });
+    const undoable = async (log: ActivityLog) => (await log.list({ limit: 1 })).entries[0]!.created;
+
+    it('takes no record from a proxied procedure that answers with the name of one of the user’s records', async () => {
+      const log = newLog();
+      const call = {
+        nsid: 'com.example.feed.publish',
+        body: { repo: ALICE, collection: POST },
+        proxy: 'did:web:evil.example#svc',
+      };
+      await log.observe(report(call, { outcome: namesImportant }));
+      expect(await undoable(log)).toBeUndefined();
+      // Even named like a repo write's answer, under another method nothing is taken.
+      await log.observe(
+        report(
+          {
+            nsid: 'com.atproto.repo.putRecord',
+            body: { repo: ALICE, collection: POST, rkey: '3kimportant2', record: { text: 'x' } },
+          },
+          { outcome: namesImportant },
+        ),
+      );
+      expect(await undoable(log)).toBeUndefined();
+    });
+
+    it('takes only the collection and rkey the request asked to create', async () => {
+      const log = newLog();
+      const like = {
+        nsid: 'com.atproto.repo.createRecord',
+        body: { repo: ALICE, collection: 'app.bsky.feed.like', record: {} },
+      };
+      await log.observe(report(like, { outcome: namesImportant }));
+      expect(await undoable(log)).toBeUndefined();
+      const named = {
+        nsid: 'com.atproto.repo.createRecord',
+        body: { repo: ALICE, collection: POST, rkey: '3knamed22222', record: {} },
+      };
+      await log.observe(report(named, { outcome: namesImportant }));
+      expect(await undoable(log)).toBeUndefined();
+      await log.observe(report(named, { outcome: answered({ uri: `at://${ALICE}/${POST}/3knamed22222`, cid: 'c' }) }));
+      expect((await undoable(log))?.map((r) => r.rkey)).toEqual(['3knamed22222']);
+    });
+
+    it('pairs applyWrites results with the writes by position: a delete’s slot answered as a create is ignored', async () => {
+      const log = newLog();
+      const writes = {
+        nsid: 'com.atproto.repo.applyWrites',
+        body: {
+          repo: ALICE,
+          writes: [
+            { $type: 'com.atproto.repo.applyWrites#delete', collection: POST, rkey: '3kgone222222' },
+            { $type: 'com.atproto.repo.applyWrites#create', collection: POST, value: { text: 'new' } },
+          ],
+        },
+      };
+      const result = (uri: string, cid: string) => ({ $type: 'com.atproto.repo.applyWrites#createResult', uri, cid });
+      await log.observe(
+        report(writes, {
+          outcome: answered({
+            results: [result(important, 'bafyimportant'), result(`at://${ALICE}/${POST}/3knew2222222`, 'c2')],
+          }),
+        }),
+      );
+      expect((await undoable(log))?.map((r) => r.uri)).toEqual([`at://${ALICE}/${POST}/3knew2222222`]);
+    });
+  });
 });

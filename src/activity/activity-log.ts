@@ -353,7 +353,7 @@ function isCountedRead(report: CallReport): boolean {
 
 function entryOf(report: CallReport): ActivityEntry {
   const changes = changesOf(report.intent);
-  const created = report.outcome.kind === 'answered' ? createdRecords(report.did, report.outcome) : [];
+  const created = report.outcome.kind === 'answered' ? createdRecords(report, report.outcome) : [];
   return {
     at: report.at,
     origin: report.origin,
@@ -385,23 +385,58 @@ export function loggedIntent(intent: XrpcIntent): LoggedIntent {
   return intent as LoggedIntent;
 }
 
-/** The records a 2xx answer says were created in the account's own repository (anything else is ignored). */
-function createdRecords(did: string, outcome: Extract<CallOutcome, { kind: 'answered' }>): CreatedRecord[] {
+/**
+ * The records a call created, as the PDS answered: only for createRecord and applyWrites run by the PDS
+ * itself, and only records the request asked to create (same collection, same rkey when it named one, in
+ * the account's own repository). Anything else in an answer is ignored: a site's own service, reached
+ * through a proxy, could otherwise answer with the name of any of the user's records and have Undo delete it.
+ */
+function createdRecords(report: CallReport, outcome: Extract<CallOutcome, { kind: 'answered' }>): CreatedRecord[] {
+  const { intent, did } = report;
+  if (report.method !== 'atproto_xrpc' || intent.route !== 'pds' || intent.body.kind !== 'json') return [];
   if (outcome.status < 200 || outcome.status > 299) return [];
+  const asked = askedCreates(intent.nsid, intent.body.value);
+  if (!asked) return [];
   const body = outcome.result.body as Record<string, unknown> | null;
   if (!body || typeof body !== 'object') return [];
-  const answers: unknown[] = Array.isArray(body.results)
-    ? body.results.filter((r) => typeof r?.$type === 'string' && r.$type.endsWith('#createResult'))
-    : [body];
-  return answers.flatMap((answer) => {
-    const { uri, cid } = (answer ?? {}) as { uri?: unknown; cid?: unknown };
+  // applyWrites answers one result per write, in the request's order.
+  const answers: unknown[] = intent.nsid === APPLY_WRITES ? (Array.isArray(body.results) ? body.results : []) : [body];
+  return asked.flatMap(({ index, collection, rkey }) => {
+    const answer = answers[index] as { $type?: unknown; uri?: unknown; cid?: unknown } | undefined;
+    if (intent.nsid === APPLY_WRITES && answer?.$type !== `${APPLY_WRITES}#createResult`) return [];
+    const { uri, cid } = answer ?? {};
     if (typeof uri !== 'string' || typeof cid !== 'string' || cid.length > 128) return [];
     const prefix = `at://${did}/`;
     if (!uri.startsWith(prefix)) return [];
-    const [collection, rkey, ...rest] = uri.slice(prefix.length).split('/');
-    if (rest.length || !collection || !rkey || !isValidNsid(collection) || !isValidRecordKey(rkey)) return [];
-    return [{ uri, cid, collection, rkey }];
+    const [answeredCollection, answeredRkey, ...rest] = uri.slice(prefix.length).split('/');
+    if (rest.length || answeredCollection !== collection || !answeredRkey || !isValidRecordKey(answeredRkey)) return [];
+    if (rkey !== undefined && answeredRkey !== rkey) return [];
+    return [{ uri, cid, collection, rkey: answeredRkey }];
   });
+}
+
+const CREATE_RECORD = 'com.atproto.repo.createRecord';
+const APPLY_WRITES = 'com.atproto.repo.applyWrites';
+
+/** The creates a request asks for: where each is in the request, its collection, its rkey if it names one. */
+function askedCreates(nsid: string, body: unknown): { index: number; collection: string; rkey?: string }[] | undefined {
+  const field = (value: unknown, key: string) => {
+    const v = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const create = (index: number, value: unknown) => {
+    const collection = field(value, 'collection');
+    if (!collection || !isValidNsid(collection)) return [];
+    const rkey = field(value, 'rkey');
+    return [{ index, collection, ...(rkey === undefined ? {} : { rkey }) }];
+  };
+  if (nsid === CREATE_RECORD) return create(0, body);
+  if (nsid !== APPLY_WRITES) return undefined;
+  const writes = (body as { writes?: unknown }).writes;
+  if (!Array.isArray(writes)) return undefined;
+  return writes.flatMap((write, index) =>
+    field(write, '$type') === `${APPLY_WRITES}#create` ? create(index, write) : [],
+  );
 }
 
 /** What an undo sends, as the log shows it: one deleteRecord per record (each with its swapRecord). */
