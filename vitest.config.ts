@@ -15,7 +15,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['browser', 'module', 'import', 'default'], externalConditions: ['browser'] } },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/**/*.test.ts', 'sdk/**/*.test.ts', 'bench/**/*.test.ts'],
-    setupFiles: ['fake-indexeddb/auto'],
+    setupFiles: ['fake-indexeddb/auto', './src/locales/messages-setup.fixture.ts'],
     environment: 'node',
   },
 });

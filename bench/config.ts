@@ -43,8 +43,8 @@ export interface BenchConfig {
   memorySettleMs: number;
   /** Windows of each kind (empty page, consent window) whose first paint section 7 times. */
   paintWindows: number;
-  /** Opens of each page (popup, activity page) per state of the log that section 7b times. */
-  activityOpens: number;
+  /** Opens of each page that sections 7b (popup, activity page, per state of the log) and 7c (two popups) time. */
+  pageOpens: number;
   /** The extension's per-origin token bucket. */
   rateLimit: { capacity: number; perSecond: number };
 }
@@ -72,7 +72,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     memoryCalls: num('BENCH_MEMORY_CALLS', quick ? 200 : 1000),
     memorySettleMs: num('BENCH_MEMORY_SETTLE_MS', quick ? 0 : 31_000),
     paintWindows: num('BENCH_PAINT_WINDOWS', quick ? 3 : 10),
-    activityOpens: num('BENCH_ACTIVITY_OPENS', quick ? 3 : 10),
+    pageOpens: num('BENCH_PAGE_OPENS', quick ? 3 : 10),
     rateLimit: { capacity: RATE_LIMIT.capacity, perSecond: RATE_LIMIT.refillPerSecond },
   };
 }

@@ -18,6 +18,7 @@ import { TRANSPORT_CALLS } from './phases/blob';
 import { compareSections, PHASES, SELECTABLE_PHASE_IDS } from './phases/index';
 import { LATENCY_TARGET_P50_RATIO } from './phases/latency';
 import { PAINT_TARGET_RATIO } from './phases/paint';
+import { POPUP_ACCOUNTS, POPUP_SITES, POPUP_TARGET_RATIO } from './phases/popup';
 import { TARGETS } from './targets';
 
 const README = readFileSync(path.join(ROOT, 'bench/README.md'), 'utf8');
@@ -59,6 +60,9 @@ function numbersFromCode(): Set<string> {
     ACTIVITY_TARGET_RATIO,
     SEEDED_ENTRIES,
     FEED_READS,
+    POPUP_ACCOUNTS,
+    POPUP_SITES,
+    POPUP_TARGET_RATIO,
     CONSENT_WINDOW_SIZE.width,
     CONSENT_WINDOW_SIZE.height,
     TRANSPORT_CALLS,
@@ -122,9 +126,13 @@ describe('bench/README.md', () => {
     );
     expect(phases.paint).toContain(`at most ${PAINT_TARGET_RATIO} × the empty one`);
     expect(phases.activity).toContain(`${FEED_READS.toLocaleString('en-US')} brokered getRecord`);
-    expect(phases.activity).toContain(`${FULL.activityOpens} times each per turn`);
+    expect(phases.activity).toContain(`${FULL.pageOpens} times each per turn`);
     expect(phases.activity).toContain(`${SEEDED_ENTRIES.toLocaleString('en-US')} entries seeded`);
     expect(phases.activity).toContain(`at most ${ACTIVITY_TARGET_RATIO} × the popup's`);
+    expect(phases.popup).toContain(`with ${POPUP_ACCOUNTS} accounts`);
+    expect(phases.popup).toContain(`and ${POPUP_SITES} connected sites`);
+    expect(phases.popup).toContain(`${FULL.pageOpens} times each`);
+    expect(phases.popup).toContain(`at most ${POPUP_TARGET_RATIO} × the empty one's`);
     expect(phases.paint).toContain(`${CONSENT_WINDOW_SIZE.width} × ${CONSENT_WINDOW_SIZE.height} popup windows`);
     expect(README).toContain(`scope \`${GRANT_SCOPE}\``);
   });

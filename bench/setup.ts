@@ -163,5 +163,5 @@ export async function setUp(config: BenchConfig, pages: PageBundles): Promise<Om
   if (textD !== RECORD_TEXT || textB !== RECORD_TEXT) throw new Error('getRecord did not return the benchmark record');
   log(`set-up done; record at://${did}/${COLLECTION}/${rkey}`);
 
-  return { config, browser, brokered, direct, tokens, record, pages };
+  return { config, browser, brokered, direct, tokens, record, pages, pds: pds.info };
 }

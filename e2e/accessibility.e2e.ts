@@ -133,6 +133,18 @@ describe('accessibility: WCAG 2.2 AA, keyboard and zoom (Chromium, local PDS)', 
     await popup.getByTestId('account').first().waitFor();
     expect(await violationsBySchemes(popup)).toEqual({ light: [], dark: [] });
     expect(await smallText(popup)).toEqual([]);
+    // With an account's details open too.
+    await popup.getByTestId('account-details').first().locator('summary').click();
+    expect(await violationsBySchemes(popup)).toEqual({ light: [], dark: [] });
+  });
+
+  it(`the options page has no violations in light or dark, and no text under ${MIN_TEXT_PX} px`, async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    await page.getByTestId('network-settings').waitFor();
+    expect(await violationsBySchemes(page)).toEqual({ light: [], dark: [] });
+    expect(await smallText(page)).toEqual([]);
+    await page.close();
   });
 
   for (const c of CASES) {

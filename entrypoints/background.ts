@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { EXPIRY_NOTIFICATION_PREFIX, SESSION_EXPIRY_ALARM } from '@/src/accounts/session-expiry';
 import { WRITE_ALERTS_ALARM } from '@/src/activity/write-alerts';
 import { watchLoopbackRedirects } from '@/src/background/loopback-redirect';
 import { handlePageMessage, isPageMessage } from '@/src/background/page-channel';
@@ -59,7 +60,16 @@ export default defineBackground(() => {
       );
     // The toolbar badge's window passed, or a held write notification is due.
     if (alarm.name === WRITE_ALERTS_ALARM) void ready.then(({ writeAlerts }) => writeAlerts.tick());
+    // An account's session comes within two days of its end.
+    if (alarm.name === SESSION_EXPIRY_ALARM) void ready.then(({ sessionNotices }) => sessionNotices.check());
+  });
+  // A "sign in again" notice opens the popup's page in a tab, where each account that needs it is listed.
+  browser.notifications.onClicked.addListener((id) => {
+    if (!id.startsWith(EXPIRY_NOTIFICATION_PREFIX)) return;
+    void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
+    void browser.notifications.clear(id);
   });
   void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
   void ready.then(({ writeAlerts }) => writeAlerts.tick());
+  void ready.then(({ sessionNotices }) => sessionNotices.check());
 });

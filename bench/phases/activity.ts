@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { inKeyringDb } from '../lib/keyring-db';
 import { expectNoErrors } from '../lib/page-drivers';
 import { ratioRow, SUMMARY_HEADER, type Summary, summarize, summaryRatios, summaryRow } from '../lib/stats';
 import type { BenchContext, BenchPhase } from './phase';
@@ -47,25 +48,6 @@ export interface ActivityFigures {
   targetRatio: number;
   met: boolean;
   feedReads: { reads: number; rowsAdded: number; counted: number; met: boolean };
-}
-
-/**
- * Runs `script` against the keyring's database from an extension page (the worker's own origin). Sent as
- * one expression over CDP: the page's CSP, which forbids eval, does not apply to it.
- */
-function inKeyringDb<A, R>(page: Page, script: (db: IDBDatabase, arg: A) => Promise<R>, arg: A): Promise<R> {
-  return page.evaluate(`(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const open = indexedDB.open('at-keyring');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    try {
-      return await (${script.toString()})(db, ${JSON.stringify(arg)});
-    } finally {
-      db.close();
-    }
-  })()`) as Promise<R>;
 }
 
 /** Adds `count` entries like the ones the broker logs (posts by 20 sites as 2 accounts); their id range. */
@@ -185,9 +167,9 @@ export const activity: BenchPhase<ActivityFigures> = {
   section: '7b',
   resultKey: 'activityLog',
   label: (config) =>
-    `activity page with ${SEEDED_ENTRIES.toLocaleString('en-US')} entries (${config.activityOpens} opens each)`,
+    `activity page with ${SEEDED_ENTRIES.toLocaleString('en-US')} entries (${config.pageOpens} opens each)`,
   async run(ctx) {
-    const opens = ctx.config.activityOpens;
+    const opens = ctx.config.pageOpens;
     await ctx.browser.context.addInitScript(PROBE);
     const admin = await ctx.browser.context.newPage();
     await admin.goto(`chrome-extension://${ctx.browser.extensionId}/popup.html`);

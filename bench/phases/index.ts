@@ -8,6 +8,7 @@ import { latency } from './latency';
 import { memory } from './memory';
 import { paint } from './paint';
 import type { BenchPhase } from './phase';
+import { popup } from './popup';
 import { targets } from './targets';
 import { throughput } from './throughput';
 
@@ -23,6 +24,7 @@ export const PHASES: readonly BenchPhase<unknown>[] = [
   memory,
   paint,
   activity,
+  popup,
   targets,
 ];
 

@@ -1,6 +1,7 @@
 /** What a benchmark phase is, and what it gets to work with. */
 
 import type { ExtensionBrowser } from '../../e2e/support/chromium';
+import type { PdsInfo } from '../../e2e/support/pds-process';
 import type { XrpcRequest } from '../../sdk/src/contract';
 import type { BenchConfig } from '../config';
 import type { PageBundles } from '../lib/page-bundles';
@@ -53,6 +54,8 @@ export interface BenchContext {
   /** The mirror of the extension's rate limit that brokered batches wait on. */
   tokens: TokenModel;
   record: BenchRecord;
+  /** The local PDS (its URL, its accounts). */
+  pds: PdsInfo;
   pages: PageBundles;
   /** What an earlier phase of this run measured (undefined when it was skipped or failed). */
   figuresOf<F>(phase: BenchPhase<F>): F | undefined;

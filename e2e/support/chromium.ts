@@ -34,12 +34,15 @@ export async function launchWithExtension(
   userDataDir: string,
   extraArgs: string[] = [],
   alsoLoad: string[] = [],
+  /** Environment variables added for the browser (LANGUAGE picks its UI language on Linux). */
+  env: Record<string, string> = {},
 ): Promise<ExtensionBrowser> {
   const extensions = [extensionPath, ...alsoLoad].join(',');
   if (!CHROMIUM_PATH) throw new Error('Chromium not found: apt-get install chromium, or set CHROMIUM_PATH');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: process.env.HEADED !== '1',
+    ...(Object.keys(env).length ? { env: { ...process.env, ...env } as Record<string, string> } : {}),
     args: [
       `--disable-extensions-except=${extensions}`,
       `--load-extension=${extensions}`,

@@ -41,6 +41,21 @@ export async function signIn(
   await clickAndClose(auth, { button: decision === 'authorize' ? PDS_BUTTONS.authorize : PDS_BUTTONS.deny });
 }
 
+/**
+ * The PDS's own pages after a sign-in was started: its sign-in page (unless it remembers the device and goes
+ * straight to consent), then Authorize; the extension closes the window when the redirect comes.
+ */
+export async function finishPdsSignIn(auth: Page, account: Account) {
+  const password = auth.locator(PDS_PASSWORD_INPUT);
+  const authorize = auth.getByRole('button', { name: PDS_BUTTONS.authorize, exact: true });
+  await password.or(authorize).first().waitFor({ timeout: 15_000 });
+  if (await password.isVisible()) {
+    await password.fill(account.password);
+    await auth.getByRole('button', { name: PDS_BUTTONS.signIn }).click();
+  }
+  await clickAndClose(auth, { button: PDS_BUTTONS.authorize });
+}
+
 export function accountCard(popup: Page, did: string) {
   return popup.locator(`[data-testid=account][data-did="${did}"]`);
 }
@@ -156,9 +171,10 @@ export async function launchSignedIn(
   pds: PdsInfo,
   account: Account,
   extraArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ browser: ExtensionBrowser; popup: Page; close(): Promise<void> }> {
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-profile-'));
-  const browser = await launchWithExtension(extensionPath, profileDir, extraArgs);
+  const browser = await launchWithExtension(extensionPath, profileDir, extraArgs, [], env);
   const popup = await browser.openPopup();
   await configureNetwork(popup, pds);
   await signIn(browser, popup, account);

@@ -53,13 +53,10 @@ describe('SessionPool', () => {
     await pool.sessionDeleted('did:plc:b', new Error('gone'));
     expect((await accounts.get('did:plc:b')).health).toEqual({
       state: 'reauth-required',
-      reason: 'The session ended.',
+      reason: 'ended',
       at: 5,
     });
-    expect(events).toEqual([
-      { type: 'sessionEnded', did: 'did:plc:b', reason: 'The session ended.' },
-      { type: 'accountsChanged' },
-    ]);
+    expect(events).toEqual([{ type: 'sessionEnded', did: 'did:plc:b', reason: 'ended' }, { type: 'accountsChanged' }]);
 
     events.length = 0;
     expect(await pool.signOut('did:plc:a')).toEqual({ revokedAtServer: false });

@@ -6,9 +6,9 @@ import {
   TokenRevokedError,
 } from '@atproto/oauth-client-browser';
 import type { ExtensionOAuth } from '../oauth/client-lifecycle';
-import type { AccountRecord } from '../storage/db';
+import type { AccountRecord, SessionEndReason } from '../storage/db';
 import type { Accounts } from './accounts';
-import { AccountError } from './errors';
+import { AccountError, isNetworkFailure } from './errors';
 import type { KeyringEvent } from './platform';
 
 /**
@@ -71,11 +71,21 @@ export class SessionPool {
    * proves the session works; the popup's "check" and the tests use it.
    */
   async checkSession(did: string): Promise<{ did: string; handle: string; status: number }> {
-    const session = await this.session(did);
-    const response = await session.fetchHandler('/xrpc/com.atproto.server.getSession');
+    let response: Response;
+    try {
+      const session = await this.session(did);
+      response = await session.fetchHandler('/xrpc/com.atproto.server.getSession');
+    } catch (err) {
+      // Renewing the tokens or the call itself found no server: that is not an ended session.
+      if (!(err instanceof AccountError) && isNetworkFailure(err)) {
+        const { pds } = await this.accounts.get(did);
+        throw new AccountError('pds-unreachable', `Couldn't reach the server ${new URL(pds).host}.`, { cause: err });
+      }
+      throw err;
+    }
     const body = (await response.json().catch(() => ({}))) as { did?: string; handle?: string };
     if (response.status === 401) {
-      await this.accounts.markReauth(did, 'The server rejected the session.');
+      await this.accounts.markReauth(did, 'rejected');
       throw new AccountError('session-expired', 'The server rejected the session. Sign in again.');
     }
     if (body.handle && body.did === did) await this.accounts.update(did, { handle: body.handle });
@@ -125,9 +135,9 @@ function isSessionGone(err: unknown): boolean {
   return err instanceof TokenRefreshError || err instanceof TokenRevokedError || err instanceof TokenInvalidError;
 }
 
-function describeSessionEnd(cause: unknown): string {
-  if (cause instanceof TokenRevokedError) return 'The session was revoked.';
-  if (cause instanceof TokenRefreshError) return 'The server refused to renew the session.';
-  if (cause instanceof TokenInvalidError) return 'The server rejected the session.';
-  return 'The session ended.';
+function describeSessionEnd(cause: unknown): SessionEndReason {
+  if (cause instanceof TokenRevokedError) return 'revoked';
+  if (cause instanceof TokenRefreshError) return 'refresh-refused';
+  if (cause instanceof TokenInvalidError) return 'rejected';
+  return 'ended';
 }

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { i18n } from '#i18n';
+import { type ExpiryNoticeSurface, SESSION_EXPIRY_ALARM } from '../accounts/session-expiry';
 import { type AlertSurface, WRITE_ALERTS_ALARM } from '../activity/write-alerts';
 
 /** Amber: a notice, not an error; the browser picks a readable text colour on it. */
@@ -13,18 +14,27 @@ export function browserAlertSurface(): AlertSurface {
       await browser.action.setBadgeText({ text: badge?.text ?? '' });
       await browser.action.setTitle({ title: badge?.title ?? i18n.t('extension.name') });
     },
-    async notify(id, { title, message }) {
-      await browser.notifications.create(id, {
-        type: 'basic',
-        iconUrl: browser.runtime.getURL('/icon/128.png'),
-        title,
-        message,
-      });
-    },
-    async wakeAt(at) {
-      // The MV3 worker sleeps between events: an alarm, not a timer, ends the badge's window.
-      if (at === null) await browser.alarms.clear(WRITE_ALERTS_ALARM);
-      else await browser.alarms.create(WRITE_ALERTS_ALARM, { when: at });
-    },
+    notify,
+    // The MV3 worker sleeps between events: an alarm, not a timer, ends the badge's window.
+    wakeAt: (at) => wakeAt(WRITE_ALERTS_ALARM, at),
   };
+}
+
+/** The "sign in again" notices of src/accounts/session-expiry.ts, in this browser. */
+export function browserExpiryNoticeSurface(): ExpiryNoticeSurface {
+  return { notify, wakeAt: (at) => wakeAt(SESSION_EXPIRY_ALARM, at) };
+}
+
+async function notify(id: string, { title, message }: { title: string; message: string }): Promise<void> {
+  await browser.notifications.create(id, {
+    type: 'basic',
+    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    title,
+    message,
+  });
+}
+
+async function wakeAt(alarm: string, at: number | null): Promise<void> {
+  if (at === null) await browser.alarms.clear(alarm);
+  else await browser.alarms.create(alarm, { when: at });
 }

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { Keyring, type KeyringEvent } from '../accounts/keyring';
+import { SessionExpiryNotices } from '../accounts/session-expiry';
 import { ActivityLog } from '../activity/activity-log';
 import { WriteAlerts } from '../activity/write-alerts';
 import { Broker } from '../broker/broker';
@@ -17,7 +18,7 @@ import { SiteAccessControl } from '../site-access/control';
 import { BROWSER_DIALECT } from '../site-access/dialect';
 import { ContentScriptRegistrar } from '../site-access/registration';
 import { type KeyringDB, openKeyringDB } from '../storage/db';
-import { browserAlertSurface } from './alert-surface';
+import { browserAlertSurface, browserExpiryNoticeSurface } from './alert-surface';
 import { CONSENT_WINDOW_SIZE } from './consent-window';
 import { sessionFrameRegistry } from './frame-registry';
 import { browserKeyringPlatform } from './keyring-platform';
@@ -34,6 +35,7 @@ export interface BackgroundServices {
   writeAlerts: WriteAlerts;
   siteAccess: SiteAccessControl;
   activity: ActivityLog;
+  sessionNotices: SessionExpiryNotices;
 }
 
 /** Builds the background's object graph; browser APIs are bound here and nowhere deeper. */
@@ -41,7 +43,11 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   const db = await openKeyringDB();
   performance.mark('keyring:db-open'); // the bench's account of a cold call (bench/phases/cold.ts)
   let broker: Broker | undefined;
+  let sessionNotices: SessionExpiryNotices | undefined;
   const onKeyringEvent = (event: KeyringEvent) => {
+    // A sign-in, a sign-out or an ended session moves the next "sign in again" notice.
+    if (event.type === 'accountsChanged') void sessionNotices?.check().catch(() => {});
+    if (event.type === 'sessionEnded' && event.reason === 'signed-out') void sessionNotices?.forget(event.did);
     if (event.type === 'sessionEnded') {
       const ended = broker?.sessionEnded(event.did, event.reason === 'signed-out');
       // Once the broker dropped a signed-out account's grants, sites left with none lose their "notify" setting.
@@ -51,6 +57,11 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   };
   const keyring = new Keyring(db, browserKeyringPlatform(onKeyringEvent), defaults);
   const grants = new GrantStore(db);
+  sessionNotices = new SessionExpiryNotices({
+    db,
+    accounts: async () => (await keyring.listAccounts()).accounts,
+    surface: browserExpiryNoticeSurface(),
+  });
   const writeAlerts = new WriteAlerts({
     db,
     surface: browserAlertSurface(),
@@ -112,5 +123,18 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   // Not awaited: requests are judged by the stored setting at once; the browser's registration follows.
   void siteAccess.sync().catch((err) => console.error('AT Keyring: registering the content scripts failed', err));
   performance.mark('keyring:services');
-  return { db, keyring, grants, prompts, events, broker, siteIcons, previews, writeAlerts, siteAccess, activity };
+  return {
+    db,
+    keyring,
+    grants,
+    prompts,
+    events,
+    broker,
+    siteIcons,
+    previews,
+    writeAlerts,
+    siteAccess,
+    activity,
+    sessionNotices,
+  };
 }

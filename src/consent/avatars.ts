@@ -91,9 +91,26 @@ export async function avatarForPrompt(
 ): Promise<Avatar> {
   if (!promptNames(prompt, did)) return unavailable('not-named');
   if (!budget.admit(prompt.id, did)) return unavailable('budget');
+  return (await accountProfile(did, lookups)).avatar;
+}
+
+/**
+ * An account's display name and avatar, from its `app.bsky.actor.profile/self` (the popup shows the user's
+ * own accounts by them). The display name is the account's own text: show it as site text.
+ */
+export async function accountProfile(
+  did: string,
+  lookups: AvatarLookups,
+): Promise<{ displayName?: string; avatar: Avatar }> {
   const profile = await lookups.record(`at://${did}/app.bsky.actor.profile/self`);
-  if (!profile.ok) return unavailable(profile.failure === 'not-found' ? 'none' : 'failed');
-  const ref = avatarRef(profile.value.value.avatar);
+  if (!profile.ok) return { avatar: unavailable(profile.failure === 'not-found' ? 'none' : 'failed') };
+  const name = profile.value.value.displayName;
+  const displayName = typeof name === 'string' && name.trim() ? name.slice(0, 640) : undefined;
+  return { ...(displayName ? { displayName } : {}), avatar: await avatarOfProfile(did, profile.value.value, lookups) };
+}
+
+async function avatarOfProfile(did: string, profile: Record<string, unknown>, lookups: AvatarLookups): Promise<Avatar> {
+  const ref = avatarRef(profile.avatar);
   if (!ref) return unavailable('none');
   if ((ref.size ?? 0) > AVATAR_MAX_BYTES) return unavailable('too-large');
   const identity = await lookups.identity(did);

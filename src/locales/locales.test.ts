@@ -13,6 +13,7 @@ const SAME_IN_EVERY_LANGUAGE = new Set([
   'popup.account.didLabel',
   'popup.siteAccess.addPlaceholder', // an example address
   'consent.tree.null', // the JSON literal a record shows
+  'options.network.presetBluesky', // a name
 ]);
 
 type Entry = { type: string; placeholders: string[]; texts: string[]; plurals: string[] };

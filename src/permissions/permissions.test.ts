@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseXrpcIntent } from '../broker/intent';
+import { useEnglishMessages } from '../locales/messages.fixture';
 import type { XrpcParams } from '../protocol/page';
 import { describeRequirement, describeScope } from './describe';
 import { isAllowed, policyForIntent, policyForServiceAuth, scopesFor } from './requirements';
 import { parseRequestedScope, scopeCovers } from './scopes';
+
+beforeAll(useEnglishMessages);
 
 const did = 'did:plc:alice';
 const policyForXrpc = (call: XrpcParams, grant: string) => policyForIntent(parseXrpcIntent(call), grant);

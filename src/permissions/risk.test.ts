@@ -1,8 +1,11 @@
 import { isAtprotoOauthScope } from '@atproto/oauth-scopes';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEnglishMessages } from '../locales/messages.fixture';
 import { allowsDeleting, alwaysOffer, broadGrantOf, linesOf, mayRemember, scopesByRisk } from './risk';
 import { parseRequestedScope, permissionsOf } from './scopes';
+
+beforeAll(useEnglishMessages);
 
 describe('scopes grouped by risk', () => {
   it('puts each scope in its group, in the window’s order, splitting a repo scope’s deletes from its writes', () => {

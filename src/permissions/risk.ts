@@ -1,4 +1,5 @@
 import { BlobPermission, type RepoAction, RepoPermission, RpcPermission } from '@atproto/oauth-scopes';
+import { i18n } from '#i18n';
 import { actionWords, describeRepo, describeScope, methodWords } from './describe';
 
 /**
@@ -64,34 +65,25 @@ export function linesOf(token: string): PermissionLine[] {
 export function broadGrantOf(token: string): BroadGrant | null {
   const broad = (kind: BroadKind, text: string): BroadGrant => ({ kind, scope: token, text });
   if (token === 'transition:generic') {
-    return broad(
-      'whole-account',
-      'Full access to your account’s data: this site could create, edit and delete any of your records (posts, likes, follows, your profile), upload files and call services as you.',
-    );
+    return broad('whole-account', i18n.t('scopes.broad.wholeAccount'));
   }
   if (token === 'transition:chat.bsky') {
-    return broad('direct-messages', 'Your direct messages: this site could read them and send messages as you.');
+    return broad('direct-messages', i18n.t('scopes.broad.directMessages'));
   }
   const repo = RepoPermission.fromString(token);
   if (repo?.collection.includes('*')) {
-    return broad(
-      'any-collection',
-      `Every kind of record: this site could ${actionWords(repo.action)} any record in your repository (posts, likes, follows, your profile and kinds no app shows you), not only one kind.`,
-    );
+    return broad('any-collection', i18n.t('scopes.broad.anyCollection', { actions: actionWords(repo.action) }));
   }
   const rpc = RpcPermission.fromString(token);
   if (rpc?.lxm.includes('*')) {
-    return broad('any-method', `Any method: this site could call every method of ${rpc.aud} as you.`);
+    return broad('any-method', i18n.t('scopes.broad.anyMethod', { audience: rpc.aud }));
   }
   if (rpc?.aud === '*') {
-    return broad(
-      'any-service',
-      `Any service: this site could call ${methodWords(rpc.lxm)} as you at any service it picks, not only one it names.`,
-    );
+    return broad('any-service', i18n.t('scopes.broad.anyService', { methods: methodWords(rpc.lxm) }));
   }
   const blob = BlobPermission.fromString(token);
   if (blob?.accept.includes('*/*')) {
-    return broad('any-file', 'Any file: this site could upload files of every type to your account.');
+    return broad('any-file', i18n.t('scopes.broad.anyFile'));
   }
   return null;
 }

@@ -58,7 +58,19 @@ export interface AccountRecord {
   health: AccountHealth;
 }
 
-export type AccountHealth = { state: 'ok' } | { state: 'reauth-required'; reason: string; at: number };
+/**
+ * Why a session ended, as the popup words it: revoked (signed out elsewhere, or by the server), the server
+ * refused to renew it or rejected it, or it reached its end. Rows from before the codes hold an English
+ * sentence: read through {@link sessionEndReason}.
+ */
+export type SessionEndReason = 'revoked' | 'refresh-refused' | 'rejected' | 'ended';
+export type AccountHealth =
+  | { state: 'ok' }
+  | { state: 'reauth-required'; reason: SessionEndReason | string; at: number };
+
+const SESSION_END_REASONS: readonly string[] = ['revoked', 'refresh-refused', 'rejected', 'ended'];
+export const sessionEndReason = (stored: string): SessionEndReason =>
+  SESSION_END_REASONS.includes(stored) ? (stored as SessionEndReason) : 'ended';
 
 /** One sign-in, from the popup's request to the PDS's answer; abandoned ones are swept. */
 export interface LoginAttempt {
@@ -170,6 +182,8 @@ export interface MetaValues {
   writeAlerts: WriteAlertState;
   /** The user asked for a notification each time this origin writes; absent: no notifications. */
   [notify: `notifyWrites:${string}`]: true;
+  /** The session end (sessionExpiresAt) an account's "sign in again" notification was shown for. */
+  [expiry: `expiryNoticeFor:${string}`]: number;
 }
 export type MetaKey = keyof MetaValues & string;
 

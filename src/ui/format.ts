@@ -1,5 +1,18 @@
 import { i18n } from '#i18n';
 
+/**
+ * The language of the catalogue the browser picked (not the browser's own, which may have no catalogue):
+ * dates and sizes are formatted in the language of the words around them.
+ */
+export function uiLocale(): string | undefined {
+  const tag = i18n.t('format.locale');
+  try {
+    return tag && Intl.DateTimeFormat.supportedLocalesOf(tag).length ? tag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Short, human dates for the popup ("in 13 days", "5 min ago"). */
 export function relativeTime(at: number, now = Date.now()): string {
   const diff = at - now;
@@ -9,7 +22,7 @@ export function relativeTime(at: number, now = Date.now()): string {
     [3_600_000, 'hour'],
     [60_000, 'minute'],
   ];
-  const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const format = new Intl.RelativeTimeFormat(uiLocale(), { numeric: 'auto' });
   for (const [ms, unit] of units) {
     if (abs >= ms) return format.format(Math.round(diff / ms), unit);
   }
@@ -20,7 +33,7 @@ let dateTime: Intl.DateTimeFormat | undefined;
 
 /** A date and time ("Dec 7, 2026, 1:12 AM"); one formatter for all (making one per date costs a list of them). */
 export function absoluteTime(at: number): string {
-  dateTime ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  dateTime ??= new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' });
   return dateTime.format(at);
 }
 
@@ -28,7 +41,7 @@ export function absoluteTime(at: number): string {
 export function fileSize(bytes: number): string {
   const [value, unit] =
     bytes < 1_000 ? [bytes, 'byte'] : bytes < 1_000_000 ? [bytes / 1e3, 'kilobyte'] : [bytes / 1e6, 'megabyte'];
-  return new Intl.NumberFormat(undefined, {
+  return new Intl.NumberFormat(uiLocale(), {
     style: 'unit',
     unit,
     unitDisplay: unit === 'byte' ? 'long' : 'short',

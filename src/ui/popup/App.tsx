@@ -1,14 +1,17 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import { i18n } from '#i18n';
 import type { AccountList, LoginAttempt } from '../../accounts/keyring';
+import type { AccountRecord } from '../../storage/db';
 import { activityPageUrl } from '../activity/page-url';
-import { callKeyring, onExtensionPageEvent } from '../api';
-import { AccountCard } from './AccountCard';
+import { callKeyring, onExtensionPageEvent, PrivilegedRequestError } from '../api';
+import { AccountCard, type CheckView } from './AccountCard';
 import { ConnectedSites } from './ConnectedSites';
 import { ensureLoopbackPermission } from './loopback-permission';
-import { NetworkSettingsForm } from './NetworkSettingsForm';
 import { pendingLogin } from './pending-login';
+import { type AccountProfile, accountProfiles, refreshProfiles } from './profiles';
 import { RecentWrites } from './RecentWrites';
+import { ResignPanel } from './ResignPanel';
 import { SignInForm } from './SignInForm';
 import { SiteAccess } from './SiteAccess';
 
@@ -17,13 +20,20 @@ export function App() {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [login, setLogin] = useState<LoginAttempt | null>(null);
-  const [checks, setChecks] = useState<Record<string, string>>({});
+  const [checks, setChecks] = useState<Record<string, CheckView>>({});
+  const [profiles, setProfiles] = useState<Record<string, AccountProfile>>({});
   // The client id of the settings (empty: the loopback client); undefined until read.
   const [clientId, setClientId] = useState<string>();
 
   const refresh = useCallback(async () => {
     try {
-      setList(await callKeyring('accounts.list'));
+      const next = await callKeyring('accounts.list');
+      setList(next);
+      // Names and pictures: the kept copies at once, fresh ones after the popup has painted.
+      const dids = next.accounts.map((a) => a.did);
+      const cached = await accountProfiles.getValue();
+      setProfiles(cached);
+      void refreshProfiles(dids, cached, (did, profile) => setProfiles((p) => ({ ...p, [did]: profile })));
     } catch (err) {
       setError((err as Error).message);
     }
@@ -91,6 +101,9 @@ export function App() {
         </a>
       </header>
       <RecentWrites />
+      {list && (
+        <ResignPanel accounts={list.accounts} busy={busy} onSignInAgain={(account) => startLogin(account.handle)} />
+      )}
       {error && (
         <p class="error" role="alert" data-testid="error">
           {error}
@@ -115,17 +128,20 @@ export function App() {
               account={account}
               active={account.did === list.activeDid}
               busy={busy}
-              checkResult={checks[account.did]}
+              profile={profiles[account.did]}
+              check={checks[account.did]}
               onUse={() => run(() => callKeyring('accounts.setActive', { did: account.did }))}
               onSignInAgain={() => startLogin(account.handle)}
               onSignOut={() => run(() => callKeyring('accounts.signOut', { did: account.did }))}
               onCheck={() =>
                 run(async () => {
-                  const result = await callKeyring('accounts.check', { did: account.did });
-                  setChecks((c) => ({
-                    ...c,
-                    [account.did]: i18n.t('popup.account.checkResult', { handle: result.handle }),
-                  }));
+                  const check = await checkAccount(account);
+                  setChecks((c) => ({ ...c, [account.did]: check }));
+                  // A check reads the profile again too (a new avatar shows at once).
+                  if (check.kind === 'ok')
+                    void refreshProfiles([account.did], {}, (did, profile) =>
+                      setProfiles((p) => ({ ...p, [did]: profile })),
+                    );
                 })
               }
             />
@@ -135,10 +151,29 @@ export function App() {
       <SignInForm busy={busy} onSubmit={startLogin} />
       <ConnectedSites />
       <SiteAccess />
-      <details class="advanced">
-        <summary>{i18n.t('popup.settings.summary')}</summary>
-        <NetworkSettingsForm onSaved={(settings) => setClientId(settings.clientId)} />
-      </details>
+      <p class="popup-footer">
+        <button
+          type="button"
+          class="link"
+          onClick={() => void browser.runtime.openOptionsPage()}
+          data-testid="open-options"
+        >
+          {i18n.t('popup.settingsLink')}
+        </button>
+      </p>
     </main>
   );
+}
+
+/** One Check, in the card's words: the server's answer, or why there is none. */
+async function checkAccount({ did, pds }: AccountRecord): Promise<CheckView> {
+  try {
+    const result = await callKeyring('accounts.check', { did });
+    return { kind: 'ok', handle: result.handle };
+  } catch (err) {
+    const code = err instanceof PrivilegedRequestError ? err.code : 'internal';
+    if (code === 'pds-unreachable') return { kind: 'unreachable', host: new URL(pds).host };
+    if (code === 'session-expired') return { kind: 'ended' };
+    return { kind: 'failed', message: (err as Error).message };
+  }
 }

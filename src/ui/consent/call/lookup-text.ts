@@ -1,5 +1,6 @@
 import { i18n } from '#i18n';
 import type { LookupFailure } from '../../../consent/lookup';
+import { uiLocale } from '../../format';
 
 /** Why a look-up has no answer, in plain words. */
 export function lookupReason(failure: LookupFailure): string {
@@ -31,7 +32,7 @@ export function duration(seconds: number): string {
         : seconds < 172_800
           ? [seconds / 3_600, 'hour']
           : [seconds / 86_400, 'day'];
-  return new Intl.NumberFormat(undefined, {
+  return new Intl.NumberFormat(uiLocale(), {
     style: 'unit',
     unit,
     unitDisplay: 'long',
