@@ -57,7 +57,7 @@ describe('accounts in the popup, sessions in the background (Chromium, local PDS
 
   it('reports a sign-in the user denied at the PDS', async () => {
     await signIn(browser, popup, alice, 'deny');
-    await expect.poll(() => popup.getByTestId('error').textContent()).toContain('You declined the sign-in');
+    await expect.poll(() => popup.getByTestId('error').textContent()).toContain('declined at your server');
     expect(await popup.getByTestId('account').count()).toBe(0);
   });
 

@@ -5,6 +5,7 @@ import { attachServiceWorker } from './support/cdp';
 import type { ExtensionBrowser } from './support/chromium';
 import { directRepo } from './support/direct-repo';
 import { accountCard, finishPdsSignIn, launchSignedIn, signIn } from './support/keyring';
+import { sendPrivileged } from './support/privileged';
 import { TINY_PNG } from './support/records';
 
 // Issue 14: accounts people recognise (name, picture, details behind a disclosure), honest states (an
@@ -151,6 +152,41 @@ describe('the popup (Chromium, local PDS)', () => {
     await signInAgainFromPanel(bob.did);
     await expect.poll(() => popup.getByTestId('resign-panel').count(), { timeout: 15_000 }).toBe(0);
     expect(await accountCard(popup, bob.did).getAttribute('data-standing')).toBe('ok');
+  });
+
+  it('a pending sign-in can be brought back, cancelled (its window closes), and says so when its window is closed', async () => {
+    await popup.reload();
+    const start = async () => {
+      const opened = browser.context.waitForEvent('page');
+      await popup.getByTestId('login-input').fill(alice.handle);
+      await popup.getByTestId('login-submit').click();
+      const auth = await opened;
+      await popup.getByTestId('login-pending').waitFor();
+      return auth;
+    };
+    // Cancel: the window closes, nothing is said to be wrong.
+    let auth = await start();
+    const closed = auth.waitForEvent('close');
+    await popup.getByTestId('login-cancel').click();
+    await closed;
+    await expect.poll(() => popup.getByTestId('login-pending').count()).toBe(0);
+    expect(await popup.getByTestId('error').count()).toBe(0);
+
+    // Bring back: the window is still there (the background focuses it); then the user closes it.
+    auth = await start();
+    const attempts = await popup.evaluate(async () => {
+      const chrome = (globalThis as any).chrome;
+      const stored = await chrome.storage.local.get('at-keyring:pending-login');
+      return stored['at-keyring:pending-login'] as string;
+    });
+    expect(await sendPrivileged(popup, 'login.focus', { id: attempts })).toEqual({ ok: true, result: true });
+    await popup.getByTestId('login-focus').click();
+    expect(auth.isClosed()).toBe(false);
+    await auth.close();
+    await expect.poll(() => popup.getByTestId('error').count(), { timeout: 15_000 }).toBe(1);
+    expect(await popup.getByTestId('error').innerText()).toContain('its window was closed');
+    expect(await popup.getByTestId('login-pending').count()).toBe(0);
+    expect(await sendPrivileged(popup, 'login.focus', { id: attempts })).toEqual({ ok: true, result: false });
   });
 
   it('network settings live on the options page, with presets and a line on each field', async () => {

@@ -44,7 +44,13 @@ export default defineBackground(() => {
   });
 
   // Closing a consent window is a rejection.
-  browser.windows.onRemoved.addListener((windowId) => void ready.then(({ prompts }) => prompts.windowClosed(windowId)));
+  // Closing a sign-in window ends the sign-in waiting in it.
+  browser.windows.onRemoved.addListener(
+    (windowId) =>
+      void ready.then(({ prompts, keyring }) =>
+        Promise.all([prompts.windowClosed(windowId), keyring.windowClosed(windowId)]),
+      ),
+  );
   browser.tabs.onRemoved.addListener((tabId) => void ready.then(({ events }) => events.forgetTab(tabId)));
 
   // Wakes the background when the browser starts or the extension is installed or updated, so the content

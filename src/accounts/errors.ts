@@ -8,6 +8,7 @@ export type AccountErrorCode =
   | 'access-denied'
   | 'login-expired'
   | 'login-failed'
+  | 'login-cancelled'
   | 'no-such-account'
   | 'session-expired'
   | 'internal';

@@ -102,6 +102,21 @@ export class Keyring {
     return this.#signIn.status(id);
   }
 
+  /** Cancels a pending sign-in (its window closes). */
+  cancelLogin(id: string): Promise<LoginAttempt | null> {
+    return this.#signIn.cancel(id);
+  }
+
+  /** Brings a pending sign-in's window back; false when there is none. */
+  focusLogin(id: string): Promise<boolean> {
+    return this.#signIn.focus(id);
+  }
+
+  /** A browser window closed (a sign-in may have been waiting in it). */
+  windowClosed(windowId: number): Promise<void> {
+    return this.#signIn.windowClosed(windowId);
+  }
+
   // ---- accounts and sessions ----------------------------------------------
 
   listAccounts(): Promise<AccountList> {

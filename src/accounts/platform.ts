@@ -10,8 +10,11 @@ export type KeyringEvent =
 
 /** What the keyring needs from the browser; injected so the logic runs in tests too. */
 export interface KeyringPlatform {
-  /** Shows the authorization page (loopback client); the redirect is captured elsewhere. */
-  openAuthorizationPage(url: string): Promise<void>;
+  /** Shows the authorization page (loopback client) in a window; its id, so it can be brought back or closed. */
+  openAuthorizationPage(url: string): Promise<number | undefined | void>;
+  /** Brings a window to the front; false when it is gone. */
+  focusWindow?(windowId: number): Promise<boolean>;
+  closeWindow?(windowId: number): Promise<void>;
   /** Hosted client: the browser's web-auth flow; resolves with the final redirect URL. */
   launchWebAuthFlow(url: string): Promise<string>;
   /** The browser's extension redirect base (`identity.getRedirectURL()`). */

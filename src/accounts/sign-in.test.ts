@@ -20,10 +20,15 @@ describe('login input', () => {
 let dbCounter = 0;
 
 /** A sign-in against a stand-in OAuth client whose PDS answers with `callback`. */
-async function signInFixture(callback: (params: URLSearchParams) => Promise<unknown>) {
+async function signInFixture(
+  callback: (params: URLSearchParams) => Promise<unknown>,
+  windows: { focusable?: boolean } = {},
+) {
   const db = await openKeyringDB(`sign-in-${++dbCounter}`);
   const events: KeyringEvent[] = [];
   const opened: string[] = [];
+  const focused: number[] = [];
+  const closed: number[] = [];
   const adopted: string[] = [];
   const client = {
     authorize: async (input: string, { state }: { state: string }) =>
@@ -42,13 +47,21 @@ async function signInFixture(callback: (params: URLSearchParams) => Promise<unkn
     accounts,
     sessions: { adopt: (session) => void adopted.push(session.did) },
     platform: {
-      openAuthorizationPage: async (url) => void opened.push(url),
+      openAuthorizationPage: async (url) => {
+        opened.push(url);
+        return windows.focusable === undefined ? undefined : 100 + opened.length;
+      },
       launchWebAuthFlow: async () => '',
       notify: (e) => events.push(e),
+      focusWindow: async (id) => {
+        focused.push(id);
+        return windows.focusable === true;
+      },
+      closeWindow: async (id) => void closed.push(id),
     },
     now: () => 1_000,
   });
-  return { db, signIn, accounts, events, opened, adopted };
+  return { db, signIn, accounts, events, opened, adopted, focused, closed };
 }
 
 const session = {
@@ -114,5 +127,40 @@ describe('SignIn', () => {
     expect(failed).toMatchObject({ id: attempt.id, status: 'failed', error: { code: 'access-denied' } });
     expect(await signIn.status(attempt.id)).toEqual(failed);
     expect(events).toEqual([{ type: 'loginFinished', login: failed }]);
+  });
+
+  it('brings a pending sign-in’s window back, cancels it (closing the window), and ends one whose window closed', async () => {
+    const signedIn: string[] = [];
+    const { signIn, focused, closed, accounts } = await signInFixture(
+      async (params) => {
+        signedIn.push(String(params.get('state')));
+        return {
+          session: { ...session, signOut: async () => void signedIn.push('signed out') },
+          state: params.get('state'),
+        };
+      },
+      { focusable: true },
+    );
+    const a = await signIn.start('alice.test');
+    expect(a.windowId).toBe(101);
+    expect(await signIn.focus(a.id)).toBe(true);
+    expect(focused).toEqual([101]);
+
+    expect(await signIn.cancel(a.id)).toMatchObject({ status: 'failed', error: { code: 'login-cancelled' } });
+    expect(closed).toEqual([101]);
+    expect(await signIn.focus(a.id)).toBe(false);
+    // The server's answer arrives anyway: no account is added behind the user's back.
+    const params = new URLSearchParams({ state: a.id, code: 'c', iss: 'https://pds.example' });
+    expect(await signIn.complete(params)).toMatchObject({ status: 'failed', error: { code: 'login-cancelled' } });
+    expect(signedIn).toEqual([a.id, 'signed out']);
+    expect((await accounts.list()).accounts).toEqual([]);
+
+    const b = await signIn.start('bob.test');
+    await signIn.windowClosed(999);
+    expect(await signIn.status(b.id)).toMatchObject({ status: 'pending' });
+    await signIn.windowClosed(b.windowId!);
+    expect(await signIn.status(b.id)).toMatchObject({ status: 'failed', error: { code: 'access-denied' } });
+    // A finished sign-in is not cancelled after the fact.
+    expect(await signIn.cancel(b.id)).toMatchObject({ error: { code: 'access-denied' } });
   });
 });

@@ -18,7 +18,10 @@ export interface SignInOptions {
   oauth: { get(): Promise<ExtensionOAuth> };
   accounts: Pick<Accounts, 'recordSignIn'>;
   sessions: Pick<SessionPool, 'adopt'>;
-  platform: Pick<KeyringPlatform, 'openAuthorizationPage' | 'launchWebAuthFlow' | 'notify'>;
+  platform: Pick<
+    KeyringPlatform,
+    'openAuthorizationPage' | 'launchWebAuthFlow' | 'notify' | 'focusWindow' | 'closeWindow'
+  >;
   now?: () => number;
 }
 
@@ -50,7 +53,11 @@ export class SignIn {
     await this.#save(attempt);
     const { platform } = this.deps;
     if (identity.kind === 'loopback') {
-      await platform.openAuthorizationPage(url.href);
+      const windowId = await platform.openAuthorizationPage(url.href);
+      if (typeof windowId === 'number') {
+        attempt.windowId = windowId;
+        await this.#save(attempt);
+      }
     } else {
       // The popup may close meanwhile: the background keeps waiting.
       void platform.launchWebAuthFlow(url.href).then(
@@ -103,8 +110,15 @@ export class SignIn {
       // Unknown state: not ours (or long expired). Nothing to report to.
       return null;
     }
-    const account = await this.#recordAccount(client, session);
     const login = loginId ? await this.#get(loginId) : undefined;
+    if (login?.status === 'failed' && login.error?.code === 'login-cancelled') {
+      // Cancelled in the popup, yet the server's answer came: a new account is not added behind the user's
+      // back (its fresh session is revoked); an account already here keeps the session it just renewed.
+      const known = await this.deps.db.get('accounts', session.did);
+      if (!known) await session.signOut().catch(() => {});
+      return login;
+    }
+    const account = await this.#recordAccount(client, session);
     const done: LoginAttempt = {
       ...(login ?? { id: loginId ?? state, input: account.handle, startedAt: this.#now() }),
       status: 'done',
@@ -118,6 +132,34 @@ export class SignIn {
 
   async status(id: string): Promise<LoginAttempt | null> {
     return (await this.#get(id)) ?? null;
+  }
+
+  /** The user gave up a pending sign-in: it ends as cancelled and its window closes. */
+  async cancel(id: string): Promise<LoginAttempt | null> {
+    const login = await this.#get(id);
+    if (!login || login.status !== 'pending') return login ?? null;
+    const cancelled = await this.#fail(id, new AccountError('login-cancelled', 'Sign-in cancelled.'));
+    if (login.windowId !== undefined) await this.deps.platform.closeWindow?.(login.windowId).catch(() => {});
+    return cancelled;
+  }
+
+  /** Brings a pending sign-in's window back to the front; false when there is none to bring back. */
+  async focus(id: string): Promise<boolean> {
+    const login = await this.#get(id);
+    if (login?.status !== 'pending' || login.windowId === undefined) return false;
+    return (await this.deps.platform.focusWindow?.(login.windowId)) ?? false;
+  }
+
+  /** A window closed: a sign-in still waiting in it ends, said as such (not left pending until it expires). */
+  async windowClosed(windowId: number): Promise<void> {
+    const cutoff = this.#now() - LOGIN_STATE_TTL_MS;
+    const pending = await this.deps.db.getAllFromIndex('loginAttempts', 'startedAt', IDBKeyRange.lowerBound(cutoff));
+    for (const login of pending)
+      if (login.status === 'pending' && login.windowId === windowId)
+        await this.#fail(
+          login.id,
+          new AccountError('access-denied', 'The sign-in window was closed before you finished.'),
+        );
   }
 
   /** Forgets sign-ins started longer ago than the OAuth state lives; returns how many. */

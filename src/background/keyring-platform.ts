@@ -8,7 +8,19 @@ export function browserKeyringPlatform(onEvent: (event: KeyringEvent) => void): 
   return {
     async openAuthorizationPage(url) {
       // A small window of its own, like other wallets; the popup may close meanwhile.
-      await browser.windows.create({ url, type: 'popup', width: 520, height: 760, focused: true });
+      const win = await browser.windows.create({ url, type: 'popup', width: 520, height: 760, focused: true });
+      return win?.id;
+    },
+    async focusWindow(windowId) {
+      try {
+        await browser.windows.update(windowId, { focused: true, drawAttention: true });
+        return true;
+      } catch {
+        return false; // closed meanwhile
+      }
+    },
+    async closeWindow(windowId) {
+      await browser.windows.remove(windowId);
     },
     async launchWebAuthFlow(url) {
       const redirect = await browser.identity.launchWebAuthFlow({ url, interactive: true });

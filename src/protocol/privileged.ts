@@ -98,6 +98,10 @@ export const privilegedOperations = {
   'accounts.check': operation({ did }, returns<SessionCheck>()),
   'login.start': operation({ input: string({ max: 512 }) }, returns<LoginAttempt>()),
   'login.status': operation({ id }, returns<LoginAttempt | null>()),
+  /** Gives up a pending sign-in: it ends as cancelled and its window closes. */
+  'login.cancel': operation({ id }, returns<LoginAttempt | null>()),
+  /** Brings a pending sign-in's window to the front; false when it has none (hosted client) or it is gone. */
+  'login.focus': operation({ id }, returns<boolean>()),
   'settings.get': operation({}, returns<NetworkSettings>()),
   'settings.update': operation(
     {

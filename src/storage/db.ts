@@ -78,6 +78,8 @@ export interface LoginAttempt {
   input: string;
   startedAt: number;
   status: 'pending' | 'done' | 'failed';
+  /** The window the sign-in page opened in (loopback client): "Show the window" focuses it, Cancel closes it. */
+  windowId?: number;
   did?: string;
   error?: { code: string; message: string };
 }

@@ -35,3 +35,15 @@ export const loginStatus = defineHandler({
   uses: ['keyring'],
   handle: ({ id }, { keyring }) => keyring.loginStatus(id),
 });
+
+export const cancelLogin = defineHandler({
+  op: 'login.cancel',
+  uses: ['keyring'],
+  handle: ({ id }, { keyring }) => keyring.cancelLogin(id),
+});
+
+export const focusLogin = defineHandler({
+  op: 'login.focus',
+  uses: ['keyring'],
+  handle: ({ id }, { keyring }) => keyring.focusLogin(id),
+});

@@ -1,5 +1,14 @@
 import type { PrivilegedOp } from '../../protocol/privileged';
-import { checkSession, listAccounts, loginStatus, setActiveAccount, signOut, startLogin } from './accounts';
+import {
+  cancelLogin,
+  checkSession,
+  focusLogin,
+  listAccounts,
+  loginStatus,
+  setActiveAccount,
+  signOut,
+  startLogin,
+} from './accounts';
 import { activityFacets, exportActivity, listActivity, listReads, undoActivity } from './activity';
 import { listGrants, removeScope, restoreGrants, revokeGrants } from './grants';
 import type { PrivilegedHandler } from './handler';
@@ -16,6 +25,8 @@ export const privilegedRoutes: { readonly [O in PrivilegedOp]: PrivilegedHandler
   'accounts.check': checkSession,
   'login.start': startLogin,
   'login.status': loginStatus,
+  'login.cancel': cancelLogin,
+  'login.focus': focusLogin,
   'settings.get': getSettings,
   'settings.update': updateSettings,
   'prompt.get': getPrompt,

@@ -86,37 +86,39 @@ export function AccountCard({ account, active, busy, profile, check, now = Date.
         {sessionLine(account, standing)}
       </p>
       {check && standing !== 'ended' && <CheckLine check={check} />}
-      <details class="account-details" data-testid="account-details">
-        <summary>{i18n.t('popup.account.detailsSummary')}</summary>
-        <dl>
-          <dt>{i18n.t('popup.account.didLabel')}</dt>
-          <dd class="mono" data-testid="account-did">
-            {account.did}
-          </dd>
-          <dt>{i18n.t('popup.account.serverLabel')}</dt>
-          <dd class="mono" data-testid="account-pds">
-            {account.pds}
-          </dd>
-          <dt>{i18n.t('popup.account.signedInLabel')}</dt>
-          <dd>{absoluteTime(account.signedInAt)}</dd>
-          <dt>{i18n.t('popup.account.sessionLabel')}</dt>
-          <dd>{absoluteTime(account.sessionExpiresAt)}</dd>
-        </dl>
-      </details>
-      <div class="actions">
-        {standing !== 'ok' && (
-          <button type="button" onClick={on.onSignInAgain} disabled={busy} data-testid="sign-in-again">
-            {i18n.t('popup.account.signInAgainButton')}
+      <div class="account-foot">
+        <details class="account-details" data-testid="account-details">
+          <summary>{i18n.t('popup.account.detailsSummary')}</summary>
+          <dl>
+            <dt>{i18n.t('popup.account.didLabel')}</dt>
+            <dd class="mono" data-testid="account-did">
+              {account.did}
+            </dd>
+            <dt>{i18n.t('popup.account.serverLabel')}</dt>
+            <dd class="mono" data-testid="account-pds">
+              {account.pds}
+            </dd>
+            <dt>{i18n.t('popup.account.signedInLabel')}</dt>
+            <dd>{absoluteTime(account.signedInAt)}</dd>
+            <dt>{i18n.t('popup.account.sessionLabel')}</dt>
+            <dd>{absoluteTime(account.sessionExpiresAt)}</dd>
+          </dl>
+        </details>
+        <div class="actions">
+          {standing !== 'ok' && (
+            <button type="button" onClick={on.onSignInAgain} disabled={busy} data-testid="sign-in-again">
+              {i18n.t('popup.account.signInAgainButton')}
+            </button>
+          )}
+          {standing !== 'ended' && (
+            <button type="button" class="secondary" onClick={on.onCheck} disabled={busy} data-testid="check-account">
+              {i18n.t('popup.account.checkButton')}
+            </button>
+          )}
+          <button type="button" class="danger" onClick={on.onSignOut} disabled={busy} data-testid="sign-out">
+            {i18n.t('popup.account.signOutButton')}
           </button>
-        )}
-        {standing !== 'ended' && (
-          <button type="button" class="secondary" onClick={on.onCheck} disabled={busy} data-testid="check-account">
-            {i18n.t('popup.account.checkButton')}
-          </button>
-        )}
-        <button type="button" class="danger" onClick={on.onSignOut} disabled={busy} data-testid="sign-out">
-          {i18n.t('popup.account.signOutButton')}
-        </button>
+        </div>
       </div>
     </li>
   );

@@ -14,6 +14,7 @@ import { RecentWrites } from './RecentWrites';
 import { ResignPanel } from './ResignPanel';
 import { SignInForm } from './SignInForm';
 import { SiteAccess } from './SiteAccess';
+import { signInErrorText } from './sign-in-errors';
 
 export function App() {
   const [list, setList] = useState<AccountList | null>(null);
@@ -46,7 +47,13 @@ export function App() {
       setLogin(status);
       if (status.status !== 'pending') {
         await pendingLogin.removeValue();
-        if (status.status === 'failed') setError(status.error?.message ?? i18n.t('popup.signIn.failed'));
+        // A cancel is the user's own doing: nothing to tell them.
+        if (status.status === 'failed' && status.error?.code !== 'login-cancelled')
+          setError(
+            status.error
+              ? signInErrorText(status.error.code, status.input, status.error.message)
+              : i18n.t('popup.signIn.failed'),
+          );
         await refresh();
       }
     },
@@ -86,7 +93,10 @@ export function App() {
     const permitted = ensureLoopbackPermission(clientId);
     return run(async () => {
       if (!(await permitted)) throw new Error(i18n.t('popup.signIn.loopbackPermissionRefused'));
-      const attempt = await callKeyring('login.start', { input });
+      const attempt = await callKeyring('login.start', { input }).catch((err: Error) => {
+        const code = err instanceof PrivilegedRequestError ? err.code : undefined;
+        throw new Error(signInErrorText(code, input, err.message));
+      });
       await pendingLogin.setValue(attempt.id);
       setLogin(attempt);
     });
@@ -110,9 +120,38 @@ export function App() {
         </p>
       )}
       {login?.status === 'pending' && (
-        <p class="note" data-testid="login-pending">
-          {i18n.t('popup.signIn.pending', { input: login.input })}
-        </p>
+        <div class="pending-login" data-testid="login-pending" role="status">
+          <p class="note">{i18n.t('popup.signIn.pending', { input: login.input })}</p>
+          <div class="actions">
+            {login.windowId !== undefined && (
+              <button
+                type="button"
+                class="secondary"
+                data-testid="login-focus"
+                onClick={() =>
+                  void callKeyring('login.focus', { id: login.id }).then((shown) => {
+                    if (!shown) void followLogin(login.id);
+                  })
+                }
+              >
+                {i18n.t('popup.signIn.showWindowButton')}
+              </button>
+            )}
+            <button
+              type="button"
+              class="secondary"
+              data-testid="login-cancel"
+              onClick={() =>
+                void callKeyring('login.cancel', { id: login.id }).then(async () => {
+                  setLogin(null);
+                  await pendingLogin.removeValue();
+                })
+              }
+            >
+              {i18n.t('popup.signIn.cancelButton')}
+            </button>
+          </div>
+        </div>
       )}
       {list === null ? (
         <p class="note">{i18n.t('popup.loading')}</p>

@@ -4,6 +4,10 @@ import type { SiteGrantView } from '../../protocol/privileged';
 import { callKeyring, onExtensionPageEvent } from '../api';
 import { DeletePolicy } from './DeletePolicy';
 import { SiteCard } from './SiteCard';
+
+/** Beyond this many connected sites, each shows as one line that opens (the popup stays short). */
+export const COLLAPSE_SITES_OVER = 5;
+
 import { UndoToast } from './UndoToast';
 
 /** Sites with access, what each may do as which account (editable), revokes with undo, the delete policy. */
@@ -52,6 +56,7 @@ export function ConnectedSites() {
               grants={grants.filter((g) => g.origin === origin)}
               onRemoveScope={(g, scope) => act(() => callKeyring('grants.removeScope', { origin, did: g.did, scope }))}
               onRevoke={(g) => revoke(origin, g)}
+              collapsed={origins.length > COLLAPSE_SITES_OVER}
             />
           ))}
         </ul>

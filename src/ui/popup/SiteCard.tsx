@@ -12,15 +12,44 @@ export interface SiteCardProps {
   onRemoveScope(grant: SiteGrantView, scope: string): void;
   /** Revokes one account's grant (`grant`) or, without it, the whole site's. */
   onRevoke(grant?: SiteGrantView): Promise<void>;
+  /** One line (the site, its accounts, when last used) that opens to the rest. */
+  collapsed?: boolean;
 }
 
 /** One connected site: per account, each permission in plain words with a remove button; revokes that ask first. */
-export function SiteCard({ origin, grants, onRemoveScope, onRevoke }: SiteCardProps) {
+export function SiteCard(props: SiteCardProps) {
+  const { origin, grants, collapsed } = props;
+  if (!collapsed)
+    return (
+      <li class="site" data-testid="site" data-origin={origin}>
+        <div class="account-head">
+          <strong class="mono">{origin}</strong>
+        </div>
+        <SiteDetails {...props} />
+      </li>
+    );
+  const lastUsed = Math.max(0, ...grants.map((g) => g.lastUsedAt ?? 0));
   return (
     <li class="site" data-testid="site" data-origin={origin}>
-      <div class="account-head">
-        <strong class="mono">{origin}</strong>
-      </div>
+      <details>
+        <summary>
+          <strong class="mono">{origin}</strong>{' '}
+          <span class="note">
+            {grants.map((g) => `@${g.handle}`).join(', ')} ·{' '}
+            {lastUsed
+              ? i18n.t('popup.sites.lastUsed', { when: relativeTime(lastUsed) })
+              : i18n.t('popup.sites.notUsed')}
+          </span>
+        </summary>
+        <SiteDetails {...props} />
+      </details>
+    </li>
+  );
+}
+
+function SiteDetails({ origin, grants, onRemoveScope, onRevoke }: SiteCardProps) {
+  return (
+    <>
       {grants.map((g) => (
         <div class="site-grant" data-testid="site-grant" data-did={g.did}>
           <div class="site-grant-head">
@@ -81,6 +110,6 @@ export function SiteCard({ origin, grants, onRemoveScope, onRevoke }: SiteCardPr
         testId="revoke-site"
         onConfirm={() => onRevoke()}
       />
-    </li>
+    </>
   );
 }
