@@ -6,7 +6,7 @@ import { Keyring, type KeyringEvent, type KeyringPlatform } from './keyring';
 
 function fakePlatform(events: KeyringEvent[] = []): KeyringPlatform {
   return {
-    openAuthorizationPage: async () => {},
+    openAuthorizationPage: async () => undefined,
     launchWebAuthFlow: async () => '',
     redirectBase: () => 'https://abc.chromiumapp.org/',
     fetchClientMetadata: async () => {

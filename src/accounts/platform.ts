@@ -11,7 +11,7 @@ export type KeyringEvent =
 /** What the keyring needs from the browser; injected so the logic runs in tests too. */
 export interface KeyringPlatform {
   /** Shows the authorization page (loopback client) in a window; its id, so it can be brought back or closed. */
-  openAuthorizationPage(url: string): Promise<number | undefined | void>;
+  openAuthorizationPage(url: string): Promise<number | undefined>;
   /** Brings a window to the front; false when it is gone. */
   focusWindow?(windowId: number): Promise<boolean>;
   closeWindow?(windowId: number): Promise<void>;

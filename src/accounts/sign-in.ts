@@ -137,7 +137,7 @@ export class SignIn {
   /** The user gave up a pending sign-in: it ends as cancelled and its window closes. */
   async cancel(id: string): Promise<LoginAttempt | null> {
     const login = await this.#get(id);
-    if (!login || login.status !== 'pending') return login ?? null;
+    if (login?.status !== 'pending') return login ?? null;
     const cancelled = await this.#fail(id, new AccountError('login-cancelled', 'Sign-in cancelled.'));
     if (login.windowId !== undefined) await this.deps.platform.closeWindow?.(login.windowId).catch(() => {});
     return cancelled;

@@ -85,7 +85,7 @@ export async function createBrokerFixture(
 ) {
   const db = await openKeyringDB(`broker-test-${++dbCounter}`);
   const platform: KeyringPlatform = {
-    openAuthorizationPage: async () => {},
+    openAuthorizationPage: async () => undefined,
     launchWebAuthFlow: async () => '',
     redirectBase: () => 'https://x.chromiumapp.org/',
     fetchClientMetadata: async () => {
