@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { SiteGrantView } from '../../protocol/privileged';
 import { activityPageUrl } from '../activity/page-url';
@@ -18,7 +19,7 @@ export interface SiteCardProps {
 
 /** One connected site: per account, each permission in plain words with a remove button; revokes that ask first. */
 export function SiteCard(props: SiteCardProps) {
-  const { origin, grants, collapsed } = props;
+  const { origin, collapsed } = props;
   if (!collapsed)
     return (
       <li class="site" data-testid="site" data-origin={origin}>
@@ -28,10 +29,17 @@ export function SiteCard(props: SiteCardProps) {
         <SiteDetails {...props} />
       </li>
     );
+  return <CollapsedSite {...props} />;
+}
+
+/** A site as one line; what is under it is drawn (and its "notify" setting read) only once opened. */
+function CollapsedSite(props: SiteCardProps) {
+  const { origin, grants } = props;
+  const [open, setOpen] = useState(false);
   const lastUsed = Math.max(0, ...grants.map((g) => g.lastUsedAt ?? 0));
   return (
     <li class="site" data-testid="site" data-origin={origin}>
-      <details>
+      <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>
           <strong class="mono">{origin}</strong>{' '}
           <span class="note">
@@ -41,7 +49,7 @@ export function SiteCard(props: SiteCardProps) {
               : i18n.t('popup.sites.notUsed')}
           </span>
         </summary>
-        <SiteDetails {...props} />
+        {open && <SiteDetails {...props} />}
       </details>
     </li>
   );
