@@ -365,6 +365,14 @@ describe('reliability and security (Chromium, local PDS)', () => {
               .count(),
           )
           .toBe(0);
+        // Check says the server cannot be reached, and that the session is kept: not "something went wrong".
+        const card = popup.locator(`[data-testid=account][data-did="${second.info.accounts.bob.did}"]`);
+        await card.getByTestId('check-account').click();
+        await expect
+          .poll(() => card.getByTestId('check-result').getAttribute('data-result'), { timeout: 35_000 })
+          .toBe('unreachable');
+        expect(await card.getByTestId('check-result').innerText()).toContain('The session is kept');
+        expect(await card.getAttribute('data-standing')).toBe('ok');
       } finally {
         await site.close();
       }

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { type ExtensionBrowser, launchWithExtension } from '../../e2e/support/chromium';
+import { finishPdsSignIn } from '../../e2e/support/keyring';
+import type { PdsInfo } from '../../e2e/support/pds-process';
+import { sendPrivileged } from '../../e2e/support/privileged';
 import { DEFAULT_RESULTS_PATH, EXTENSION_DIR } from '../config';
 import { inKeyringDb } from '../lib/keyring-db';
 import { ratioRow, SUMMARY_HEADER, type Summary, summarize, summaryRatios, summaryRow } from '../lib/stats';
@@ -33,6 +36,8 @@ const PROBE = `(() => {
   observer.observe(document, { childList: true, subtree: true });
 })();`;
 
+type PdsAccount = PdsInfo['accounts']['alice'];
+
 export interface PopupFigures {
   opens: number;
   accounts: number;
@@ -54,29 +59,43 @@ async function openTimed(browser: ExtensionBrowser): Promise<{ ms: number; page:
   return { ms: (await at.jsonValue()) as number, page };
 }
 
-/** Test accounts on the local PDS (created for this run), as the keyring stores signed-in accounts. */
-async function createAccounts(pdsUrl: string, count: number, like: Record<string, unknown>) {
+/** Test accounts created on the local PDS for this run. */
+async function createAccounts(pdsUrl: string, count: number) {
   const stamp = Date.now().toString(36);
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
-      const handle = `bench${i}${stamp}.test`;
+      const account = {
+        handle: `bench${i}${stamp}.test`,
+        email: `bench${i}${stamp}@test.com`,
+        password: `bench-${stamp}`,
+      };
       const res = await fetch(`${pdsUrl}/xrpc/com.atproto.server.createAccount`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ handle, email: `bench${i}${stamp}@test.com`, password: `bench-${stamp}` }),
+        body: JSON.stringify(account),
       });
       const body = (await res.json()) as { did?: string; message?: string };
-      if (!res.ok || !body.did) throw new Error(`createAccount ${handle}: ${res.status} ${body.message ?? ''}`);
-      return { ...like, did: body.did, handle, signedInAt: Date.now() + i, health: { state: 'ok' } };
+      if (!res.ok || !body.did) throw new Error(`createAccount ${account.handle}: ${res.status} ${body.message ?? ''}`);
+      return { ...account, did: body.did };
     }),
   );
+}
+
+/** Signs an account in through the popup and the PDS's own pages, as a person does. */
+async function signInThroughPopup(browser: ExtensionBrowser, popup: Page, account: PdsAccount) {
+  await popup.getByTestId('login-input').fill(account.handle);
+  const opened = browser.context.waitForEvent('page');
+  await popup.getByTestId('login-submit').click();
+  await finishPdsSignIn(await opened, account);
+  await popup.locator(`[data-testid=account][data-did="${account.did}"]`).waitFor({ timeout: 15_000 });
 }
 
 /**
  * Section 7c: the popup with 10 accounts and 20 connected sites against an empty popup (a second browser with
  * a fresh profile, the same build), opened as tabs, interleaved, in one run; a screenshot of the full one.
- * The accounts beyond the bench's own are real accounts of the local PDS, stored as the keyring stores a
- * signed-in account (their sessions are not needed to draw the popup), and removed afterwards.
+ * The accounts beyond the bench's own are test accounts created on the local PDS and signed in through the
+ * popup and the PDS's pages; the sites' grants are stored as the broker stores them (20 sites would need 20
+ * consent windows to no purpose). All are removed afterwards (grants deleted, accounts signed out).
  */
 export const popup: BenchPhase<PopupFigures> = {
   id: 'popup',
@@ -95,11 +114,11 @@ export const popup: BenchPhase<PopupFigures> = {
       await empty.context.addInitScript(PROBE);
       const existing = await admin.evaluate(async () => {
         const chrome = (globalThis as unknown as { chrome: any }).chrome;
-        return (await chrome.runtime.sendMessage({ op: 'accounts.list' })).result.accounts as Record<string, unknown>[];
+        return (await chrome.runtime.sendMessage({ op: 'accounts.list' })).result.accounts as { did: string }[];
       });
-      const like = existing[0]!;
-      const extra = await createAccounts(ctx.pds.pdsUrl, POPUP_ACCOUNTS - existing.length, like);
-      const dids = [String(like.did), ...extra.map((a) => String(a.did))];
+      const extra = await createAccounts(ctx.pds.pdsUrl, POPUP_ACCOUNTS - existing.length);
+      for (const account of extra) await signInThroughPopup(ctx.browser, admin, account);
+      const dids = [...existing.map((a) => a.did), ...extra.map((a) => a.did)];
       const origins = Array.from({ length: POPUP_SITES }, (_, i) => `https://site-${i}.bench.example`);
       const grants = origins.map((origin, i) => ({
         origin,
@@ -108,8 +127,8 @@ export const popup: BenchPhase<PopupFigures> = {
         createdAt: Date.now(),
         selectedAt: Date.now(),
       }));
-      seeded = { dids: extra.map((a) => String(a.did)), origins };
-      await inKeyringDb(admin, writeRows, { accounts: extra, grants });
+      seeded = { dids: extra.map((a) => a.did), origins };
+      await inKeyringDb(admin, writeGrants, grants);
 
       const emptyTimes: number[] = [];
       const fullTimes: number[] = [];
@@ -161,7 +180,10 @@ export const popup: BenchPhase<PopupFigures> = {
         },
       };
     } finally {
-      if (seeded) await inKeyringDb(admin, removeRows, seeded).catch(() => {});
+      if (seeded) {
+        await inKeyringDb(admin, removeGrants, seeded.origins).catch(() => {});
+        for (const did of seeded.dids) await sendPrivileged(admin, 'accounts.signOut', { did }).catch(() => {});
+      }
       await admin.close();
       await empty.close();
       await rm(emptyDir, { recursive: true, force: true });
@@ -169,22 +191,20 @@ export const popup: BenchPhase<PopupFigures> = {
   },
 };
 
-/** Stores accounts and grants as the keyring does (one transaction). */
-const writeRows = (db: IDBDatabase, rows: { accounts: unknown[]; grants: unknown[] }) =>
+/** Stores grants as the keyring does (one transaction). */
+const writeGrants = (db: IDBDatabase, grants: unknown[]) =>
   new Promise<void>((resolve, reject) => {
-    const tx = db.transaction(['accounts', 'grants'], 'readwrite');
-    for (const account of rows.accounts) tx.objectStore('accounts').put(account);
-    for (const grant of rows.grants) tx.objectStore('grants').put(grant);
+    const tx = db.transaction('grants', 'readwrite');
+    for (const grant of grants) tx.objectStore('grants').put(grant);
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
   });
 
-const removeRows = (db: IDBDatabase, rows: { dids: string[]; origins: string[] }) =>
+const removeGrants = (db: IDBDatabase, origins: string[]) =>
   new Promise<void>((resolve, reject) => {
-    const tx = db.transaction(['accounts', 'grants'], 'readwrite');
-    for (const did of rows.dids) tx.objectStore('accounts').delete(did);
+    const tx = db.transaction('grants', 'readwrite');
     const grants = tx.objectStore('grants');
-    for (const origin of rows.origins)
+    for (const origin of origins)
       grants.index('origin').openKeyCursor(IDBKeyRange.only(origin)).onsuccess = (e) => {
         const cursor = (e.target as IDBRequest<IDBCursor | null>).result;
         if (!cursor) return;
