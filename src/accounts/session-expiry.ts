@@ -2,24 +2,13 @@ import { i18n } from '#i18n';
 import type { AccountRecord, KeyringDB } from '../storage/db';
 import { readMeta } from '../storage/db';
 
-const DAY_MS = 24 * 60 * 60_000;
-/** How long before a session's end the user is told to sign in again. */
-export const EXPIRY_NOTICE_BEFORE_MS = 2 * DAY_MS;
+import { EXPIRY_NOTICE_BEFORE_MS } from './session-standing';
+
+export { EXPIRY_NOTICE_BEFORE_MS, type SessionStanding, sessionStanding } from './session-standing';
 /** The alarm that wakes the background when the next account comes within that time of its end. */
 export const SESSION_EXPIRY_ALARM = 'session-expiry';
 /** Notifications of this module: the id names the account, so a click knows whom to sign in again. */
 export const EXPIRY_NOTIFICATION_PREFIX = 'session-expiry:';
-
-/**
- * Where an account's session stands, as the popup shows it: fine, ending within {@link EXPIRY_NOTICE_BEFORE_MS}
- * (a public client cannot renew past its end, so only a new sign-in helps), or ended.
- */
-export type SessionStanding = 'ok' | 'ending' | 'ended';
-
-export function sessionStanding(account: AccountRecord, now: number): SessionStanding {
-  if (account.health.state === 'reauth-required' || now >= account.sessionExpiresAt) return 'ended';
-  return account.sessionExpiresAt - now <= EXPIRY_NOTICE_BEFORE_MS ? 'ending' : 'ok';
-}
 
 export interface ExpiryNoticeSurface {
   notify(id: string, text: { title: string; message: string }): Promise<void>;

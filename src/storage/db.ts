@@ -61,16 +61,12 @@ export interface AccountRecord {
 /**
  * Why a session ended, as the popup words it: revoked (signed out elsewhere, or by the server), the server
  * refused to renew it or rejected it, or it reached its end. Rows from before the codes hold an English
- * sentence: read through {@link sessionEndReason}.
+ * sentence: read through sessionEndReason (src/accounts/session-standing.ts).
  */
 export type SessionEndReason = 'revoked' | 'refresh-refused' | 'rejected' | 'ended';
 export type AccountHealth =
   | { state: 'ok' }
   | { state: 'reauth-required'; reason: SessionEndReason | string; at: number };
-
-const SESSION_END_REASONS: readonly string[] = ['revoked', 'refresh-refused', 'rejected', 'ended'];
-export const sessionEndReason = (stored: string): SessionEndReason =>
-  SESSION_END_REASONS.includes(stored) ? (stored as SessionEndReason) : 'ended';
 
 /** One sign-in, from the popup's request to the PDS's answer; abandoned ones are swept. */
 export interface LoginAttempt {

@@ -1,6 +1,6 @@
 import { i18n } from '#i18n';
-import { sessionStanding } from '../../accounts/session-expiry';
-import { type AccountRecord, sessionEndReason } from '../../storage/db';
+import { sessionEndReason, sessionStanding } from '../../accounts/session-standing';
+import type { AccountRecord } from '../../storage/db';
 import { SiteText } from '../consent/SiteText';
 import { letterBadge } from '../consent/site-badge';
 import { absoluteTime, relativeTime } from '../format';

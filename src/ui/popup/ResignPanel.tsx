@@ -1,5 +1,5 @@
 import { i18n } from '#i18n';
-import { sessionStanding } from '../../accounts/session-expiry';
+import { sessionStanding } from '../../accounts/session-standing';
 import type { AccountRecord } from '../../storage/db';
 import { relativeTime } from '../format';
 
