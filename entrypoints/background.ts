@@ -77,5 +77,7 @@ export default defineBackground(() => {
   });
   void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
   void ready.then(({ writeAlerts }) => writeAlerts.tick());
-  void ready.then(({ sessionNotices }) => sessionNotices.check());
+  // Also on each wake (an alarm may have been missed while the browser was closed), a little after it: a wake
+  // is mostly a site's call, which this must not slow.
+  setTimeout(() => void ready.then(({ sessionNotices }) => sessionNotices.check()), 2_000);
 });
