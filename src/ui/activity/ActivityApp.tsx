@@ -76,7 +76,8 @@ export function ActivityApp(initial: Filter) {
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   };
 
-  const undone = (entry: ActivityEntry) => void load(filter).then(() => entry);
+  // After an undo the log has a new entry and the undone one changed: read the page again.
+  const reload = () => void load(filter);
 
   const origins = withCurrent(facets.origins, filter.origin);
   const dids = withCurrent(facets.dids, filter.did);
@@ -137,7 +138,7 @@ export function ActivityApp(initial: Filter) {
       ) : (
         <ol class="activity-list" data-testid="activity-list" data-ready="true">
           {entries.map((entry) => (
-            <ActivityItem key={entry.id} entry={entry} accountName={accountName} onUndone={undone} />
+            <ActivityItem key={entry.id} entry={entry} accountName={accountName} onUndone={reload} />
           ))}
         </ol>
       )}

@@ -8,11 +8,7 @@ import { absoluteTime, fileSize } from '../format';
 import { EntryPreview } from './EntryPreview';
 
 /** One thing a site did, in words: what, as whom, whether the user was asked, how it ended; its content on demand. */
-export function ActivityItem(props: {
-  entry: ActivityEntry;
-  accountName(did: string): string;
-  onUndone(entry: ActivityEntry): void;
-}) {
+export function ActivityItem(props: { entry: ActivityEntry; accountName(did: string): string; onUndone(): void }) {
   const { entry } = props;
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -27,7 +23,7 @@ export function ActivityItem(props: {
       const done = await callKeyring('activity.undo', { id: entry.id! });
       setResult(done);
       setConfirming(false);
-      props.onUndone(done.entry);
+      props.onUndone();
     } catch (err) {
       setError((err as Error).message);
     } finally {

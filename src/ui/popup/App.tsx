@@ -8,6 +8,7 @@ import { callKeyring, onExtensionPageEvent, PrivilegedRequestError } from '../ap
 import { AccountCard, type CheckView } from './AccountCard';
 import { ConnectedSites } from './ConnectedSites';
 import { ensureLoopbackPermission } from './loopback-permission';
+import { PendingLogin } from './PendingLogin';
 import { pendingLogin } from './pending-login';
 import { type AccountProfile, accountProfiles, refreshProfiles } from './profiles';
 import { RecentWrites } from './RecentWrites';
@@ -120,38 +121,14 @@ export function App() {
         </p>
       )}
       {login?.status === 'pending' && (
-        <div class="pending-login" data-testid="login-pending" role="status">
-          <p class="note">{i18n.t('popup.signIn.pending', { input: login.input })}</p>
-          <div class="actions">
-            {login.windowId !== undefined && (
-              <button
-                type="button"
-                class="secondary"
-                data-testid="login-focus"
-                onClick={() =>
-                  void callKeyring('login.focus', { id: login.id }).then((shown) => {
-                    if (!shown) void followLogin(login.id);
-                  })
-                }
-              >
-                {i18n.t('popup.signIn.showWindowButton')}
-              </button>
-            )}
-            <button
-              type="button"
-              class="secondary"
-              data-testid="login-cancel"
-              onClick={() =>
-                void callKeyring('login.cancel', { id: login.id }).then(async () => {
-                  setLogin(null);
-                  await pendingLogin.removeValue();
-                })
-              }
-            >
-              {i18n.t('popup.signIn.cancelButton')}
-            </button>
-          </div>
-        </div>
+        <PendingLogin
+          login={login}
+          onGone={() => void followLogin(login.id)}
+          onCancelled={async () => {
+            setLogin(null);
+            await pendingLogin.removeValue();
+          }}
+        />
       )}
       {list === null ? (
         <p class="note">{i18n.t('popup.loading')}</p>
