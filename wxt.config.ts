@@ -64,6 +64,10 @@ export default defineConfig({
     // Every site, as the content scripts' matches granted before (the same install warning); the content
     // scripts' `registration: 'runtime'` adds them too. Firefox lets "only sites I allow" give them up.
     host_permissions: ['http://*/*', 'https://*/*'],
+    // Chromium 148+ carries extension messages as structured clones, as Firefox always has: an upload's bytes
+    // cross to the background as they are, not as base64 in JSON. Older Chromium ignores the key; the relay
+    // probes which it got (src/protocol/wire.ts).
+    ...(browser === 'firefox' ? {} : { message_serialization: 'structured_clone' }),
     // A stable Chromium ID (so a known chromiumapp.org redirect URL) for unpacked builds.
     ...(mode !== 'release' && browser !== 'firefox' ? { key: DEV_EXTENSION_KEY } : {}),
     // The toolbar button's title (action.default_title) is set in entrypoints/popup/index.html: WXT takes it

@@ -179,6 +179,27 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(Buffer.from((downloaded as any).result.body.$b64, 'base64')).toEqual(TINY_PNG);
   });
 
+  it('carries bytes to the background as they are (structured-clone messaging), not as base64 in JSON', async () => {
+    // The relay's probe, sent from the extension's isolated world in site A's tab, through the real page channel.
+    const worker = await browser.background();
+    const answer = await worker.evaluate(async (origin) => {
+      const chrome = (globalThis as any).chrome;
+      const [tab] = await chrome.tabs.query({ url: `${origin}/*` });
+      const [injected] = await chrome.scripting.executeScript({
+        target: { tabId: tab.id },
+        world: 'ISOLATED',
+        func: () =>
+          (globalThis as any).chrome.runtime.sendMessage({
+            kind: 'at-keyring:page-probe',
+            doc: { id: 'e2e-probe-document', origin: window.origin },
+            probe: new Uint8Array([0x61, 0x74, 0x6b]),
+          }),
+      });
+      return injected.result;
+    }, siteA.origin);
+    expect(answer).toEqual({ result: { clone: true } });
+  });
+
   it("returns the PDS's XRPC errors as results", async () => {
     const missing = await request(pageA, 'atproto_xrpc', {
       nsid: 'com.atproto.repo.getRecord',

@@ -71,16 +71,20 @@ const api = {
     return pool(n, concurrency, () => get(path));
   },
 
-  /** Uploads `count` blobs of `size` fresh random bytes each, one at a time. */
-  uploads(size: number, count: number, encoding: string) {
+  /**
+   * Uploads `count` blobs of `size` fresh random bytes each, one at a time, as a Uint8Array body or
+   * (`asBlob`) a Blob made before the clock starts, as a site uploading a picked File would.
+   */
+  uploads(size: number, count: number, encoding: string, asBlob = false) {
     const s = requireSession();
     return sequence(count, () => {
       const bytes = randomBytes(size);
+      const upload = asBlob ? new Blob([bytes]) : bytes;
       return timed(async () => {
         const res = await s.fetchHandler('/xrpc/com.atproto.repo.uploadBlob', {
           method: 'POST',
           headers: { 'content-type': encoding },
-          body: bytes,
+          body: upload,
         });
         const body = await readBody(res);
         return res.status === 200

@@ -81,8 +81,8 @@ export class DirectPage {
   concurrent(path: string, n: number, concurrency: number) {
     return this.call('concurrent', path, n, concurrency);
   }
-  uploads(size: number, count: number, encoding: string) {
-    return this.call('uploads', size, count, encoding);
+  uploads(size: number, count: number, encoding: string, asBlob = false) {
+    return this.call('uploads', size, count, encoding, asBlob);
   }
   signIn(handle: string) {
     return this.call('signIn', handle);

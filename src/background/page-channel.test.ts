@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type FrameRef, SiteEvents } from '../broker/site-events';
-import { RELAY_HELLO, RELAY_REQUEST } from '../protocol/page';
+import { PROBE_BYTES, RELAY_HELLO, RELAY_PROBE, RELAY_REQUEST } from '../protocol/page';
 import {
   checkSecureOrigin,
   handlePageMessage,
@@ -223,6 +223,40 @@ describe('handlePageMessage', () => {
     expect(frames()).toEqual([
       { tabId: 7, frameId: 4, origin: 'https://a.example', docId: DOC.id, documentId: 'CHROME-DOC-1' },
     ]);
+  });
+
+  it('answers the probe by what arrived, and spells binary results as the relay found the channel carries them', async () => {
+    const { services, handle } = fakeServices();
+    const probe = (value: unknown) =>
+      handlePageMessage(services, { kind: RELAY_PROBE, doc: DOC, probe: value } as never, chromeSender());
+    expect(await probe(Uint8Array.from(PROBE_BYTES))).toEqual({ result: { clone: true } });
+    // What a JSON channel makes of the probe's bytes, and near misses.
+    expect(await probe(JSON.parse(JSON.stringify(Uint8Array.from(PROBE_BYTES))))).toEqual({ result: { clone: false } });
+    expect(await probe(new Uint8Array(3))).toEqual({ result: { clone: false } });
+    expect(await probe(undefined)).toEqual({ result: { clone: false } });
+    expect(handle).not.toHaveBeenCalled();
+
+    handle.mockResolvedValue({ result: { body: new Uint8Array([1, 2]) } });
+    const ask = (doc: object) =>
+      handlePageMessage(
+        services,
+        { kind: RELAY_REQUEST, id: 'r1', method: 'atproto_xrpc', doc } as never,
+        chromeSender(),
+      ) as Promise<{ result: { body: { $bytes: unknown } } }>;
+    expect((await ask(DOC)).result.body.$bytes).toBe('AQI=');
+    expect((await ask({ ...DOC, clone: true })).result.body.$bytes).toEqual(new Uint8Array([1, 2]));
+    // Anything but `true` is the JSON spelling.
+    expect((await ask({ ...DOC, clone: 'yes' })).result.body.$bytes).toBe('AQI=');
+  });
+
+  it('answers no probe for a site the site-access setting leaves out', async () => {
+    const { services } = fakeServices(() => false);
+    const answer = await handlePageMessage(
+      services,
+      { kind: RELAY_PROBE, doc: DOC, probe: Uint8Array.from(PROBE_BYTES) } as never,
+      chromeSender(),
+    );
+    expect(answer).toMatchObject({ error: { code: 4100 } });
   });
 
   it('replaces the registry entry of a frame when a new document registers, and addresses events to it', async () => {

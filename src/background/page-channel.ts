@@ -1,6 +1,15 @@
 import type { RequestContext } from '../broker/broker';
 import { tabIconRef } from '../consent/site-icon';
-import { ErrorCode, LIMITS, type PageResponse, RELAY_HELLO, RELAY_REQUEST, toWire } from '../protocol/page';
+import {
+  ErrorCode,
+  LIMITS,
+  type PageResponse,
+  PROBE_BYTES,
+  RELAY_HELLO,
+  RELAY_PROBE,
+  RELAY_REQUEST,
+  toWire,
+} from '../protocol/page';
 import { checkSecureOrigin, NOT_WEB, OPAQUE, type OriginVerdict, refuse } from '../protocol/secure-origin';
 import type { BackgroundServices } from './services';
 
@@ -21,6 +30,8 @@ export interface PageSender {
 export interface ReportedDocument {
   id?: string;
   origin?: string;
+  /** The relay found that this channel carries bytes as they are: binary results go so too. */
+  clone?: boolean;
 }
 
 const UNSURE = 'AT Keyring could not confirm which site this request comes from';
@@ -71,11 +82,13 @@ export function resolveSenderOrigin(sender: PageSender, reported: ReportedDocume
 
 /** The relay's report on a message (a plain object with short strings), or undefined. */
 function reportedDocument(message: unknown): ReportedDocument | undefined {
-  const doc = (message as { doc?: unknown } | null)?.doc as { id?: unknown; origin?: unknown } | undefined;
+  const doc = (message as { doc?: unknown } | null)?.doc as
+    | { id?: unknown; origin?: unknown; clone?: unknown }
+    | undefined;
   if (!doc || typeof doc !== 'object') return undefined;
   const id = typeof doc.id === 'string' && /^[\w-]{1,64}$/.test(doc.id) ? doc.id : undefined;
   const origin = typeof doc.origin === 'string' && doc.origin.length <= 512 ? doc.origin : undefined;
-  return { id, origin };
+  return { id, origin, clone: doc.clone === true };
 }
 
 /**
@@ -97,7 +110,17 @@ export function requestContext(sender: PageSender, origin: string): RequestConte
 
 export function isPageMessage(message: unknown): message is { kind: string } {
   const kind = (message as { kind?: unknown } | null)?.kind;
-  return kind === RELAY_REQUEST || kind === RELAY_HELLO;
+  return kind === RELAY_REQUEST || kind === RELAY_HELLO || kind === RELAY_PROBE;
+}
+
+/** Whether the probe's bytes arrived as bytes (a structured-clone channel) and intact. */
+export function probeArrivedAsBytes(message: unknown): boolean {
+  const probe = (message as { probe?: unknown } | null)?.probe;
+  return (
+    probe instanceof Uint8Array &&
+    probe.length === PROBE_BYTES.length &&
+    PROBE_BYTES.every((byte, i) => probe[i] === byte)
+  );
 }
 
 /** Documents registered for events in this worker's life (the registry itself is in storage.session). */
@@ -130,9 +153,12 @@ export async function handlePageMessage(
     await services.events.register({ tabId, frameId, origin, docId: reported.id, documentId: sender.documentId });
   }
   if (message.kind === RELAY_HELLO) return null;
+  if (message.kind === RELAY_PROBE) return { result: { clone: probeArrivedAsBytes(message) } };
   // The relay's report is ours, not part of the page's request.
   const { doc: _doc, ...request } = message as { doc?: unknown };
   const answer = await services.broker.handle(origin, request, requestContext(sender, origin));
-  // Extension messages are JSON: binary results travel as { $bytes }.
-  return 'result' in answer ? { result: toWire(answer.result, 'result', LIMITS.maxResultJsonChars) } : answer;
+  // Binary results travel as { $bytes }: the bytes themselves where the relay found the channel carries them.
+  return 'result' in answer
+    ? { result: toWire(answer.result, 'result', LIMITS.maxResultJsonChars, reported.clone ? 'clone' : 'base64') }
+    : answer;
 }

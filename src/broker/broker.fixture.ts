@@ -70,12 +70,11 @@ export class FakePds implements FetchHandlerSession {
   respond: (path: string, init: RequestInit) => Response = () =>
     new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'content-type': 'application/json' } });
   async fetchHandler(path: string, init: RequestInit = {}) {
-    this.calls.push({
-      path,
-      method: init.method ?? 'GET',
-      headers: (init.headers as Record<string, string>) ?? {},
-      body: init.body,
-    });
+    const call = { path, method: init.method ?? 'GET', headers: (init.headers as Record<string, string>) ?? {} };
+    this.calls.push({ ...call, body: init.body });
+    // Bytes are sent as a Blob: record what the PDS would receive.
+    if (init.body instanceof Blob)
+      this.calls[this.calls.length - 1]!.body = new Uint8Array(await init.body.arrayBuffer());
     return this.respond(path, init);
   }
 }

@@ -174,7 +174,9 @@ export function toHttpRequest(intent: XrpcIntent): {
       headers['content-type'] = intent.body.encoding;
       break;
     case 'bytes':
-      body = intent.body.bytes as Uint8Array<ArrayBuffer>;
+      // A Blob, not the Uint8Array: Chromium streams a Blob body from its blob store, while an ArrayBuffer
+      // body is pushed through slowly (a 10 MiB upload from the worker took 1.2 s as bytes, 0.23 s as a Blob).
+      body = new Blob([intent.body.bytes as Uint8Array<ArrayBuffer>]);
       headers['content-type'] = intent.body.encoding;
       break;
     case 'text':

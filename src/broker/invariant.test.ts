@@ -246,7 +246,8 @@ describe('invariant: what reaches the PDS was granted or shown', () => {
           return; // refused calls are never sent
         }
         const http = toHttpRequest(intent);
-        const back = readBack({ path: http.path, method: http.method, headers: http.headers, body: http.body });
+        const body = http.body instanceof Blob ? new Uint8Array(await http.body.arrayBuffer()) : http.body;
+        const back = readBack({ path: http.path, method: http.method, headers: http.headers, body });
         expect(await displayedIntent(back)).toEqual(await displayedIntent(intent));
       }),
       { numRuns: 300 },

@@ -31,6 +31,13 @@ export const WINDOW_EVENT = 'at-keyring:event';
 export const RELAY_REQUEST = 'at-keyring:page-request';
 export const RELAY_HELLO = 'at-keyring:page-hello';
 export const RELAY_EVENT = 'at-keyring:page-event';
+/**
+ * Asks whether this channel carries bytes as they are (a structured clone) or as JSON: the message's
+ * `probe` is a Uint8Array, and the background says whether it arrived as one.
+ */
+export const RELAY_PROBE = 'at-keyring:page-probe';
+/** The probe's bytes, compared on arrival. */
+export const PROBE_BYTES: readonly number[] = [0x61, 0x74, 0x6b];
 
 /** What `provider.request` rejects with. */
 export class ProviderRpcError extends Error implements ProviderErrorShape {

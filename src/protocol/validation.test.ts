@@ -351,6 +351,43 @@ describe('wire codec: __proto__ and base64', () => {
       expect(() => fromWire({ $bytes: bad }), JSON.stringify(bad)).toThrow(/invalid binary/);
     }
   });
+
+  it('takes bytes as they are from a structured-clone channel: a Uint8Array only, counted and in a buffer of its own', () => {
+    const bytes = fromWire({ $bytes: new Uint8Array([1, 2, 3]) }) as Uint8Array;
+    expect([...bytes]).toEqual([1, 2, 3]);
+    // Other views and look-alikes are not bytes.
+    class Sub extends Uint8Array {}
+    for (const bad of [
+      new Int8Array(2),
+      new Uint8ClampedArray(2),
+      new DataView(new ArrayBuffer(2)),
+      new ArrayBuffer(2),
+      new Sub(2),
+      [1, 2],
+      { 0: 1, length: 1 },
+    ]) {
+      expect(() => fromWire({ $bytes: bad }), String(bad?.constructor?.name)).toThrow(/invalid binary/);
+    }
+    // A view into a larger buffer is copied: what is kept is what was counted.
+    const backing = new Uint8Array(4096);
+    const view = fromWire({ $bytes: backing.subarray(10, 12) }) as Uint8Array;
+    expect(view.buffer.byteLength).toBe(2);
+    // The size limit holds whichever the spelling.
+    expect(() => fromWire({ $bytes: new Uint8Array(LIMITS.maxBinaryBytes + 1) })).toThrow(/binary body too large/);
+    expect(() => fromWire([{ $bytes: new Uint8Array(LIMITS.maxBinaryBytes) }, { $bytes: new Uint8Array(1) }])).toThrow(
+      /binary body too large/,
+    );
+  });
+
+  it("writes bytes as they are for a clone channel, and never a view's hidden bytes", () => {
+    const backing = new Uint8Array(64).fill(7);
+    const wire = toWire({ body: backing.subarray(0, 3) }, 'params', undefined, 'clone') as {
+      body: { $bytes: Uint8Array };
+    };
+    expect(wire.body.$bytes).toBeInstanceOf(Uint8Array);
+    expect(wire.body.$bytes.buffer.byteLength).toBe(3);
+    expect(toWire({ body: backing.subarray(0, 3) })).toEqual({ body: { $bytes: 'BwcH' } });
+  });
 });
 
 // ---- linear time ---------------------------------------------------------------

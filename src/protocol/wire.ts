@@ -1,16 +1,24 @@
 /**
- * The wire codec of the relay↔background hop: JSON-safe copies of page
- * values, binary as `{ $bytes: base64 }` (Chrome serialises extension
- * messages as JSON), bounded in depth and size in both directions.
+ * The wire codec of the relay↔background hop: plain copies of page values,
+ * bounded in depth and size in both directions, with binary as `{ $bytes }`:
+ * - 'clone': the bytes themselves (a Uint8Array), where extension messages are
+ *   structured clones (Firefox; Chromium 148+ with the manifest's
+ *   `message_serialization`); the relay learns it with a probe (src/relay/relay.ts);
+ * - 'base64': a base64 string, where they are JSON (older Chromium).
+ * A receiver accepts both spellings: a Uint8Array can only arrive over a clone channel.
  */
 
 import { isPlainObject, SchemaError } from './basics';
 import { LIMITS } from './contract';
 
+/** How binary travels: see the module's comment. */
+export type WireBinary = 'base64' | 'clone';
+
 interface WireStats {
   chars: number;
   binary: number;
   maxChars: number;
+  spelling: WireBinary;
 }
 
 function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -57,13 +65,29 @@ export function fromBase64(text: string): Uint8Array {
  * Throws SchemaError for anything else (functions, class instances, cycles),
  * for nesting deeper than LIMITS.maxDepth and for sizes over the limits.
  */
-export function toWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
-  return copy(value, path, 0, { chars: 0, binary: 0, maxChars }, 'encode');
+export function toWire(
+  value: unknown,
+  path = 'params',
+  maxChars: number = LIMITS.maxJsonChars,
+  spelling: WireBinary = 'base64',
+): unknown {
+  return encodeWire(value, path, maxChars, spelling).value;
+}
+
+/** {@link toWire}, also saying how many binary bytes the value carries (the relay probes the channel only then). */
+export function encodeWire(
+  value: unknown,
+  path: string,
+  maxChars: number,
+  spelling: WireBinary,
+): { value: unknown; binaryBytes: number } {
+  const stats: WireStats = { chars: 0, binary: 0, maxChars, spelling };
+  return { value: copy(value, path, 0, stats, 'encode'), binaryBytes: stats.binary };
 }
 
 /** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
 export function fromWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
-  return copy(value, path, 0, { chars: 0, binary: 0, maxChars }, 'decode');
+  return copy(value, path, 0, { chars: 0, binary: 0, maxChars, spelling: 'base64' }, 'decode');
 }
 
 /** One bounded walk for both directions; only binary values are handled differently. */
@@ -80,7 +104,8 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
     return value;
   }
   if (direction === 'encode' && (value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
-    return { $bytes: toBase64(countBinary(bytesOf(value as ArrayBuffer | ArrayBufferView), path, stats)) };
+    const bytes = countBinary(bytesOf(value as ArrayBuffer | ArrayBufferView), path, stats);
+    return { $bytes: stats.spelling === 'clone' ? ownBuffer(bytes) : toBase64(bytes) };
   }
   if (Array.isArray(value)) {
     if (value.length > LIMITS.maxEntries) throw new SchemaError(path, 'too many items');
@@ -91,6 +116,10 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
     const keys = Object.keys(value);
     if (direction === 'decode' && keys.length === 1 && keys[0] === '$bytes') {
       const text = value.$bytes;
+      // Only a Uint8Array of this realm: a clone channel makes them so; any other view or class is refused.
+      if (text instanceof Uint8Array && Object.getPrototypeOf(text) === Uint8Array.prototype) {
+        return countBinary(ownBuffer(text), path, stats);
+      }
       if (typeof text !== 'string' || text.length > Math.ceil(LIMITS.maxBinaryBytes / 3) * 4 || !isBase64(text)) {
         throw new SchemaError(path, 'invalid binary');
       }
@@ -119,6 +148,20 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
     return out;
   }
   throw new SchemaError(path, `unsupported value (${typeof value})`);
+}
+
+/**
+ * The bytes in a buffer of their own: a structured clone carries a view's whole buffer, so a view into a
+ * larger one would send (or keep) bytes nobody counted.
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !isShared(bytes.buffer)
+    ? bytes
+    : bytes.slice();
+}
+
+function isShared(buffer: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
 }
 
 function countBinary(bytes: Uint8Array, path: string, stats: WireStats): Uint8Array {

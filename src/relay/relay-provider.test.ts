@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { probeArrivedAsBytes } from '../background/page-channel';
 import { CAPABILITIES, CONTRACT_VERSION } from '../protocol/contract';
-import { RELAY_EVENT, RELAY_REQUEST, toWire } from '../protocol/page';
+import { RELAY_EVENT, RELAY_PROBE, RELAY_REQUEST, toWire } from '../protocol/page';
 import { createProvider, installProvider } from '../provider/provider';
 import { type RelayPort, startRelay } from './relay';
 
@@ -36,23 +37,94 @@ function fakePort(
   return port;
 }
 
+/**
+ * A port whose messages cross a channel as the browser carries them: JSON (Chromium before 148, and without
+ * the manifest's `message_serialization`) or a structured clone. It answers the probe as the background does.
+ */
+function channelPort(channel: 'json' | 'clone', answer: (message: any) => unknown) {
+  const carry = (m: unknown) => (channel === 'json' ? JSON.parse(JSON.stringify(m)) : structuredClone(m));
+  return fakePort(async (m) => {
+    const arrived = carry(m);
+    if (arrived.kind === RELAY_PROBE) return carry({ result: { clone: probeArrivedAsBytes(arrived) } });
+    return carry(answer(arrived));
+  });
+}
+
+const upload = (body: Uint8Array) => ({ method: 'atproto_xrpc', params: { nsid: 'a.b.c', body } });
+
 describe('provider ⇄ relay ⇄ background', () => {
-  it('carries a request and its result, binary included, in wire form to the background', async () => {
+  /** Uploads [1, 2, 3] over the channel; the background answers with bytes [7, 8], spelt as the document asks. */
+  async function uploadOver(channel: 'json' | 'clone') {
     const win = fakeWindow();
-    const port = fakePort(async () => ({ result: toWire({ status: 200, body: new Uint8Array([7, 8]) }) }));
+    const port = channelPort(channel, (m) => ({
+      result: toWire(
+        { status: 200, body: new Uint8Array([7, 8]) },
+        'result',
+        undefined,
+        m.doc.clone ? 'clone' : 'base64',
+      ),
+    }));
     startRelay(win, port);
     const provider = createProvider(win);
-    const result = (await provider.request({
-      method: 'atproto_xrpc',
-      params: { nsid: 'a.b.c', body: new Uint8Array([1, 2, 3]) },
-    })) as any;
+    const result = (await provider.request(upload(new Uint8Array([1, 2, 3])))) as any;
     expect(result.body).toEqual(new Uint8Array([7, 8]));
-    expect(port.sent[0]).toMatchObject({
-      kind: RELAY_REQUEST,
-      method: 'atproto_xrpc',
-      params: { nsid: 'a.b.c', body: { $bytes: 'AQID' } },
+    expect(port.sent.map((m) => m.kind)).toEqual([RELAY_PROBE, RELAY_REQUEST]);
+    return { port, provider, sent: port.sent[1] };
+  }
+
+  it('over a JSON channel: the probe finds it, and bytes go as base64 both ways', async () => {
+    const { port, provider, sent } = await uploadOver('json');
+    expect(sent).toMatchObject({ method: 'atproto_xrpc', params: { nsid: 'a.b.c', body: { $bytes: 'AQID' } } });
+    expect(sent.doc.clone).toBeUndefined();
+    expect(sent.id).toMatch(/^[0-9a-f-]{36}$/);
+    // Asked once per document.
+    await provider.request(upload(new Uint8Array([4])));
+    expect(port.sent.filter((m) => m.kind === RELAY_PROBE)).toHaveLength(1);
+  });
+
+  it('over a structured-clone channel: bytes go as they are, and results come back as bytes', async () => {
+    const { sent } = await uploadOver('clone');
+    expect(sent.doc.clone).toBe(true);
+    expect(sent.params.body.$bytes).toBeInstanceOf(Uint8Array);
+    expect([...sent.params.body.$bytes]).toEqual([1, 2, 3]);
+  });
+
+  it('sends only the bytes of a view, not the rest of its buffer (a clone carries the whole buffer)', async () => {
+    const win = fakeWindow();
+    const port = channelPort('clone', () => ({ result: null }));
+    startRelay(win, port);
+    const backing = new Uint8Array(1 << 20).fill(9);
+    backing.set([1, 2], 100);
+    await createProvider(win).request(upload(backing.subarray(100, 102)));
+    const bytes: Uint8Array = port.sent[1].params.body.$bytes;
+    expect(bytes.buffer.byteLength).toBe(2);
+    expect([...bytes]).toEqual([1, 2]);
+  });
+
+  it('requests without bytes send no probe; a probe the background did not answer is asked again', async () => {
+    const win = fakeWindow();
+    let down = true;
+    const port = fakePort(async (m) => {
+      if (m.kind === RELAY_PROBE && down) return { error: { code: -32603, message: 'unavailable' } };
+      if (m.kind === RELAY_PROBE) return { result: { clone: true } };
+      return { result: null };
     });
-    expect(port.sent[0].id).toMatch(/^[0-9a-f-]{36}$/);
+    startRelay(win, port);
+    const provider = createProvider(win);
+    await provider.request({ method: 'atproto_accounts' });
+    expect(port.sent.map((m) => m.kind)).toEqual([RELAY_REQUEST]);
+    await provider.request(upload(new Uint8Array([1])));
+    expect(port.sent[2].params.body.$bytes).toBe('AQ==');
+    down = false;
+    await provider.request(upload(new Uint8Array([1])));
+    expect(port.sent.map((m) => m.kind)).toEqual([
+      RELAY_REQUEST,
+      RELAY_PROBE,
+      RELAY_REQUEST,
+      RELAY_PROBE,
+      RELAY_REQUEST,
+    ]);
+    expect(port.sent[4].params.body.$bytes).toBeInstanceOf(Uint8Array);
   });
 
   it('rejects with the error code the background gave', async () => {

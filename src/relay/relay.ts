@@ -9,15 +9,17 @@ import { SchemaError } from '../protocol/basics';
 import { ErrorCode, LIMITS, type ProviderErrorShape } from '../protocol/contract';
 import {
   asProviderError,
+  PROBE_BYTES,
   RELAY_EVENT,
   RELAY_HELLO,
+  RELAY_PROBE,
   RELAY_REQUEST,
   WINDOW_EVENT,
   WINDOW_REPLY,
   WINDOW_REQUEST,
 } from '../protocol/messages';
 import type { PageResponse } from '../protocol/page';
-import { fromWire, toWire } from '../protocol/wire';
+import { encodeWire, fromWire, type WireBinary } from '../protocol/wire';
 
 export interface RelayPort {
   /** runtime.sendMessage to the background. */
@@ -39,10 +41,13 @@ export interface RelayPort {
  *   (window.origin: "null" for sandboxed and other opaque documents). The
  *   page cannot change what our world reads; the background compares it with
  *   what the browser says and refuses opaque or disagreeing origins.
+ * - clone: set once the probe found that this channel carries bytes as they
+ *   are; the background then answers with bytes too (src/protocol/wire.ts).
  */
 export interface RelayDocument {
   id: string;
   origin: string | undefined;
+  clone?: true;
 }
 
 /** 128 random bits as hex (crypto.randomUUID exists only in secure contexts; this runs everywhere). */
@@ -80,6 +85,18 @@ function isTransient(err: unknown): boolean {
 export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): RelayDocument {
   const doc: RelayDocument = { id: randomDocumentId(), origin: documentOrigin(win) };
   let inFlight = 0;
+  // How this channel carries bytes: asked once, on the first request that carries some, and kept once answered.
+  let binarySpelling: Promise<WireBinary> | undefined;
+  const spelling = (): Promise<WireBinary> => {
+    binarySpelling ??= forward({ kind: RELAY_PROBE, doc, probe: Uint8Array.from(PROBE_BYTES) }).then((answer) => {
+      const clone = 'result' in answer && (answer.result as { clone?: unknown } | null)?.clone === true;
+      if (clone) doc.clone = true;
+      // An error (the background unavailable) is not an answer: ask again next time.
+      else if ('error' in answer) binarySpelling = undefined;
+      return clone ? 'clone' : 'base64';
+    });
+    return binarySpelling;
+  };
   const reply = (id: string, answer: { result: unknown } | { error: ProviderErrorShape }) =>
     win.postMessage({ source: WINDOW_REPLY, id, ...answer }, '*');
 
@@ -111,15 +128,24 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       return;
     }
     let params: unknown;
+    let binaryBytes = 0;
     try {
-      params = data.params === undefined ? undefined : toWire(data.params);
+      // Bytes as they are first; re-spelt as base64 below if the channel turns out to be JSON.
+      if (data.params !== undefined)
+        ({ value: params, binaryBytes } = encodeWire(data.params, 'params', LIMITS.maxJsonChars, 'clone'));
     } catch (err) {
-      const message = err instanceof SchemaError ? `Invalid params: ${err.message}` : 'Invalid params';
-      reply(id, { error: { code: ErrorCode.invalidParams, message } });
+      reply(id, { error: invalidParams(err) });
       return;
     }
+    const method = data.method;
+    const raw = data.params;
     inFlight++;
-    void forward({ kind: RELAY_REQUEST, id, method: data.method, params, doc })
+    void (async () => {
+      if (binaryBytes > 0 && (await spelling()) === 'base64') {
+        params = encodeWire(raw, 'params', LIMITS.maxJsonChars, 'base64').value;
+      }
+      return forward({ kind: RELAY_REQUEST, id, method, params, doc });
+    })()
       .then((answer) => reply(id, answer))
       .finally(() => inFlight--);
   });
@@ -160,6 +186,11 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
     return true;
   });
   return doc;
+}
+
+function invalidParams(err: unknown): ProviderErrorShape {
+  const message = err instanceof SchemaError ? `Invalid params: ${err.message}` : 'Invalid params';
+  return { code: ErrorCode.invalidParams, message };
 }
 
 class TimeoutError extends Error {}
