@@ -59,7 +59,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(info.icon).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(info.uuid).toMatch(/^[0-9a-f-]{36}$/);
     // Contract 1.1: the version and what the provider supports, frozen like the rest.
-    expect(info.contractVersion).toBe('1.1');
+    expect(info.contractVersion).toBe('1.2');
     expect(info.capabilities).toEqual([...CAPABILITIES]);
     expect(info.capabilities).toEqual(
       expect.arrayContaining([
@@ -70,6 +70,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
         'canonical-methods',
         'prompt-binding',
         'secure-origins',
+        'blob-body',
       ]),
     );
     expect(info.frozen).toEqual([true, true, true]);
@@ -179,7 +180,7 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
     expect(Buffer.from((downloaded as any).result.body.$b64, 'base64')).toEqual(TINY_PNG);
   });
 
-  it('carries bytes to the background as they are (structured-clone messaging), not as base64 in JSON', async () => {
+  it('carries bytes and Blobs to the background as they are (structured-clone messaging), not as base64 in JSON', async () => {
     // The relay's probe, sent from the extension's isolated world in site A's tab, through the real page channel.
     const worker = await browser.background();
     const answer = await worker.evaluate(async (origin) => {
@@ -193,11 +194,13 @@ describe('websites get signed XRPC calls through the extension (Chromium, local 
             kind: 'at-keyring:page-probe',
             doc: { id: 'e2e-probe-document', origin: window.origin },
             probe: new Uint8Array([0x61, 0x74, 0x6b]),
+            probeBlob: new Blob([new Uint8Array([0x61, 0x74, 0x6b])]),
           }),
       });
       return injected.result;
     }, siteA.origin);
-    expect(answer).toEqual({ result: { clone: true } });
+    // Bytes as bytes, and a site's file as a Blob (contract 1.2's blob-body).
+    expect(answer).toEqual({ result: { clone: true, blobs: true } });
   });
 
   it("returns the PDS's XRPC errors as results", async () => {

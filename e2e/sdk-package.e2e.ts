@@ -106,7 +106,7 @@ window.post = async (text) => {
       const posting = page.evaluate((text) => (window as any).post(text), 'from the scratch site');
       await clickAndClose(await consent, { testId: 'consent-approve' });
       const result = await posting;
-      expect(result).toMatchObject({ did: alice.did, status: 200, contract: '1.1' });
+      expect(result).toMatchObject({ did: alice.did, status: 200, contract: '1.2' });
       const rkey = result.uri.split('/').pop();
       const read = await fetch(
         `${pds.pdsUrl}/xrpc/com.atproto.repo.getRecord?repo=${alice.did}&collection=app.bsky.feed.post&rkey=${rkey}`,

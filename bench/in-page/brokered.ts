@@ -47,11 +47,19 @@ const api = {
     return pool(n, concurrency, () => call(method, params));
   },
 
-  /** Uploads `count` blobs of `size` fresh random bytes each (a Uint8Array body), one at a time. */
-  uploads(size: number, count: number, encoding: string) {
-    return sequence(count, () =>
-      call('atproto_xrpc', { nsid: 'com.atproto.repo.uploadBlob', body: randomBytes(size), encoding }),
-    );
+  /**
+   * Uploads `count` blobs of `size` fresh random bytes each, one at a time: a Uint8Array body, or (`asBlob`) a
+   * Blob made before the clock starts, as a site passing the File a person picked would.
+   */
+  uploads(size: number, count: number, encoding: string, asBlob = false) {
+    return sequence(count, () => {
+      const bytes = randomBytes(size);
+      return call('atproto_xrpc', {
+        nsid: 'com.atproto.repo.uploadBlob',
+        body: asBlob ? new Blob([bytes]) : bytes,
+        encoding,
+      });
+    });
   },
 
   /**

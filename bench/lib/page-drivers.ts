@@ -48,9 +48,9 @@ export class BrokeredPage {
     await this.tokens.take(n);
     return this.call('concurrent', method, params, n, concurrency);
   }
-  async uploads(size: number, count: number, encoding: string) {
+  async uploads(size: number, count: number, encoding: string, asBlob = false) {
     await this.tokens.take(count);
-    return this.call('uploads', size, count, encoding);
+    return this.call('uploads', size, count, encoding, asBlob);
   }
   async transport(size: number, n: number, refusedWith: number) {
     await this.tokens.take(n);

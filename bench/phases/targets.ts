@@ -52,7 +52,7 @@ export const targets: BenchPhase<TargetResult[]> = {
       c?.met,
     );
     const u = figuresOf(blob);
-    // Judged against the faster of the two direct arms (a Uint8Array or a Blob body).
+    // Judged on the larger of the two body forms' brokered / direct ratios (a Uint8Array, a Blob).
     for (const f of u ? [u, u.large] : [])
       add(
         `uploadBlob ${f.bytes / MIB} MiB, p50`,

@@ -8,11 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { rawCid } from '../../src/consent/cid';
 import { DB_NAME } from '../../src/storage/db';
 import type { BrowserDriver, UiPage } from '../support/driver';
 import { sendPrivileged } from '../support/privileged';
-import { createPostCall } from '../support/records';
-import { bytesParam, isConsentWindow, request } from '../support/site';
+import { createPostCall, TINY_PNG } from '../support/records';
+import { bytesParam, fileParam, isConsentWindow, request } from '../support/site';
 import { startTestSite, type TestSite } from '../support/test-site';
 import { poll, signInThroughPds } from './steps';
 
@@ -131,6 +132,25 @@ export function coreScenario(launch: (profileDir: string) => Promise<BrowserDriv
           noPrompt: true,
         }),
       ).toMatchObject({ ok: false, error: { code: 4100 } });
+    });
+
+    it("uploads a picked file as it is (a File body), after consent; the PDS stores the file's bytes", async () => {
+      const consentWindow = driver.nextWindow(isConsentWindow);
+      // The file's own type is what its name suggested; the site's encoding is what is sent.
+      const uploading = request(page, 'atproto_xrpc', {
+        nsid: 'com.atproto.repo.uploadBlob',
+        body: fileParam(TINY_PNG, 'dot.png', 'text/plain'),
+        encoding: 'image/png',
+      });
+      const consent = await consentWindow;
+      await consent.clickAndClose({ testId: 'consent-once' });
+      expect(await uploading).toMatchObject({
+        ok: true,
+        result: {
+          status: 200,
+          body: { blob: { mimeType: 'image/png', size: TINY_PNG.length, ref: { $link: await rawCid(TINY_PNG) } } },
+        },
+      });
     });
 
     it('refuses the core attacks of the security review; the record survives', async () => {

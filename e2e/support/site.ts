@@ -30,6 +30,8 @@ export async function request(page: PageScope, method: string, params?: unknown)
       const decode = (v: any): any => {
         if (v && typeof v === 'object' && typeof v.$u8 === 'string')
           return Uint8Array.from(atob(v.$u8), (c) => c.charCodeAt(0));
+        if (v && typeof v === 'object' && typeof v.$file === 'string')
+          return new File([Uint8Array.from(atob(v.$file), (c) => c.charCodeAt(0))], v.name, { type: v.type });
         if (Array.isArray(v)) return v.map(decode);
         if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
         return v;
@@ -48,6 +50,11 @@ export async function request(page: PageScope, method: string, params?: unknown)
 /** Bytes to pass as a binary param through `request` (decoded to a Uint8Array in the page). */
 export function bytesParam(bytes: Uint8Array) {
   return { $u8: Buffer.from(bytes).toString('base64') };
+}
+
+/** A File to pass as a param through `request` (made in the page, as an `<input type="file">` gives it). */
+export function fileParam(bytes: Uint8Array, name: string, type: string) {
+  return { $file: Buffer.from(bytes).toString('base64'), name, type };
 }
 
 /** Everything the page has received, as one string (binary as base64) to search for secrets. */

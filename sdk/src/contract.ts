@@ -17,7 +17,7 @@
  * of requests no honest site makes; a major version would break sites.
  * v1 (no `contractVersion` in `info`) is the original contract.
  */
-export const CONTRACT_VERSION = '1.1';
+export const CONTRACT_VERSION = '1.2';
 
 /**
  * Extensions and behaviours a provider may announce in `info.capabilities`.
@@ -40,6 +40,8 @@ export const CAPABILITIES = /* @__PURE__ */ Object.freeze([
   'prompt-limits',
   /** Only secure origins (https, or http on loopback) with a real (not opaque) origin. */
   'secure-origins',
+  /** 1.2: `body` on `atproto_xrpc` may be a `Blob` or `File` (an upload straight from a file input). */
+  'blob-body',
 ] as const);
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -61,7 +63,7 @@ export interface ProviderInfo {
   icon: string;
   /** Reverse-DNS id of the provider, stable across loads (AT Keyring: `dev.atkeyring`). */
   rdns: string;
-  /** The contract version the provider implements, e.g. `'1.1'`. Absent: v1. */
+  /** The contract version the provider implements, e.g. `'1.2'`. Absent: v1. */
   contractVersion?: string;
   /**
    * Extensions the provider supports ({@link CAPABILITIES}). Absent: unknown

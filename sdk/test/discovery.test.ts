@@ -82,7 +82,7 @@ describe('discoverProviders', () => {
     const found = await discoverProviders({ window: win, timeoutMs: 1 });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({
-      info: { name: 'AT Keyring', rdns: ATKEYRING_RDNS, contractVersion: '1.1' },
+      info: { name: 'AT Keyring', rdns: ATKEYRING_RDNS, contractVersion: '1.2' },
       provider,
     });
     expect(found[0]!.info.contractVersion).toBe(CONTRACT_VERSION);

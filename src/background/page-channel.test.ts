@@ -229,11 +229,23 @@ describe('handlePageMessage', () => {
     const { services, handle } = fakeServices();
     const probe = (value: unknown) =>
       handlePageMessage(services, { kind: RELAY_PROBE, doc: DOC, probe: value } as never, chromeSender());
-    expect(await probe(Uint8Array.from(PROBE_BYTES))).toEqual({ result: { clone: true } });
+    expect(await probe(Uint8Array.from(PROBE_BYTES))).toEqual({ result: { clone: true, blobs: false } });
     // What a JSON channel makes of the probe's bytes, and near misses.
-    expect(await probe(JSON.parse(JSON.stringify(Uint8Array.from(PROBE_BYTES))))).toEqual({ result: { clone: false } });
-    expect(await probe(new Uint8Array(3))).toEqual({ result: { clone: false } });
-    expect(await probe(undefined)).toEqual({ result: { clone: false } });
+    expect(await probe(JSON.parse(JSON.stringify(Uint8Array.from(PROBE_BYTES))))).toEqual({
+      result: { clone: false, blobs: false },
+    });
+    expect(await probe(new Uint8Array(3))).toEqual({ result: { clone: false, blobs: false } });
+    expect(await probe(undefined)).toEqual({ result: { clone: false, blobs: false } });
+    // A channel that carries Blobs: the probe's Blob arrived as one, of its size.
+    const withBlob = (blob: unknown) =>
+      handlePageMessage(
+        services,
+        { kind: RELAY_PROBE, doc: DOC, probe: Uint8Array.from(PROBE_BYTES), probeBlob: blob } as never,
+        chromeSender(),
+      );
+    expect(await withBlob(new Blob([Uint8Array.from(PROBE_BYTES)]))).toEqual({ result: { clone: true, blobs: true } });
+    expect(await withBlob({})).toEqual({ result: { clone: true, blobs: false } });
+    expect(await withBlob(new Blob([]))).toEqual({ result: { clone: true, blobs: false } });
     expect(handle).not.toHaveBeenCalled();
 
     handle.mockResolvedValue({ result: { body: new Uint8Array([1, 2]) } });

@@ -2,6 +2,7 @@ import type { RequestContext } from '../broker/broker';
 import { tabIconRef } from '../consent/site-icon';
 import {
   ErrorCode,
+  isBlob,
   LIMITS,
   type PageResponse,
   PROBE_BYTES,
@@ -123,6 +124,12 @@ export function probeArrivedAsBytes(message: unknown): boolean {
   );
 }
 
+/** Whether the probe's Blob arrived as a Blob of its size (a channel that carries Blobs). */
+export function probeBlobArrived(message: unknown): boolean {
+  const blob = (message as { probeBlob?: unknown } | null)?.probeBlob;
+  return isBlob(blob) && blob.size === PROBE_BYTES.length;
+}
+
 /** Documents registered for events in this worker's life (the registry itself is in storage.session). */
 const registered = new Set<string>();
 
@@ -153,7 +160,10 @@ export async function handlePageMessage(
     await services.events.register({ tabId, frameId, origin, docId: reported.id, documentId: sender.documentId });
   }
   if (message.kind === RELAY_HELLO) return null;
-  if (message.kind === RELAY_PROBE) return { result: { clone: probeArrivedAsBytes(message) } };
+  if (message.kind === RELAY_PROBE) {
+    const clone = probeArrivedAsBytes(message);
+    return { result: { clone, blobs: clone && probeBlobArrived(message) } };
+  }
   // The relay's report is ours, not part of the page's request.
   const { doc: _doc, ...request } = message as { doc?: unknown };
   const answer = await services.broker.handle(origin, request, requestContext(sender, origin));

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CallReport } from '../activity/call-report';
 import { rawCid } from '../consent/cid';
-import { RELAY_REQUEST } from '../protocol/page';
+import { LIMITS, RELAY_REQUEST } from '../protocol/page';
 import type { PromptDetails, PromptRecord } from '../storage/db';
 import { ALICE, BOB, createBrokerFixture, SITE } from './broker.fixture';
 import { PROMPT_COOLDOWN_MS } from './prompts';
@@ -261,6 +261,44 @@ describe('Broker: calls', () => {
     expect(await call(SITE, 'atproto_xrpc', { ...deletion, noPrompt: true })).toMatchObject({
       result: { status: 200 },
     });
+  });
+
+  it("reads a site's file (a Blob body) once: the prompt shows and the PDS receives those bytes", async () => {
+    const { broker, user, pds } = await connected();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]);
+    const file = new File([png], 'dot.png', { type: 'text/html' });
+    const read = vi.spyOn(file, 'arrayBuffer');
+    const upload = (body: unknown, id: string) =>
+      broker.handle(SITE, {
+        kind: RELAY_REQUEST,
+        id,
+        method: 'atproto_xrpc',
+        params: { nsid: 'com.atproto.repo.uploadBlob', body: { $bytes: body }, encoding: 'image/png' },
+      });
+    user.answers.push({ outcome: 'approve' });
+    expect(await upload(file, 'f1')).toMatchObject({ result: { status: 200 } });
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(user.prompts[0]!.previewBytes).toEqual(png);
+    // The site's encoding decides the content type, not the file's own type.
+    expect(pds.calls[0]).toMatchObject({ headers: { 'content-type': 'image/png' }, body: png });
+
+    // Too large a file is refused by its size, before it is read; a look-alike is not a file.
+    const huge = new Blob([new Uint8Array(8)]);
+    Object.defineProperty(huge, 'size', { value: LIMITS.maxBinaryBytes + 1 });
+    const hugeRead = vi.spyOn(huge, 'arrayBuffer');
+    expect(await upload(huge, 'f2')).toMatchObject({
+      error: { code: -32602, message: expect.stringContaining('too large') },
+    });
+    expect(hugeRead).not.toHaveBeenCalled();
+    const lookalike = Object.create(Blob.prototype, { arrayBuffer: { value: async () => new ArrayBuffer(2) } });
+    expect(await upload(lookalike, 'f3')).toMatchObject({ error: { code: -32602 } });
+    // A file that can no longer be read.
+    const gone = new Blob([png]);
+    gone.arrayBuffer = () => Promise.reject(new DOMException('gone', 'NotReadableError'));
+    expect(await upload(gone, 'f4')).toMatchObject({
+      error: { code: -32602, message: expect.stringContaining('could not be read') },
+    });
+    expect(pds.calls).toHaveLength(1);
   });
 
   it('keeps the file a prompt shows with it until decided, and what the PDS accepted for previews', async () => {

@@ -26,6 +26,7 @@ import {
   type PageResponse,
   ProviderRpcError,
   pageRequestEnvelope,
+  readBlobs,
   serviceAuthParams,
   type XrpcParams,
   type XrpcResult,
@@ -94,7 +95,8 @@ export class Broker {
       if (!isPageMethod(envelope.method)) {
         throw new ProviderRpcError(ErrorCode.unsupportedMethod, `Unknown method "${envelope.method.slice(0, 64)}"`);
       }
-      const params = envelope.params === undefined ? {} : fromWire(envelope.params);
+      // A site's file arrives as a Blob: read once here, and everything after judges, shows and sends these bytes.
+      const params = envelope.params === undefined ? {} : fromWire(await readBlobs(envelope.params));
       switch (envelope.method) {
         case 'atproto_connect':
           return { result: await this.connect(origin, envelope.id, connectParams(params, 'params'), context) };

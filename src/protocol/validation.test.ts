@@ -14,12 +14,14 @@ import { describe, expect, it } from 'vitest';
 import {
   acceptLabelers,
   audience,
+  encodeWire,
   fromWire,
   LIMITS,
   mimeType,
   nsid,
   proxyRef,
   queryParams,
+  readBlobs,
   toWire,
   xrpcParams,
 } from './page';
@@ -377,6 +379,29 @@ describe('wire codec: __proto__ and base64', () => {
     expect(() => fromWire([{ $bytes: new Uint8Array(LIMITS.maxBinaryBytes) }, { $bytes: new Uint8Array(1) }])).toThrow(
       /binary body too large/,
     );
+  });
+
+  it('reads Blobs into bytes, sizes checked first; writes them as they are only where the channel carries Blobs', async () => {
+    const plain = { nsid: 'a.b.c', body: { text: 'x' } };
+    expect(await readBlobs(plain)).toBe(plain);
+    const read = (await readBlobs({
+      body: new Blob([new Uint8Array([5, 6])]),
+      list: [{ $bytes: new File(['a'], 'f') }],
+    })) as any;
+    expect(read.body).toEqual(new Uint8Array([5, 6]));
+    expect(read.list[0].$bytes).toEqual(new Uint8Array([97]));
+    const half = new Blob([new Uint8Array(LIMITS.maxBinaryBytes / 2 + 1)]);
+    await expect(readBlobs([half, half])).rejects.toThrow(/binary body too large/);
+    const blob = new Blob(['abc']);
+    expect(() => encodeWire({ body: blob }, 'params', LIMITS.maxJsonChars, 'clone')).toThrow(/read first/);
+    expect(() => encodeWire({ body: blob }, 'params', LIMITS.maxJsonChars, 'base64', true)).toThrow(/read first/);
+    expect(encodeWire({ body: blob }, 'params', LIMITS.maxJsonChars, 'clone', true)).toEqual({
+      value: { body: { $bytes: blob } },
+      binaryBytes: 3,
+      blobs: 1,
+    });
+    // Off the wire, a Blob that was not read first is not bytes.
+    expect(() => fromWire({ $bytes: blob })).toThrow(/invalid binary/);
   });
 
   it("writes bytes as they are for a clone channel, and never a view's hidden bytes", () => {

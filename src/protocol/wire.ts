@@ -6,6 +6,10 @@
  *   `message_serialization`); the relay learns it with a probe (src/relay/relay.ts);
  * - 'base64': a base64 string, where they are JSON (older Chromium).
  * A receiver accepts both spellings: a Uint8Array can only arrive over a clone channel.
+ * A page's Blob or File body (contract 1.2, `blob-body`) crosses a clone channel that carries Blobs as the
+ * Blob itself, `{ $bytes: Blob }`: its bytes are not copied through the messages. Every other hop reads it
+ * first ({@link readBlobs}); the background reads it before anything judges the request, so what is
+ * judged, shown and sent is that one read.
  */
 
 import { isPlainObject, SchemaError } from './basics';
@@ -17,8 +21,11 @@ export type WireBinary = 'base64' | 'clone';
 interface WireStats {
   chars: number;
   binary: number;
+  blobs: number;
   maxChars: number;
   spelling: WireBinary;
+  /** Whether a Blob may be written as it is (a clone channel that carries Blobs). */
+  carryBlobs: boolean;
 }
 
 function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -74,20 +81,88 @@ export function toWire(
   return encodeWire(value, path, maxChars, spelling).value;
 }
 
-/** {@link toWire}, also saying how many binary bytes the value carries (the relay probes the channel only then). */
+/**
+ * {@link toWire}, also saying how many binary bytes and Blobs the value carries (the relay probes the channel
+ * only then). With `carryBlobs`, a Blob is written as it is; without, a Blob is refused (read it first).
+ */
 export function encodeWire(
   value: unknown,
   path: string,
   maxChars: number,
   spelling: WireBinary,
-): { value: unknown; binaryBytes: number } {
-  const stats: WireStats = { chars: 0, binary: 0, maxChars, spelling };
-  return { value: copy(value, path, 0, stats, 'encode'), binaryBytes: stats.binary };
+  carryBlobs = false,
+): { value: unknown; binaryBytes: number; blobs: number } {
+  const stats: WireStats = { chars: 0, binary: 0, blobs: 0, maxChars, spelling, carryBlobs };
+  return { value: copy(value, path, 0, stats, 'encode'), binaryBytes: stats.binary, blobs: stats.blobs };
+}
+
+/** A Blob or File of this realm, and nothing that only looks like one (its size getter takes real Blobs only). */
+export function isBlob(value: unknown): value is Blob {
+  if (typeof Blob === 'undefined' || !(value instanceof Blob)) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Blob.prototype && (typeof File === 'undefined' || proto !== File.prototype)) return false;
+  try {
+    Object.getOwnPropertyDescriptor(Blob.prototype, 'size')?.get?.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The value with each Blob in it (a page's body, or `{ $bytes: Blob }` off the wire) replaced by its bytes.
+ * Sizes are checked before anything is read: together at most LIMITS.maxBinaryBytes. Plain objects and arrays
+ * are walked to LIMITS.maxDepth (deeper ones are left for the codec to refuse); the value is returned as it is
+ * when it holds no Blob.
+ */
+export async function readBlobs(value: unknown, path = 'params'): Promise<unknown> {
+  const found: { blob: Blob; path: string }[] = [];
+  collectBlobs(value, path, 0, found);
+  if (found.length === 0) return value;
+  let total = 0;
+  for (const { blob, path: at } of found) {
+    total += blob.size;
+    if (total > LIMITS.maxBinaryBytes) throw new SchemaError(at, 'binary body too large');
+  }
+  const bytes = new Map<Blob, Uint8Array>();
+  for (const { blob, path: at } of found) {
+    try {
+      bytes.set(blob, new Uint8Array(await blob.arrayBuffer()));
+    } catch {
+      throw new SchemaError(at, 'the file could not be read');
+    }
+  }
+  return replaceBlobs(value, 0, bytes);
+}
+
+function collectBlobs(value: unknown, path: string, depth: number, found: { blob: Blob; path: string }[]): void {
+  if (depth > LIMITS.maxDepth) return;
+  if (isBlob(value)) found.push({ blob: value, path });
+  else if (Array.isArray(value))
+    for (let i = 0; i < value.length; i++) collectBlobs(value[i], `${path}[${i}]`, depth + 1, found);
+  else if (isPlainObject(value))
+    for (const key of Object.keys(value)) collectBlobs(value[key], `${path}.${key}`, depth + 1, found);
+}
+
+function replaceBlobs(value: unknown, depth: number, bytes: Map<Blob, Uint8Array>): unknown {
+  if (depth > LIMITS.maxDepth) return value;
+  if (isBlob(value)) return bytes.get(value);
+  if (Array.isArray(value)) return value.map((v) => replaceBlobs(v, depth + 1, bytes));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') throw new SchemaError(key, 'reserved key');
+      out[key] = replaceBlobs(value[key], depth + 1, bytes);
+    }
+    return out;
+  }
+  return value;
 }
 
 /** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
 export function fromWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
-  return copy(value, path, 0, { chars: 0, binary: 0, maxChars, spelling: 'base64' }, 'decode');
+  const stats: WireStats = { chars: 0, binary: 0, blobs: 0, maxChars, spelling: 'base64', carryBlobs: false };
+  return copy(value, path, 0, stats, 'decode');
 }
 
 /** One bounded walk for both directions; only binary values are handled differently. */
@@ -102,6 +177,13 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
     stats.chars += value.length + 2;
     if (stats.chars > stats.maxChars) throw new SchemaError(path, 'request too large');
     return value;
+  }
+  if (direction === 'encode' && isBlob(value)) {
+    if (!stats.carryBlobs || stats.spelling !== 'clone') throw new SchemaError(path, 'a file must be read first');
+    stats.binary += value.size;
+    stats.blobs++;
+    if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
+    return { $bytes: value };
   }
   if (direction === 'encode' && (value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
     const bytes = countBinary(bytesOf(value as ArrayBuffer | ArrayBufferView), path, stats);

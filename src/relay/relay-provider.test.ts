@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { probeArrivedAsBytes } from '../background/page-channel';
-import { CAPABILITIES, CONTRACT_VERSION } from '../protocol/contract';
+import { probeArrivedAsBytes, probeBlobArrived } from '../background/page-channel';
+import { CAPABILITIES, CONTRACT_VERSION, LIMITS } from '../protocol/contract';
 import { RELAY_EVENT, RELAY_PROBE, RELAY_REQUEST, toWire } from '../protocol/page';
 import { createProvider, installProvider } from '../provider/provider';
 import { type RelayPort, startRelay } from './relay';
@@ -39,18 +39,32 @@ function fakePort(
 
 /**
  * A port whose messages cross a channel as the browser carries them: JSON (Chromium before 148, and without
- * the manifest's `message_serialization`) or a structured clone. It answers the probe as the background does.
+ * the manifest's `message_serialization`), a structured clone, or a structured clone that drops Blobs (were a
+ * browser to carry bytes but not Blobs). It answers the probe as the background does.
  */
-function channelPort(channel: 'json' | 'clone', answer: (message: any) => unknown) {
-  const carry = (m: unknown) => (channel === 'json' ? JSON.parse(JSON.stringify(m)) : structuredClone(m));
+type TestChannel = 'json' | 'clone' | 'clone-without-blobs';
+function channelPort(channel: TestChannel, answer: (message: any) => unknown) {
+  const dropBlobs = (v: unknown): unknown =>
+    v instanceof Blob
+      ? {}
+      : Array.isArray(v)
+        ? v.map(dropBlobs)
+        : v && typeof v === 'object' && !ArrayBuffer.isView(v)
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dropBlobs(x)]))
+          : v;
+  const carry = (m: unknown) =>
+    channel === 'json' ? JSON.parse(JSON.stringify(m)) : structuredClone(channel === 'clone' ? m : dropBlobs(m));
   return fakePort(async (m) => {
     const arrived = carry(m);
-    if (arrived.kind === RELAY_PROBE) return carry({ result: { clone: probeArrivedAsBytes(arrived) } });
+    if (arrived.kind === RELAY_PROBE) {
+      const clone = probeArrivedAsBytes(arrived);
+      return carry({ result: { clone, blobs: clone && probeBlobArrived(arrived) } });
+    }
     return carry(answer(arrived));
   });
 }
 
-const upload = (body: Uint8Array) => ({ method: 'atproto_xrpc', params: { nsid: 'a.b.c', body } });
+const upload = (body: Uint8Array | Blob) => ({ method: 'atproto_xrpc', params: { nsid: 'a.b.c', body } });
 
 describe('provider ⇄ relay ⇄ background', () => {
   /** Uploads [1, 2, 3] over the channel; the background answers with bytes [7, 8], spelt as the document asks. */
@@ -87,6 +101,32 @@ describe('provider ⇄ relay ⇄ background', () => {
     expect(sent.doc.clone).toBe(true);
     expect(sent.params.body.$bytes).toBeInstanceOf(Uint8Array);
     expect([...sent.params.body.$bytes]).toEqual([1, 2, 3]);
+  });
+
+  it("passes a site's file (a Blob) as it is where the channel carries Blobs, and reads it where not", async () => {
+    const sentBody = async (channel: TestChannel) => {
+      const win = fakeWindow();
+      const port = channelPort(channel, () => ({ result: null }));
+      startRelay(win, port);
+      await createProvider(win).request(upload(new File([new Uint8Array([1, 2, 3])], 'a.png')));
+      return port.sent[1].params.body.$bytes;
+    };
+    const asBlob = await sentBody('clone');
+    expect(asBlob).toBeInstanceOf(Blob);
+    expect(new Uint8Array(await asBlob.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
+    const asBytes = await sentBody('clone-without-blobs');
+    expect(asBytes).toBeInstanceOf(Uint8Array);
+    expect([...asBytes]).toEqual([1, 2, 3]);
+    expect(await sentBody('json')).toBe('AQID');
+  });
+
+  it('refuses a file over the size limit in the relay, by its size', async () => {
+    const win = fakeWindow();
+    const port = channelPort('clone', () => ({ result: null }));
+    startRelay(win, port);
+    const big = new Blob([new Uint8Array(LIMITS.maxBinaryBytes + 1)]);
+    await expect(createProvider(win).request(upload(big))).rejects.toMatchObject({ code: -32602 });
+    expect(port.sent).toEqual([]);
   });
 
   it('sends only the bytes of a view, not the rest of its buffer (a clone carries the whole buffer)', async () => {
@@ -285,7 +325,7 @@ describe('provider ⇄ relay ⇄ background', () => {
     expect(Object.keys(info).sort()).toEqual(['capabilities', 'contractVersion', 'icon', 'name', 'rdns', 'uuid']);
     expect(info.uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(info.icon).toMatch(/^data:image\/svg\+xml;base64,/);
-    expect(info.contractVersion).toBe('1.1');
+    expect(info.contractVersion).toBe('1.2');
     expect(info.contractVersion).toBe(CONTRACT_VERSION);
     expect(info.capabilities).toEqual([
       'noPrompt',
@@ -296,6 +336,7 @@ describe('provider ⇄ relay ⇄ background', () => {
       'prompt-binding',
       'prompt-limits',
       'secure-origins',
+      'blob-body',
     ]);
     expect(info.capabilities).toEqual(CAPABILITIES);
     expect(Object.isFrozen(info)).toBe(true);

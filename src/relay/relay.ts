@@ -19,7 +19,7 @@ import {
   WINDOW_REQUEST,
 } from '../protocol/messages';
 import type { PageResponse } from '../protocol/page';
-import { encodeWire, fromWire, type WireBinary } from '../protocol/wire';
+import { encodeWire, fromWire, readBlobs, type WireBinary } from '../protocol/wire';
 
 export interface RelayPort {
   /** runtime.sendMessage to the background. */
@@ -85,17 +85,24 @@ function isTransient(err: unknown): boolean {
 export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): RelayDocument {
   const doc: RelayDocument = { id: randomDocumentId(), origin: documentOrigin(win) };
   let inFlight = 0;
-  // How this channel carries bytes: asked once, on the first request that carries some, and kept once answered.
-  let binarySpelling: Promise<WireBinary> | undefined;
-  const spelling = (): Promise<WireBinary> => {
-    binarySpelling ??= forward({ kind: RELAY_PROBE, doc, probe: Uint8Array.from(PROBE_BYTES) }).then((answer) => {
-      const clone = 'result' in answer && (answer.result as { clone?: unknown } | null)?.clone === true;
-      if (clone) doc.clone = true;
+  // How this channel carries bytes and Blobs: asked once, on the first request that carries some, and kept once
+  // answered.
+  let asked: Promise<Channel> | undefined;
+  const channel = (): Promise<Channel> => {
+    asked ??= forward({
+      kind: RELAY_PROBE,
+      doc,
+      probe: Uint8Array.from(PROBE_BYTES),
+      probeBlob: new Blob([Uint8Array.from(PROBE_BYTES)]),
+    }).then((answer) => {
+      const said = 'result' in answer ? (answer.result as { clone?: unknown; blobs?: unknown } | null) : null;
+      const found: Channel = { binary: said?.clone === true ? 'clone' : 'base64', blobs: said?.blobs === true };
+      if (found.binary === 'clone') doc.clone = true;
       // An error (the background unavailable) is not an answer: ask again next time.
-      else if ('error' in answer) binarySpelling = undefined;
-      return clone ? 'clone' : 'base64';
+      else if ('error' in answer) asked = undefined;
+      return found;
     });
-    return binarySpelling;
+    return asked;
   };
   const reply = (id: string, answer: { result: unknown } | { error: ProviderErrorShape }) =>
     win.postMessage({ source: WINDOW_REPLY, id, ...answer }, '*');
@@ -128,11 +135,14 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       return;
     }
     let params: unknown;
-    let binaryBytes = 0;
+    let carried = { binaryBytes: 0, blobs: 0 };
     try {
-      // Bytes as they are first; re-spelt as base64 below if the channel turns out to be JSON.
-      if (data.params !== undefined)
-        ({ value: params, binaryBytes } = encodeWire(data.params, 'params', LIMITS.maxJsonChars, 'clone'));
+      // Bytes and Blobs as they are first; re-spelt below if the channel turns out not to carry them.
+      if (data.params !== undefined) {
+        const encoded = encodeWire(data.params, 'params', LIMITS.maxJsonChars, 'clone', true);
+        params = encoded.value;
+        carried = encoded;
+      }
     } catch (err) {
       reply(id, { error: invalidParams(err) });
       return;
@@ -140,9 +150,17 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
     const method = data.method;
     const raw = data.params;
     inFlight++;
-    void (async () => {
-      if (binaryBytes > 0 && (await spelling()) === 'base64') {
-        params = encodeWire(raw, 'params', LIMITS.maxJsonChars, 'base64').value;
+    void (async (): Promise<{ result: unknown } | { error: ProviderErrorShape }> => {
+      if (carried.binaryBytes > 0) {
+        const found = await channel();
+        if (found.binary === 'base64' || (carried.blobs > 0 && !found.blobs)) {
+          try {
+            const read = carried.blobs > 0 ? await readBlobs(raw) : raw;
+            params = encodeWire(read, 'params', LIMITS.maxJsonChars, found.binary).value;
+          } catch (err) {
+            return { error: invalidParams(err) };
+          }
+        }
       }
       return forward({ kind: RELAY_REQUEST, id, method, params, doc });
     })()
@@ -191,6 +209,12 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
 function invalidParams(err: unknown): ProviderErrorShape {
   const message = err instanceof SchemaError ? `Invalid params: ${err.message}` : 'Invalid params';
   return { code: ErrorCode.invalidParams, message };
+}
+
+/** What the probe found this channel carries. */
+interface Channel {
+  binary: WireBinary;
+  blobs: boolean;
 }
 
 class TimeoutError extends Error {}
