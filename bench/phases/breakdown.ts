@@ -83,7 +83,7 @@ export const breakdown: BenchPhase<BreakdownFigures> = {
     const instrumentIn = `globalThis.${PAGE_GLOBALS.instrument}`;
     await evaluateIn(sw, `${pages.instrument.code};${instrumentIn}.start()`);
     const b = await brokered.sequential('atproto_xrpc', getRecord, n);
-    const swStats = await evaluateIn<InstrumentStats>(sw, `${instrumentIn}.finish(${JSON.stringify(FETCH_MATCH)})`);
+    const swStats = await evaluateIn<InstrumentStats>(sw, `${instrumentIn}.finish(${JSON.stringify(FETCH_MATCH)}, 0)`);
     await sw.detach();
 
     // And in the direct page.

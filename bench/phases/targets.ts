@@ -52,14 +52,19 @@ export const targets: BenchPhase<TargetResult[]> = {
       c?.met,
     );
     const u = figuresOf(blob);
-    // Judged on the larger of the two body forms' brokered / direct ratios (a Uint8Array, a Blob).
-    for (const f of u ? [u, u.large] : [])
-      add(
-        `uploadBlob ${f.bytes / MIB} MiB, p50`,
-        `≤ ${TARGETS.uploadP50Ratio} × direct`,
-        `${f.judgedP50Ratio} ×`,
-        f.judgedP50Ratio <= TARGETS.uploadP50Ratio,
-      );
+    // One line per size and body form: a Uint8Array (what the issue measured) and a Blob (contract 1.2).
+    for (const f of u ? [u, u.large] : []) {
+      for (const [form, r] of [
+        ['Uint8Array', f.ratioBrokeredOverDirect],
+        ['Blob', f.ratioBrokeredBlobOverDirectBlob],
+      ] as const)
+        add(
+          `uploadBlob ${f.bytes / MIB} MiB, ${form} body, p50`,
+          `≤ ${TARGETS.uploadP50Ratio} × direct`,
+          `${r.p50} ×`,
+          r.p50 <= TARGETS.uploadP50Ratio,
+        );
+    }
     if (!u) add('uploadBlob, p50', `≤ ${TARGETS.uploadP50Ratio} × direct`, undefined, undefined);
     const l = figuresOf(latency);
     const lr = l?.ratioBrokeredOverDirect.p50;

@@ -19,7 +19,8 @@ export async function keyringFetch(
 ): Promise<Response> {
   const signal = init.signal ?? undefined;
   signal?.throwIfAborted();
-  const call = await toXrpcRequest(url, init);
+  // A provider with `blob-body` (contract 1.2) takes a Blob or File as it is: no copy in the page.
+  const call = await toXrpcRequest(url, init, { blobs: client.supports('blob-body') });
   // Don't send a request that was aborted while its body was read.
   signal?.throwIfAborted();
   const pending = client.xrpc({ ...call, ...extra });
@@ -31,8 +32,15 @@ export async function keyringFetch(
 
 const PARSE_BASE = 'https://relative.invalid';
 
-/** Turns fetch arguments into provider params. Throws InvalidParamsError for what XRPC cannot express. */
-export async function toXrpcRequest(url: string, init: RequestInit = {}): Promise<XrpcRequest> {
+/**
+ * Turns fetch arguments into provider params. Throws InvalidParamsError for what XRPC cannot express.
+ * With `blobs` (the provider announced `blob-body`), a binary Blob body is passed on as it is, unread.
+ */
+export async function toXrpcRequest(
+  url: string,
+  init: RequestInit = {},
+  { blobs = false }: { blobs?: boolean } = {},
+): Promise<XrpcRequest> {
   const parsed = new URL(url, PARSE_BASE);
   // The provider always talks to the account's own PDS; an absolute URL to
   // somewhere else would be silently re-routed, so refuse it.
@@ -60,6 +68,18 @@ export async function toXrpcRequest(url: string, init: RequestInit = {}): Promis
   if (Object.keys(params).length > 0) call.params = params;
   if (proxy) call.proxy = proxy;
   if (labelers) call.labelers = labelers;
+  const type = mediaType(encoding);
+  if (
+    blobs &&
+    typeof Blob !== 'undefined' &&
+    init.body instanceof Blob &&
+    type !== 'application/json' &&
+    !type?.startsWith('text/')
+  ) {
+    call.body = init.body;
+    if (encoding) call.encoding = encoding;
+    return call;
+  }
   const raw = await readBody(init.body);
   if (raw !== undefined) {
     call.body = decodeBody(raw, encoding);

@@ -193,6 +193,29 @@ describe('toXrpcRequest', () => {
       encoding: 'image/png',
       body: PNG,
     });
+    // A provider with blob-body gets a binary Blob as it is; JSON and text Blobs are still read.
+    const file = new Blob([PNG]);
+    const asIs = await toXrpcRequest(
+      '/xrpc/com.atproto.repo.uploadBlob',
+      { method: 'POST', body: file, headers: { 'content-type': 'image/png' } },
+      { blobs: true },
+    );
+    expect(asIs.body).toBe(file);
+    expect(
+      (
+        await toXrpcRequest('/xrpc/com.atproto.repo.uploadBlob', {
+          method: 'POST',
+          body: file,
+          headers: { 'content-type': 'image/png' },
+        })
+      ).body,
+    ).toEqual(PNG);
+    const json = await toXrpcRequest(
+      '/xrpc/a.b.c',
+      { method: 'POST', body: new Blob(['{"a":1}']), headers: { 'content-type': 'application/json' } },
+      { blobs: true },
+    );
+    expect(json.body).toEqual({ a: 1 });
     expect(
       await toXrpcRequest('/xrpc/com.example.text', {
         method: 'POST',

@@ -22,18 +22,24 @@ export async function executeXrpc(
   timeoutMs = XRPC_TIMEOUT_MS,
 ): Promise<XrpcResult> {
   const { path, method, headers, body } = toHttpRequest(intent);
-  let response: Response;
+  // A timer cleared when the call ends, not AbortSignal.timeout: that keeps each call's signal (and what it
+  // holds) alive for the whole 30 s, so a burst of calls would stay in memory long after it was answered.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The PDS did not answer in time', 'TimeoutError')),
+    timeoutMs,
+  );
   try {
-    response = await session.fetchHandler(path, {
-      method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    throw transportError(err);
+    let response: Response;
+    try {
+      response = await session.fetchHandler(path, { method, headers, body, signal: controller.signal });
+    } catch (err) {
+      throw transportError(err);
+    }
+    return await readResponse(response);
+  } finally {
+    clearTimeout(timer);
   }
-  return readResponse(response);
 }
 
 /** A fetch failure as the page sees it (other errors pass through unchanged). */
