@@ -398,6 +398,7 @@ describe('wire codec: __proto__ and base64', () => {
     expect(encodeWire({ body: blob }, 'params', LIMITS.maxJsonChars, 'clone', true)).toEqual({
       value: { body: { $bytes: blob } },
       binaryBytes: 3,
+      binaryValues: 1,
       blobs: 1,
     });
     // Off the wire, a Blob that was not read first is not bytes.

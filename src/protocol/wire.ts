@@ -21,6 +21,8 @@ export type WireBinary = 'base64' | 'clone';
 interface WireStats {
   chars: number;
   binary: number;
+  /** Binary values (byte arrays and Blobs), empty ones included. */
+  binaryValues: number;
   blobs: number;
   maxChars: number;
   spelling: WireBinary;
@@ -82,8 +84,8 @@ export function toWire(
 }
 
 /**
- * {@link toWire}, also saying how many binary bytes and Blobs the value carries (the relay probes the channel
- * only then). With `carryBlobs`, a Blob is written as it is; without, a Blob is refused (read it first).
+ * {@link toWire}, also saying how many binary bytes, binary values and Blobs the value carries (the relay
+ * probes the channel when there is any binary value, even an empty one). With `carryBlobs`, a Blob is written as it is; without, a Blob is refused (read it first).
  */
 export function encodeWire(
   value: unknown,
@@ -91,9 +93,10 @@ export function encodeWire(
   maxChars: number,
   spelling: WireBinary,
   carryBlobs = false,
-): { value: unknown; binaryBytes: number; blobs: number } {
-  const stats: WireStats = { chars: 0, binary: 0, blobs: 0, maxChars, spelling, carryBlobs };
-  return { value: copy(value, path, 0, stats, 'encode'), binaryBytes: stats.binary, blobs: stats.blobs };
+): { value: unknown; binaryBytes: number; binaryValues: number; blobs: number } {
+  const stats: WireStats = { chars: 0, binary: 0, binaryValues: 0, blobs: 0, maxChars, spelling, carryBlobs };
+  const encoded = copy(value, path, 0, stats, 'encode');
+  return { value: encoded, binaryBytes: stats.binary, binaryValues: stats.binaryValues, blobs: stats.blobs };
 }
 
 /** A Blob or File of this realm, and nothing that only looks like one (its size getter takes real Blobs only). */
@@ -161,7 +164,15 @@ function replaceBlobs(value: unknown, depth: number, bytes: Map<Blob, Uint8Array
 
 /** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
 export function fromWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
-  const stats: WireStats = { chars: 0, binary: 0, blobs: 0, maxChars, spelling: 'base64', carryBlobs: false };
+  const stats: WireStats = {
+    chars: 0,
+    binary: 0,
+    binaryValues: 0,
+    blobs: 0,
+    maxChars,
+    spelling: 'base64',
+    carryBlobs: false,
+  };
   return copy(value, path, 0, stats, 'decode');
 }
 
@@ -181,6 +192,7 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
   if (direction === 'encode' && isBlob(value)) {
     if (!stats.carryBlobs || stats.spelling !== 'clone') throw new SchemaError(path, 'a file must be read first');
     stats.binary += value.size;
+    stats.binaryValues++;
     stats.blobs++;
     if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
     return { $bytes: value };
@@ -248,6 +260,7 @@ function isShared(buffer: ArrayBufferLike): boolean {
 
 function countBinary(bytes: Uint8Array, path: string, stats: WireStats): Uint8Array {
   stats.binary += bytes.byteLength;
+  stats.binaryValues++;
   if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
   return bytes;
 }

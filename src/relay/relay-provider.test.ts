@@ -120,6 +120,17 @@ describe('provider ⇄ relay ⇄ background', () => {
     expect(await sentBody('json')).toBe('AQID');
   });
 
+  it('probes for empty bytes and empty files too: a JSON channel would turn them into {}', async () => {
+    for (const body of [new Uint8Array(0), new Blob([])]) {
+      const win = fakeWindow();
+      const port = channelPort('json', () => ({ result: null }));
+      startRelay(win, port);
+      await createProvider(win).request(upload(body));
+      expect(port.sent.map((m) => m.kind)).toEqual([RELAY_PROBE, RELAY_REQUEST]);
+      expect(port.sent[1].params.body).toEqual({ $bytes: '' });
+    }
+  });
+
   it('refuses a file over the size limit in the relay, by its size', async () => {
     const win = fakeWindow();
     const port = channelPort('clone', () => ({ result: null }));

@@ -135,7 +135,7 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       return;
     }
     let params: unknown;
-    let carried = { binaryBytes: 0, blobs: 0 };
+    let carried = { binaryValues: 0, blobs: 0 };
     try {
       // Bytes and Blobs as they are first; re-spelt below if the channel turns out not to carry them.
       if (data.params !== undefined) {
@@ -151,7 +151,8 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
     const raw = data.params;
     inFlight++;
     void (async (): Promise<{ result: unknown } | { error: ProviderErrorShape }> => {
-      if (carried.binaryBytes > 0) {
+      // Any binary value, an empty one too: a JSON channel would turn even an empty one into {}.
+      if (carried.binaryValues > 0) {
         const found = await channel();
         if (found.binary === 'base64' || (carried.blobs > 0 && !found.blobs)) {
           try {
