@@ -67,6 +67,54 @@ describe('a decision belongs to one request', () => {
     expect(pds.calls).toHaveLength(1);
   });
 
+  it("files (Blob bodies): another file under a displayed upload's id is refused, and what is sent is the file shown", async () => {
+    const { broker, user, prompts, pds } = await connectedWith('atproto');
+    // As the relay sends a file over a channel that carries Blobs.
+    const upload = (file: Blob, id: string) =>
+      broker.handle(SITE, {
+        kind: RELAY_REQUEST,
+        id,
+        method: 'atproto_xrpc',
+        params: { nsid: 'com.atproto.repo.uploadBlob', body: { $bytes: file }, encoding: 'image/png' },
+      });
+    const shownBytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1]);
+    user.answers.push('pending');
+    const shown = upload(new File([shownBytes], 'cat.png'), 'F');
+    await vi.waitFor(() => expect(user.prompts).toHaveLength(2));
+    expect(user.prompts[1].previewBytes).toEqual(shownBytes);
+    // Same id, same name and size, other bytes.
+    const other = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 2])], 'cat.png');
+    expect(await upload(other, 'F')).toMatchObject({ error: { code: -32602, data: { reason: 'id-reused' } } });
+    await prompts.decide(user.prompts[1].id, { outcome: 'approve' });
+    expect(await shown).toMatchObject({ result: { status: 200 } });
+    expect(pds.calls.map((c) => c.body)).toEqual([shownBytes]);
+  });
+
+  it('files: a file inside a JSON record is binary in JSON, refused before anything is shown or sent', async () => {
+    const { broker, user, pds } = await connectedWith('atproto repo:app.bsky.feed.post?action=create');
+    const answer = await broker.handle(SITE, {
+      kind: RELAY_REQUEST,
+      id: 'G',
+      method: 'atproto_xrpc',
+      params: {
+        nsid: 'com.atproto.repo.createRecord',
+        body: {
+          repo: ALICE,
+          collection: 'app.bsky.feed.post',
+          record: {
+            $type: 'app.bsky.feed.post',
+            text: 'x',
+            createdAt: new Date(0).toISOString(),
+            image: { $bytes: new Blob(['x']) },
+          },
+        },
+      },
+    });
+    expect(answer).toMatchObject({ error: { code: -32602, data: { reason: 'binary-in-json' } } });
+    expect(user.prompts).toHaveLength(1);
+    expect(pds.calls).toEqual([]);
+  });
+
   it('the prompt stores the intent it displays', async () => {
     const { call, user } = await connectedWith('atproto');
     user.answers.push({ outcome: 'reject', reason: 'denied' });
