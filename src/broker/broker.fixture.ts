@@ -70,11 +70,15 @@ export class FakePds implements FetchHandlerSession {
   respond: (path: string, init: RequestInit) => Response = () =>
     new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'content-type': 'application/json' } });
   async fetchHandler(path: string, init: RequestInit = {}) {
-    const call = { path, method: init.method ?? 'GET', headers: (init.headers as Record<string, string>) ?? {} };
-    this.calls.push({ ...call, body: init.body });
-    // Bytes are sent as a Blob: record what the PDS would receive.
-    if (init.body instanceof Blob)
-      this.calls[this.calls.length - 1]!.body = new Uint8Array(await init.body.arrayBuffer());
+    const call: FakePds['calls'][number] = {
+      path,
+      method: init.method ?? 'GET',
+      headers: (init.headers as Record<string, string>) ?? {},
+      body: init.body,
+    };
+    // Recorded in call order; bytes are sent as a Blob, so the entry then gets what the PDS would receive.
+    this.calls.push(call);
+    if (init.body instanceof Blob) call.body = new Uint8Array(await init.body.arrayBuffer());
     return this.respond(path, init);
   }
 }
