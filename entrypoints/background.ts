@@ -5,6 +5,7 @@ import { watchLoopbackRedirects } from '@/src/background/loopback-redirect';
 import { handlePageMessage, isPageMessage } from '@/src/background/page-channel';
 import { handlePrivilegedRequest, isExtensionPage } from '@/src/background/privileged/channel';
 import { createBackgroundServices } from '@/src/background/services';
+import { importOAuthKitAtInstall } from '@/src/oauth/kit-loader';
 import { buildTimeSettings } from '@/src/oauth/settings';
 import { ErrorCode } from '@/src/protocol/page';
 
@@ -14,6 +15,9 @@ export default defineBackground(() => {
   performance.mark('keyring:evaluated'); // the script has run this far: the bench times a wake's evaluation
   // Nothing reads the worker's Resource Timing: without this it keeps an entry per fetch, up to 250 (~300 KiB).
   performance.setResourceTimingBufferSize(0);
+  // The OAuth library is a script of its own, loaded when a sign-in or a renewal needs it (Chromium: it
+  // can be loaded later only if it was loaded at install).
+  importOAuthKitAtInstall();
   const ready = createBackgroundServices(buildTimeSettings(import.meta.env));
   const extensionOrigin = browser.runtime.getURL('/');
 

@@ -9,9 +9,7 @@ function fakePlatform(events: KeyringEvent[] = []): KeyringPlatform {
     openAuthorizationPage: async () => undefined,
     launchWebAuthFlow: async () => '',
     redirectBase: () => 'https://abc.chromiumapp.org/',
-    fetchClientMetadata: async () => {
-      throw new Error('not used');
-    },
+    oauthKit: () => import('../oauth/kit'),
     notify: (e) => events.push(e),
   };
 }

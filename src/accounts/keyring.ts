@@ -1,6 +1,7 @@
-import type { OAuthSession } from '@atproto/oauth-client-browser';
 import { type ExtensionOAuth, OAuthClientLifecycle } from '../oauth/client-lifecycle';
+import type { FetchHandlerSession } from '../oauth/dpop-session';
 import type { NetworkSettings } from '../oauth/settings';
+import { createOAuthStores } from '../oauth/stores';
 import { type AccountRecord, type KeyringDB, type LoginAttempt, sweepExpired } from '../storage/db';
 import { type AccountList, Accounts } from './accounts';
 import { NetworkSettingsStore } from './network-settings';
@@ -36,12 +37,12 @@ export class Keyring {
     this.#now = now;
     this.#settings = new NetworkSettingsStore(db, defaults);
     this.#oauth = new OAuthClientLifecycle({
-      db,
+      stores: () => createOAuthStores(db),
+      kit: platform.oauthKit,
       settings: () => this.#settings.get(),
-      fetchClientMetadata: (clientId) => platform.fetchClientMetadata(clientId),
       redirectBase: () => platform.redirectBase(),
       onSessionUpdated: (did, session) => this.#sessions.sessionUpdated(did, session),
-      onSessionDeleted: (did, cause) => this.#sessions.sessionDeleted(did, cause),
+      onSessionDeleted: (did, reason) => this.#sessions.sessionDeleted(did, reason),
     });
     this.#accounts = new Accounts(db, notify, now);
     this.#sessions = new SessionPool(this.#oauth, this.#accounts, notify, now);
@@ -141,7 +142,7 @@ export class Keyring {
   }
 
   /** The live OAuth session of an account; pass the account record when the caller already has it. */
-  session(did: string, known?: AccountRecord): Promise<OAuthSession> {
+  session(did: string, known?: AccountRecord): Promise<FetchHandlerSession> {
     return this.#sessions.session(did, known);
   }
 

@@ -1,4 +1,4 @@
-import type { OAuthClientMetadataInput } from '@atproto/oauth-client-browser';
+import type { OAuthKitLoader } from '../oauth/kit-loader';
 import type { LoginAttempt } from '../storage/db';
 
 /** What the keyring tells the rest of the extension (the background's services, open extension pages). */
@@ -19,6 +19,7 @@ export interface KeyringPlatform {
   launchWebAuthFlow(url: string): Promise<string>;
   /** The browser's extension redirect base (`identity.getRedirectURL()`). */
   redirectBase(): string;
-  fetchClientMetadata(clientId: string): Promise<OAuthClientMetadataInput>;
+  /** Loads the OAuth library's part of the keyring (src/oauth/kit.ts), when a sign-in or a renewal needs it. */
+  oauthKit: OAuthKitLoader;
   notify(event: KeyringEvent): void;
 }

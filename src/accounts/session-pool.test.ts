@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtensionOAuth } from '../oauth/client-lifecycle';
-import { type AccountRecord, openKeyringDB } from '../storage/db';
+import { createOAuthStores } from '../oauth/stores';
+import { type AccountRecord, type KeyringDB, openKeyringDB } from '../storage/db';
 import { Accounts } from './accounts';
 import type { KeyringEvent } from './platform';
 import { SessionPool } from './session-pool';
@@ -18,16 +19,17 @@ const account = (did: string, signedInAt: number, health: AccountRecord['health'
   health,
 });
 
-const noServer = {
+const noServer = (db: KeyringDB) => ({
+  stores: createOAuthStores(db),
   get: async (): Promise<ExtensionOAuth> => {
     throw new Error('the server was called');
   },
-};
+});
 
 describe('SessionPool', () => {
   it('refuses a session marked for re-sign-in without calling the server', async () => {
     const db = await openKeyringDB('keyring-reauth');
-    const pool = new SessionPool(noServer, new Accounts(db, () => {}), () => {});
+    const pool = new SessionPool(noServer(db), new Accounts(db, () => {}), () => {});
     await db.put('accounts', account('did:plc:a', 1, { state: 'reauth-required', reason: 'revoked', at: 1 }));
     await expect(pool.session('did:plc:a')).rejects.toMatchObject({ code: 'session-expired' });
   });
@@ -41,16 +43,21 @@ describe('SessionPool', () => {
     // Like the OAuth client: revoking deletes the session (and tells) even when the PDS is unreachable.
     const client = {
       revoke: async (did: string) => {
-        await pool?.sessionDeleted(did, new Error('gone'));
+        await pool?.sessionDeleted(did, 'ended');
         throw new Error('PDS unreachable');
       },
     };
-    pool = new SessionPool({ get: async () => ({ client }) as never }, accounts, notify, () => 5);
+    pool = new SessionPool(
+      { stores: createOAuthStores(db), get: async () => ({ client }) as never },
+      accounts,
+      notify,
+      () => 5,
+    );
     await db.put('accounts', account('did:plc:a', 1));
     await db.put('accounts', account('did:plc:b', 2));
     await db.put('meta', 'did:plc:a', 'activeDid');
 
-    await pool.sessionDeleted('did:plc:b', new Error('gone'));
+    await pool.sessionDeleted('did:plc:b', 'ended');
     expect((await accounts.get('did:plc:b')).health).toEqual({
       state: 'reauth-required',
       reason: 'ended',

@@ -1,28 +1,26 @@
-import {
-  type OAuthSession,
-  type Session,
-  TokenInvalidError,
-  TokenRefreshError,
-  TokenRevokedError,
-} from '@atproto/oauth-client-browser';
+import type { OAuthSession, Session } from '@atproto/oauth-client-browser';
 import type { ExtensionOAuth } from '../oauth/client-lifecycle';
+import { DirectSession, type FetchHandlerSession } from '../oauth/dpop-session';
+import type { OAuthStores } from '../oauth/stores';
 import type { AccountRecord, SessionEndReason } from '../storage/db';
 import type { Accounts } from './accounts';
 import { AccountError, isNetworkFailure } from './errors';
 import type { KeyringEvent } from './platform';
 
 /**
- * The live OAuth session of each account: restored from the client's store
- * on first use and kept, signed out on request, and followed (refreshes
- * update the account, a session the client drops marks it for re-sign-in).
+ * The live OAuth session of each account, signed out on request, and followed (refreshes update the
+ * account, a session the client drops marks it for re-sign-in). A call goes out directly with the stored
+ * token (../oauth/dpop-session); the OAuth library's session is restored only for what that leaves to it.
  */
 export class SessionPool {
-  /** Live sessions by DID; each reads its tokens from the store on every call, so refreshes show. */
-  #sessions = new Map<string, OAuthSession>();
+  /** Each account's session for calls; it reads its tokens from the store on every call, so refreshes show. */
+  #sessions = new Map<string, FetchHandlerSession>();
+  /** The OAuth library's session of each account, restored on first need (once, however many calls wait). */
+  #library = new Map<string, Promise<OAuthSession>>();
   #signingOut = new Set<string>();
 
   constructor(
-    private readonly oauth: { get(): Promise<ExtensionOAuth> },
+    private readonly oauth: { get(): Promise<ExtensionOAuth>; readonly stores: OAuthStores },
     private readonly accounts: Accounts,
     private readonly notify: (event: KeyringEvent) => void,
     private readonly now: () => number = Date.now,
@@ -30,37 +28,58 @@ export class SessionPool {
 
   /** Keeps the session a sign-in just made (it may bring a new DPoP key). */
   adopt(session: OAuthSession): void {
-    this.#sessions.set(session.did, session);
+    this.#library.set(session.did, Promise.resolve(session));
   }
 
   /** Forgets every live session (the OAuth client they belong to is being replaced). */
   clear(): void {
     this.#sessions.clear();
+    this.#library.clear();
   }
 
   /**
-   * The live OAuth session of an account (refreshed when due, by its fetch
-   * handler). Pass the account record when the caller already has it.
+   * The session an account's calls go through (its tokens renewed when due).
+   * Pass the account record when the caller already has it.
    */
-  async session(did: string, known?: AccountRecord): Promise<OAuthSession> {
+  async session(did: string, known?: AccountRecord): Promise<FetchHandlerSession> {
     const account = known?.did === did ? known : await this.accounts.get(did);
-    if (account.health.state === 'reauth-required') {
-      throw new AccountError('session-expired', `The session of ${account.handle} has ended. Sign in again.`);
-    }
+    if (account.health.state === 'reauth-required') throw ended(account.handle);
     const cached = this.#sessions.get(did);
     if (cached) return cached;
-    const { client } = await this.oauth.get();
+    const { sessionStore, dpopNonceCache } = this.oauth.stores;
+    // No stored session: the library says why (and the account is marked).
+    if (!(await sessionStore.get(did))) return this.#librarySession(did, account.handle);
+    const session = new DirectSession({
+      did,
+      sessions: sessionStore,
+      nonces: dpopNonceCache,
+      library: () => this.#librarySession(did, account.handle),
+    });
+    performance.mark('keyring:session-restored'); // once per account and worker, for the bench
+    this.#sessions.set(did, session);
+    return session;
+  }
+
+  /** The OAuth library's session of an account (loading the library on first need). */
+  #librarySession(did: string, handle: string): Promise<OAuthSession> {
+    let session = this.#library.get(did);
+    if (!session) {
+      session = this.#restore(did, handle);
+      this.#library.set(did, session);
+      session.catch(() => this.#library.get(did) === session && this.#library.delete(did));
+    }
+    return session;
+  }
+
+  async #restore(did: string, handle: string): Promise<OAuthSession> {
+    const { client, kit } = await this.oauth.get();
     try {
-      const session = await client.restore(did, 'auto');
-      performance.mark('keyring:session-restored'); // once per account and worker, for the bench
-      this.#sessions.set(did, session);
-      return session;
+      return await client.restore(did, 'auto');
     } catch (err) {
-      if (isSessionGone(err)) {
-        await this.accounts.markReauth(did, describeSessionEnd(err));
-        throw new AccountError('session-expired', `The session of ${account.handle} has ended. Sign in again.`, {
-          cause: err,
-        });
+      const reason = kit.sessionEndReason(err);
+      if (reason) {
+        await this.accounts.markReauth(did, reason);
+        throw ended(handle, err);
       }
       throw err;
     }
@@ -98,6 +117,7 @@ export class SessionPool {
     const { client } = await this.oauth.get();
     this.#signingOut.add(did);
     this.#sessions.delete(did);
+    this.#library.delete(did);
     let revokedAtServer = true;
     try {
       await client.revoke(did);
@@ -124,20 +144,14 @@ export class SessionPool {
   }
 
   /** The OAuth client deleted a session: revoked, refused, or signed out here. */
-  async sessionDeleted(did: string, cause: unknown): Promise<void> {
+  async sessionDeleted(did: string, reason: SessionEndReason): Promise<void> {
     this.#sessions.delete(did);
+    this.#library.delete(did);
     if (this.#signingOut.has(did)) return;
-    await this.accounts.markReauth(did, describeSessionEnd(cause));
+    await this.accounts.markReauth(did, reason);
   }
 }
 
-function isSessionGone(err: unknown): boolean {
-  return err instanceof TokenRefreshError || err instanceof TokenRevokedError || err instanceof TokenInvalidError;
-}
-
-function describeSessionEnd(cause: unknown): SessionEndReason {
-  if (cause instanceof TokenRevokedError) return 'revoked';
-  if (cause instanceof TokenRefreshError) return 'refresh-refused';
-  if (cause instanceof TokenInvalidError) return 'rejected';
-  return 'ended';
+function ended(handle: string, cause?: unknown): AccountError {
+  return new AccountError('session-expired', `The session of ${handle} has ended. Sign in again.`, { cause });
 }

@@ -1,6 +1,6 @@
 import { OAuthCallbackError } from '@atproto/oauth-client-browser';
 import { describe, expect, it } from 'vitest';
-import { loopbackIdentity } from '../oauth/client-identity';
+import * as kit from '../oauth/kit';
 import { openKeyringDB } from '../storage/db';
 import { Accounts } from './accounts';
 import type { KeyringEvent } from './platform';
@@ -43,7 +43,7 @@ async function signInFixture(
   );
   const signIn = new SignIn({
     db,
-    oauth: { get: async () => ({ client: client as never, identity: loopbackIdentity() }) },
+    oauth: { get: async () => ({ client: client as never, identity: kit.loopbackIdentity(), kit }) },
     accounts,
     sessions: { adopt: (session) => void adopted.push(session.did) },
     platform: {

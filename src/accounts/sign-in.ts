@@ -1,4 +1,4 @@
-import { OAuthCallbackError, type OAuthSession } from '@atproto/oauth-client-browser';
+import type { OAuthSession } from '@atproto/oauth-client-browser';
 import { SESSION_SCOPE } from '../oauth/client-identity';
 import type { ExtensionOAuth } from '../oauth/client-lifecycle';
 import { matchCallback } from '../oauth/redirect';
@@ -98,13 +98,13 @@ export class SignIn {
     // The same redirect is seen by several navigation events: handle it once.
     if (this.#completedStates.size > MAX_COMPLETED_STATES) this.#completedStates.clear();
     this.#completedStates.add(state);
-    const { client, identity } = await this.deps.oauth.get();
+    const { client, identity, kit } = await this.deps.oauth.get();
     let session: OAuthSession;
     let loginId: string | null;
     try {
       ({ session, state: loginId } = await client.callback(params, { redirect_uri: identity.redirectUri as never }));
     } catch (err) {
-      const appState = err instanceof OAuthCallbackError ? err.state : undefined;
+      const appState = kit.callbackState(err);
       const failure = describeCallbackError(err, params);
       if (appState) return this.#fail(appState, failure);
       // Unknown state: not ours (or long expired). Nothing to report to.

@@ -1,6 +1,6 @@
-import { OAuthClient } from '@atproto/oauth-client-browser';
 import { browser } from 'wxt/browser';
 import type { KeyringEvent, KeyringPlatform } from '../accounts/keyring';
+import { loadOAuthKit } from '../oauth/kit-loader';
 import { EXTENSION_PAGE_EVENT_CHANNEL, type ExtensionPageEvent } from '../protocol/privileged';
 
 /** The keyring's view of the browser: windows, the identity API, page broadcasts. */
@@ -28,8 +28,7 @@ export function browserKeyringPlatform(onEvent: (event: KeyringEvent) => void): 
       return redirect;
     },
     redirectBase: () => browser.identity.getRedirectURL(),
-    fetchClientMetadata: (clientId) =>
-      OAuthClient.fetchMetadata({ clientId: clientId as `https://${string}/${string}` }),
+    oauthKit: loadOAuthKit,
     notify(event) {
       onEvent(event);
       const message: ExtensionPageEvent | null =

@@ -91,9 +91,7 @@ export async function createBrokerFixture(
     openAuthorizationPage: async () => undefined,
     launchWebAuthFlow: async () => '',
     redirectBase: () => 'https://x.chromiumapp.org/',
-    fetchClientMetadata: async () => {
-      throw new Error('unused');
-    },
+    oauthKit: () => import('../oauth/kit'),
     notify: () => {},
   };
   const keyring = new Keyring(db, platform, DEFAULT_SETTINGS);

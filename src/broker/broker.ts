@@ -40,7 +40,7 @@ import { displayedIntent, intentDigest, parseXrpcIntent, serviceAuthIntent, type
 import type { PromptManager } from './prompts';
 import type { OriginRateLimiter } from './rate-limit';
 import type { SiteEvents } from './site-events';
-import { executeXrpc, XRPC_TIMEOUT_MS } from './xrpc';
+import { executeXrpc, type FetchHandlerSession, XRPC_TIMEOUT_MS } from './xrpc';
 
 /** How long the outcome of a data-changing call is kept to answer a re-sent request. */
 const LEDGER_TTL_MS = 5 * 60_000;
@@ -208,7 +208,9 @@ export class Broker {
     const { account, digest } = admitted;
     const result = await this.reported(origin, 'atproto_xrpc', intent, admitted, async () => {
       const run = async () =>
-        executeXrpc(await this.session(account), intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS);
+        this.withSession(account, (session) =>
+          executeXrpc(session, intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS),
+        );
       return intent.httpMethod === 'POST' ? await this.once(origin, requestId, await digest(), run) : await run();
     });
     if (result.status === 401) await this.assertSessionAlive(account);
@@ -234,7 +236,7 @@ export class Broker {
     );
     const { account } = admitted;
     const result = await this.reported(origin, 'atproto_serviceAuth', intent, admitted, async () =>
-      executeXrpc(await this.session(account), intent),
+      this.withSession(account, (session) => executeXrpc(session, intent)),
     );
     const body = result.body as { token?: unknown; error?: string; message?: string } | null;
     if (result.status === 200 && typeof body?.token === 'string') return { token: body.token };
@@ -382,9 +384,13 @@ export class Broker {
     }
   }
 
-  private async session(account: AccountRecord) {
+  /**
+   * A call through the account's session. The session may end on the way (a token to renew that the server
+   * no longer renews): the site is told the session is gone, whichever step found it.
+   */
+  private async withSession<T>(account: AccountRecord, call: (session: FetchHandlerSession) => Promise<T>) {
     try {
-      return await this.deps.keyring.session(account.did, account);
+      return await call(await this.deps.keyring.session(account.did, account));
     } catch (err) {
       if (err instanceof AccountError && err.code === 'session-expired') {
         throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');

@@ -1,12 +1,10 @@
 import { isNetworkFailure } from '../accounts/errors';
+import type { FetchHandlerSession } from '../oauth/dpop-session';
 import { ErrorCode, LIMITS, ProviderRpcError, type XrpcResult } from '../protocol/page';
 import { readBoundedBody } from './bounded-body';
 import { toHttpRequest, type XrpcIntent } from './intent';
 
-/** The part of an OAuth session the broker uses: DPoP-bound fetch relative to the PDS. */
-export interface FetchHandlerSession {
-  fetchHandler(pathname: string, init?: RequestInit): Promise<Response>;
-}
+export type { FetchHandlerSession };
 
 export const XRPC_TIMEOUT_MS = 30_000;
 

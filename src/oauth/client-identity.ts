@@ -1,9 +1,4 @@
-import {
-  atprotoLoopbackClientMetadata,
-  buildAtprotoLoopbackClientId,
-  type OAuthClientMetadataInput,
-} from '@atproto/oauth-client-browser';
-
+import type { OAuthClientMetadataInput } from '@atproto/oauth-client-browser';
 import { SESSION_SCOPE } from './session-scope';
 
 export { SESSION_SCOPE };
@@ -19,17 +14,6 @@ export const LOOPBACK_REDIRECT_URI = 'http://127.0.0.1/at-keyring/callback';
 export type ClientIdentity =
   | { kind: 'loopback'; clientId: string; redirectUri: string; metadata: OAuthClientMetadataInput }
   | { kind: 'hosted'; clientId: string; redirectUri: string; metadata: OAuthClientMetadataInput };
-
-/** The default identity: works with any PDS and needs nothing hosted. */
-export function loopbackIdentity(scope = SESSION_SCOPE): ClientIdentity {
-  const clientId = buildAtprotoLoopbackClientId({ scope, redirect_uris: [LOOPBACK_REDIRECT_URI] });
-  return {
-    kind: 'loopback',
-    clientId,
-    redirectUri: LOOPBACK_REDIRECT_URI,
-    metadata: atprotoLoopbackClientMetadata(clientId),
-  };
-}
 
 /**
  * A hosted client-metadata document (set at build time) lets the PDS show the

@@ -3,6 +3,7 @@ import { openKeyringDB } from '../storage/db';
 import { SESSION_SCOPE } from './client-identity';
 import { OAuthClientLifecycle } from './client-lifecycle';
 import { DEFAULT_SETTINGS, type NetworkSettings } from './settings';
+import { createOAuthStores } from './stores';
 
 const CLIENT_ID = 'https://keyring.example/client-metadata.json';
 const hostedMetadata = {
@@ -18,8 +19,10 @@ let dbCounter = 0;
 
 async function lifecycle(settings: () => NetworkSettings, fetchClientMetadata = async () => hostedMetadata) {
   const fetched: string[] = [];
+  const db = await openKeyringDB(`client-lifecycle-${++dbCounter}`);
   const oauth = new OAuthClientLifecycle({
-    db: await openKeyringDB(`client-lifecycle-${++dbCounter}`),
+    stores: () => createOAuthStores(db),
+    kit: () => import('./kit'),
     settings: async () => settings(),
     fetchClientMetadata: async (clientId) => {
       fetched.push(clientId);

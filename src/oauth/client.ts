@@ -1,8 +1,8 @@
 import { OAuthClient, type RuntimeImplementation, type Session, WebcryptoKey } from '@atproto/oauth-client-browser';
-import type { KeyringDB } from '../storage/db';
 import type { ClientIdentity } from './client-identity';
+import { libraryStores } from './keys';
 import type { NetworkSettings } from './settings';
-import { createOAuthStores } from './stores';
+import type { OAuthStores } from './stores';
 
 /**
  * Runtime pieces for the OAuth client in an extension background (service
@@ -28,7 +28,8 @@ export const extensionRuntime: RuntimeImplementation = {
 
 /** What the extension's OAuth client is built from; the library's own `OAuthClientOptions` are derived from it. */
 export interface ExtensionOAuthClientOptions {
-  db: KeyringDB;
+  /** The background's one set of stores (./stores), shared with its direct calls. */
+  stores: OAuthStores;
   identity: ClientIdentity;
   settings: NetworkSettings;
   onSessionUpdated?: (did: string, session: Session) => void | Promise<void>;
@@ -37,7 +38,7 @@ export interface ExtensionOAuthClientOptions {
 }
 
 export function createExtensionOAuthClient(options: ExtensionOAuthClientOptions): OAuthClient {
-  const { db, identity, settings } = options;
+  const { stores, identity, settings } = options;
   return new OAuthClient({
     clientMetadata: identity.metadata,
     // The fragment never reaches a server, not even the loopback address.
@@ -47,7 +48,7 @@ export function createExtensionOAuthClient(options: ExtensionOAuthClientOptions)
     plcDirectoryUrl: settings.plcDirectoryUrl,
     allowHttp: settings.allowHttp,
     fetch: options.fetch,
-    ...createOAuthStores(db),
+    ...libraryStores(stores),
     onSessionUpdated: (did, session) => void options.onSessionUpdated?.(did, session),
     onSessionDeleted: (did, cause) => void options.onSessionDeleted?.(did, cause),
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hostedIdentity, LOOPBACK_REDIRECT_URI, loopbackIdentity, SESSION_SCOPE } from './client-identity';
+import { hostedIdentity, LOOPBACK_REDIRECT_URI, SESSION_SCOPE } from './client-identity';
+import { loopbackIdentity } from './kit';
 import { matchCallback } from './redirect';
 import { buildTimeSettings, DEFAULT_SETTINGS, parseSettings } from './settings';
 

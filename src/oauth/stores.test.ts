@@ -2,7 +2,8 @@ import type { InternalStateData, Session } from '@atproto/oauth-client-browser';
 import { describe, expect, it } from 'vitest';
 import { openKeyringDB } from '../storage/db';
 import { extensionRuntime } from './client';
-import { createOAuthStores, decodeKey, encodeKey, LOGIN_STATE_TTL_MS } from './stores';
+import { decodeKey, encodeKey, libraryStores } from './keys';
+import { createOAuthStores, LOGIN_STATE_TTL_MS } from './stores';
 
 async function newKey() {
   return extensionRuntime.createKey(['ES256']);
@@ -22,7 +23,7 @@ describe('DPoP keys', () => {
 
   it('survive a round trip through IndexedDB still non-extractable and still signing', async () => {
     const db = await openKeyringDB('keys-roundtrip');
-    const { sessionStore } = createOAuthStores(db);
+    const { sessionStore } = libraryStores(createOAuthStores(db));
     const dpopKey = await newKey();
     const session: Session = {
       dpopKey,
@@ -76,7 +77,7 @@ describe('state store', () => {
   it('forgets an abandoned sign-in after the TTL', async () => {
     const db = await openKeyringDB('state-ttl');
     let now = 10_000;
-    const { stateStore } = createOAuthStores(db, () => now);
+    const { stateStore } = libraryStores(createOAuthStores(db, () => now));
     const state: InternalStateData = {
       iss: 'https://pds.example',
       dpopKey: await newKey(),
@@ -92,7 +93,7 @@ describe('state store', () => {
 
   it('keeps sessions with a refresh token without expiry and expires those without', async () => {
     const db = await openKeyringDB('session-expiry');
-    const { sessionStore } = createOAuthStores(db);
+    const { sessionStore } = libraryStores(createOAuthStores(db));
     const base = { dpopKey: await newKey(), authMethod: { method: 'none' as const } };
     const tokenSet = {
       iss: 'i',

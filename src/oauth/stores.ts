@@ -1,12 +1,10 @@
-import {
-  type AuthorizationServerMetadataCache,
-  type DidCache,
-  type HandleCache,
-  type InternalStateData,
-  type Key,
-  type ProtectedResourceMetadataCache,
-  type Session,
-  WebcryptoKey,
+import type {
+  AuthorizationServerMetadataCache,
+  DidCache,
+  HandleCache,
+  InternalStateData,
+  ProtectedResourceMetadataCache,
+  Session,
 } from '@atproto/oauth-client-browser';
 import type { KeyringDB } from '../storage/db';
 import { createExpiringStore, plainStore } from '../storage/expiring-store';
@@ -17,16 +15,12 @@ export interface StoredKey {
   keyPair: CryptoKeyPair;
 }
 
-export function encodeKey(key: Key): StoredKey {
-  if (!(key instanceof WebcryptoKey) || !key.kid) {
-    throw new TypeError('DPoP keys must be WebCrypto keys with a key id');
-  }
-  return { kid: key.kid, keyPair: key.cryptoKeyPair };
-}
+type WithStoredKey<T extends { dpopKey: unknown }> = Omit<T, 'dpopKey'> & { dpopKey: StoredKey };
 
-export function decodeKey(stored: StoredKey): Promise<WebcryptoKey> {
-  return WebcryptoKey.fromKeypair(stored.keyPair, stored.kid);
-}
+/** A session as the store keeps it: the library's `Session` with its DPoP key as stored. */
+export type StoredSession = WithStoredKey<Session>;
+/** A sign-in in progress as the store keeps it. */
+export type StoredState = WithStoredKey<InternalStateData>;
 
 /** An abandoned sign-in (user never came back from the PDS) is forgotten after this. */
 export const LOGIN_STATE_TTL_MS = 30 * 60_000;
@@ -37,31 +31,35 @@ const DPOP_NONCE_TTL_MS = 10 * 60_000;
 /** What one of the client's caches holds (they are key-value stores). */
 type CachedBy<C extends { set(key: string, value: never): unknown }> = Parameters<C['set']>[1];
 
-type WithKey<T extends { dpopKey: Key }> = Omit<T, 'dpopKey'> & { dpopKey: StoredKey };
-
 /**
  * The background is the only writer of these stores, so they also keep
- * decoded values in memory: a brokered call then reads no IndexedDB and
- * re-imports no key. IndexedDB stays the source of truth across restarts.
+ * values in memory: a brokered call then reads no IndexedDB. IndexedDB stays
+ * the source of truth across restarts.
  */
 const HOT = { maxEntries: 256 };
 
-/** Every store and cache the OAuth client needs, all persisted in IndexedDB. */
+export type OAuthStores = ReturnType<typeof createOAuthStores>;
+
+/**
+ * Every store and cache of the OAuth client, persisted in IndexedDB, with keys as stored (the OAuth
+ * library's own key objects are made from them in ./keys): one set per background, which the library and
+ * the direct calls of ./dpop-session share, so each sees what the other wrote. No OAuth library code here.
+ */
 export function createOAuthStores(db: KeyringDB, now: () => number = Date.now) {
   return {
-    stateStore: createExpiringStore<InternalStateData, WithKey<InternalStateData>>(db, 'oauthState', {
+    stateStore: createExpiringStore<StoredState, StoredState>(db, 'oauthState', {
       expiresAt: (_v, t) => t + LOGIN_STATE_TTL_MS,
-      encode: ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: encodeKey(dpopKey) }),
-      decode: async ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: await decodeKey(dpopKey) }),
+      encode: (v) => v,
+      decode: (v) => v,
       now,
     }),
-    sessionStore: createExpiringStore<Session, WithKey<Session>>(db, 'oauthSession', {
+    sessionStore: createExpiringStore<StoredSession, StoredSession>(db, 'oauthSession', {
       // A session with a refresh token lives until revoked or rejected; one
       // without dies with its access token.
       expiresAt: ({ tokenSet }) =>
         tokenSet.refresh_token || !tokenSet.expires_at ? null : Date.parse(tokenSet.expires_at),
-      encode: ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: encodeKey(dpopKey) }),
-      decode: async ({ dpopKey, ...rest }) => ({ ...rest, dpopKey: await decodeKey(dpopKey) }),
+      encode: (v) => v,
+      decode: (v) => v,
       now,
       memory: HOT,
     }),
