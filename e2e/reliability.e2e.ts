@@ -294,17 +294,23 @@ describe('reliability and security (Chromium, local PDS)', () => {
     const sw = await browser.background();
     // A live token: the call goes out directly, and the library stays unloaded.
     await browser.stopBackground();
-    expect(await request(pages.main, 'atproto_xrpc', describeRepo)).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(await request(pages.main, 'atproto_xrpc', describeRepo)).toMatchObject({
+      ok: true,
+      result: { status: 200 },
+    });
     expect(await kitLoaded()).toBe('undefined');
 
     // A token past its end, in a worker woken by the popup (so no session is in memory yet): the call loads
     // the library (Chromium: from the copy the worker imported at install), which renews the token.
     await browser.stopBackground();
-    expect(await sendPrivileged(popup, 'settings.get', {})).toMatchObject({ ok: true });
+    expect(await sendPrivileged(popup, 'settings.get')).toMatchObject({ ok: true });
     expect(await kitLoaded()).toBe('undefined');
     const before = await readStoredSession(sw, alice.did);
     await editStoredSession('expire-access-token');
-    expect(await request(pages.main, 'atproto_xrpc', describeRepo)).toMatchObject({ ok: true, result: { status: 200 } });
+    expect(await request(pages.main, 'atproto_xrpc', describeRepo)).toMatchObject({
+      ok: true,
+      result: { status: 200 },
+    });
     expect(await kitLoaded()).toBe('object');
     expect((await readStoredSession(sw, alice.did))?.accessToken).not.toBe(before?.accessToken);
   });

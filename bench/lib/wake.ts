@@ -89,12 +89,15 @@ export const WAKE_STAGES = [
   'script evaluation (→ background main runs)',
   'IndexedDB open',
   'services built',
-  'OAuth client construction',
-  'session restore',
+  'OAuth client construction (only when a call needs the OAuth library)',
+  'session restore (read from the store)',
   'the call itself (fetch, DPoP, answer to the page)',
 ] as const;
 
-/** Splits one cold call at the worker's marks; undefined where a mark is missing (e.g. a session already live). */
+/**
+ * Splits one cold call at the worker's marks; undefined where a mark is missing (a stage the wake did not go
+ * through, e.g. no OAuth client built): the next stage then runs from the last mark before it.
+ */
 export function wakeStages(call: TimedCall, w: WorkerMarks): (number | undefined)[] {
   const at = (name: string) => (w.marks[name] === undefined ? undefined : w.startedAt + w.marks[name]);
   const points = [
@@ -107,8 +110,11 @@ export function wakeStages(call: TimedCall, w: WorkerMarks): (number | undefined
     at('session-restored'),
     call.answeredAt,
   ];
-  return points.slice(1).map((p, i) => {
-    const prev = points[i];
-    return p === undefined || prev === undefined ? undefined : p - prev;
+  let last = points[0];
+  return points.slice(1).map((p) => {
+    if (p === undefined || last === undefined) return undefined;
+    const stage = p - last;
+    last = p;
+    return stage;
   });
 }

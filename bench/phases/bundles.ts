@@ -27,7 +27,7 @@ export const bundles: BenchPhase<BundleReport> = {
       for (const f of e.files) rows.push([`  ${f.file}${f.shared ? ' (shared)' : ''}`, '', kib(f.raw), kib(f.gzip)]);
     }
     rows.push([`whole ${dir}`, `${b.all.length} files`, kib(b.total.raw), kib(b.total.gzip)]);
-    const { background, contentScripts } = bundleTargets(b);
+    const { background, onDemand, contentScripts } = bundleTargets(b);
     return {
       figures: b,
       table: {
@@ -35,7 +35,7 @@ export const bundles: BenchPhase<BundleReport> = {
         header: ['entrypoint / file', 'files', 'raw', 'gzip'],
         rows,
         notes: [
-          `background ${background.kib} KiB gzip, target ≤ ${TARGETS.backgroundGzipKiB}: ${verdict(background.met)}; content scripts together ${contentScripts.kib} KiB gzip, target ≤ ${TARGETS.contentScriptsGzipKiB}: ${verdict(contentScripts.met)}`,
+          `background ${background.kib} KiB gzip (what every start evaluates), target ≤ ${TARGETS.backgroundGzipKiB}: ${verdict(background.met)}; the OAuth kit it loads for a sign-in, a renewal or a sign-out ${onDemand.kib} KiB more; content scripts together ${contentScripts.kib} KiB gzip, target ≤ ${TARGETS.contentScriptsGzipKiB}: ${verdict(contentScripts.met)}`,
           `for comparison, the direct page's own oauth-client-browser bundle (esbuild, minified): ${kib(pages.direct.bytes)} KiB raw`,
         ],
       },
@@ -51,6 +51,7 @@ export function bundleTargets(b: BundleReport) {
   const cs = sum((e) => e.startsWith('content script'));
   return {
     background: { kib: bg, met: bg <= TARGETS.backgroundGzipKiB },
+    onDemand: { kib: sum((e) => e.endsWith('(loaded on demand)')) },
     contentScripts: { kib: cs, met: cs <= TARGETS.contentScriptsGzipKiB },
   };
 }
