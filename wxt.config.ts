@@ -6,6 +6,7 @@ import { DEV_EXTENSION_KEY, FIREFOX_ADDON_ID } from './src/oauth/release-identit
 
 const disposeSymbols = fileURLToPath(new URL('./src/oauth/dispose-symbols.ts', import.meta.url));
 const nativeBrowser = fileURLToPath(new URL('./src/relay/native-browser.ts', import.meta.url));
+const zodAbsent = fileURLToPath(new URL('./src/background/zod-absent.ts', import.meta.url));
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({
@@ -30,14 +31,20 @@ export default defineConfig({
   modules: ['@wxt-dev/i18n/module', '@wxt-dev/webextension-polyfill'],
   hooks: {
     // The relay runs in every http(s) frame and needs no polyfill (src/relay/runtime-port.ts): its build
-    // resolves wxt/browser to the native API, ahead of the polyfill module's alias.
+    // resolves wxt/browser to the native API, ahead of the polyfill module's alias. The background's build
+    // gets a stand-in for zod, which it loads but never uses (src/background/zod-absent.ts).
     'vite:build:extendConfig'(entrypoints, config) {
-      if (!entrypoints.some((e) => e.name === 'relay')) return;
+      const names = new Set(entrypoints.map((e) => e.name));
+      const first = [
+        ...(names.has('relay') ? [{ find: /^wxt\/browser$/, replacement: nativeBrowser }] : []),
+        ...(names.has('background') ? [{ find: /^zod$/, replacement: zodAbsent }] : []),
+      ];
+      if (!first.length) return;
       const alias = config.resolve?.alias ?? [];
       const list = Array.isArray(alias)
         ? alias
         : Object.entries(alias).map(([find, replacement]) => ({ find, replacement }));
-      config.resolve = { ...config.resolve, alias: [{ find: /^wxt\/browser$/, replacement: nativeBrowser }, ...list] };
+      config.resolve = { ...config.resolve, alias: [...first, ...list] };
     },
   },
   i18n: { localesDir: fileURLToPath(new URL('./src/locales', import.meta.url)) },

@@ -225,6 +225,52 @@ describe('handlePageMessage', () => {
     ]);
   });
 
+  it('answers without waiting for the registry, which still holds every event until the document is in it', async () => {
+    let frames: FrameRef[] = [];
+    let release = () => {};
+    let failNext = false;
+    const sent: FrameRef[] = [];
+    const slowStore = {
+      load: async () => frames,
+      save: (f: FrameRef[]) =>
+        new Promise<void>((resolve, reject) => {
+          release = () => {
+            if (failNext) reject(new Error('storage unavailable'));
+            else {
+              frames = f;
+              resolve();
+            }
+          };
+        }),
+    };
+    const events = new SiteEvents(slowStore, async (frame) => void sent.push(frame));
+    const handle = vi.fn(async () => ({ result: [] as unknown }));
+    const services = {
+      events,
+      broker: { handle },
+      siteAccess: { allows: () => true },
+    } as unknown as BackgroundServices;
+    const doc = { ...DOC, id: 'doc-slow-registry' };
+    const sender = chromeSender({ frameId: 0, tab: { id: 31 } });
+    const message = { kind: RELAY_REQUEST, id: 'r1', method: 'atproto_accounts', doc } as never;
+    // The first save fails: the answer came all the same, and the next message of the document registers again.
+    failNext = true;
+    await handlePageMessage(services, message, sender);
+    expect(handle).toHaveBeenCalledTimes(1);
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    failNext = false;
+    await handlePageMessage(services, message, sender);
+    expect(handle).toHaveBeenCalledTimes(2);
+    expect(frames).toEqual([]); // the save is still pending
+    const emitted = events.emit('https://a.example', { type: 'accountsChanged', accounts: [] } as never);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent).toEqual([]);
+    release();
+    expect(await emitted).toBe(1);
+    expect(sent).toMatchObject([{ tabId: 31, frameId: 0, docId: 'doc-slow-registry' }]);
+  });
+
   it('answers the probe by what arrived, and spells binary results as the relay found the channel carries them', async () => {
     const { services, handle } = fakeServices();
     const probe = (value: unknown) =>

@@ -154,12 +154,20 @@ export async function handlePageMessage(
   const frameId = sender.frameId ?? 0;
   // Remember which document is in this frame, for events (once per document and worker life).
   const documentKey = `${tabId}/${frameId}/${reported.id}/${sender.documentId ?? ''}`;
+  // A request does not wait for it (two storage round trips on a woken worker's first message): the registry
+  // queues it, and every event waits for that queue, so no event goes out before this document is in it.
+  let registering: Promise<unknown> | undefined;
   if (!registered.has(documentKey)) {
     if (registered.size > 5000) registered.clear();
     registered.add(documentKey);
-    await services.events.register({ tabId, frameId, origin, docId: reported.id, documentId: sender.documentId });
+    registering = services.events
+      .register({ tabId, frameId, origin, docId: reported.id, documentId: sender.documentId })
+      .catch(() => registered.delete(documentKey)); // tried again with the document's next message
   }
-  if (message.kind === RELAY_HELLO) return null;
+  if (message.kind === RELAY_HELLO) {
+    await registering; // the hello is only for this
+    return null;
+  }
   if (message.kind === RELAY_PROBE) {
     const clone = probeArrivedAsBytes(message);
     return { result: { clone, blobs: clone && probeBlobArrived(message) } };
