@@ -271,6 +271,24 @@ describe('handlePageMessage', () => {
     expect(sent).toMatchObject([{ tabId: 31, frameId: 0, docId: 'doc-slow-registry' }]);
   });
 
+  it('registers a document once when its first messages arrive together, and each frame under its own slot', async () => {
+    const { services, handle, frames } = fakeServices();
+    const doc = { ...DOC, id: 'doc-twice' };
+    const message = { kind: RELAY_REQUEST, id: 'r1', method: 'atproto_accounts', doc } as never;
+    await Promise.all([
+      handlePageMessage(services, message, chromeSender({ frameId: 0, tab: { id: 41 } })),
+      handlePageMessage(services, message, chromeSender({ frameId: 0, tab: { id: 41 } })),
+      handlePageMessage(services, message, chromeSender({ frameId: 2, tab: { id: 41 } })),
+    ]);
+    expect(handle).toHaveBeenCalledTimes(3);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(
+      frames()
+        .filter((f) => f.docId === 'doc-twice')
+        .map((f) => f.frameId),
+    ).toEqual([0, 2]);
+  });
+
   it('answers the probe by what arrived, and spells binary results as the relay found the channel carries them', async () => {
     const { services, handle } = fakeServices();
     const probe = (value: unknown) =>

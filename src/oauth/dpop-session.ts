@@ -1,3 +1,4 @@
+import { toBase64 } from '../protocol/wire';
 import type { SimpleStore } from '../storage/expiring-store';
 import type { StoredKey, StoredSession } from './stores';
 
@@ -174,7 +175,5 @@ function utf8(text: string): Uint8Array<ArrayBuffer> {
 }
 
 function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
