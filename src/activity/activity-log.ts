@@ -157,6 +157,7 @@ export class ActivityLog {
   }
 
   async list(query: ActivityQuery): Promise<ActivityPage> {
+    await this.#settled();
     const limit = Math.max(1, Math.min(query.limit, 200));
     const before = query.before ?? Number.MAX_SAFE_INTEGER;
     const tx = this.deps.db.transaction('activity');
@@ -202,6 +203,7 @@ export class ActivityLog {
 
   /** The sites and accounts the log has entries of (for its filters). */
   async facets(): Promise<{ origins: string[]; dids: string[] }> {
+    await this.#settled();
     const tx = this.deps.db.transaction(['activity', 'readCounts']);
     const distinct = async (index: 'origin' | 'did') => {
       const found = new Set<string>();
@@ -279,6 +281,11 @@ export class ActivityLog {
       await this.deps.db.put('activity', updated);
       return { entry: updated, deleted, kept };
     });
+  }
+
+  /** Once every entry observed so far is stored (the broker does not wait for that: readers do). */
+  #settled(): Promise<void> {
+    return this.#serial(async () => {});
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
@@ -379,7 +386,7 @@ function loggedOutcome(outcome: CallOutcome): LoggedOutcome {
 export function loggedIntent(intent: XrpcIntent): LoggedIntent {
   const { body } = intent;
   if (body.kind === 'bytes')
-    return { ...intent, body: { kind: 'bytes', encoding: body.encoding, size: body.bytes.byteLength } };
+    return { ...intent, body: { kind: 'bytes', encoding: body.encoding, size: body.data.size } };
   const size = body.kind === 'json' ? JSON.stringify(body.value).length : body.kind === 'text' ? body.text.length : 0;
   if (size > MAX_KEPT_BODY) return { ...intent, body: { kind: 'omitted', size } };
   return intent as LoggedIntent;

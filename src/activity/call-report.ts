@@ -31,8 +31,8 @@ export type CallOutcome =
   | { kind: 'failed'; code: number; reason?: string };
 
 /**
- * One observer of brokered calls. The broker awaits it before answering the page, so an
- * observer that must not slow reads keeps their handling in memory (e.g. per-day counts).
- * An observer's failure is logged and never changes the page's answer.
+ * One observer of brokered calls. The broker calls it before answering the page but does not wait for what it
+ * returns: an observer queues its storage work in order, and its own readers wait for that queue (the activity
+ * log's listing, the write alerts' state). An observer's failure is logged and never changes the page's answer.
  */
 export type CallObserver = (report: CallReport) => void | Promise<void>;

@@ -66,7 +66,7 @@ export class FakeUser {
 
 /** A fake PDS behind the session's fetch handler. */
 export class FakePds implements FetchHandlerSession {
-  calls: Array<{ path: string; method: string; headers: Record<string, string>; body?: unknown }> = [];
+  calls: Array<{ path: string; method: string; headers: Record<string, string>; body?: unknown; blob?: Blob }> = [];
   respond: (path: string, init: RequestInit) => Response = () =>
     new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'content-type': 'application/json' } });
   async fetchHandler(path: string, init: RequestInit = {}) {
@@ -76,9 +76,13 @@ export class FakePds implements FetchHandlerSession {
       headers: (init.headers as Record<string, string>) ?? {},
       body: init.body,
     };
-    // Recorded in call order; bytes are sent as a Blob, so the entry then gets what the PDS would receive.
+    // Recorded in call order; bytes are sent as a Blob, so the entry then gets what the PDS would receive, read
+    // as the browser's network stack reads it (not through the object's own, possibly replaced, methods).
     this.calls.push(call);
-    if (init.body instanceof Blob) call.body = new Uint8Array(await init.body.arrayBuffer());
+    if (init.body instanceof Blob) {
+      call.blob = init.body;
+      call.body = new Uint8Array(await Blob.prototype.arrayBuffer.call(init.body));
+    }
     return this.respond(path, init);
   }
 }

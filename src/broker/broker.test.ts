@@ -281,6 +281,8 @@ describe('Broker: calls', () => {
     expect(user.prompts[0]!.previewBytes).toEqual(png);
     // The site's encoding decides the content type, not the file's own type.
     expect(pds.calls[0]).toMatchObject({ headers: { 'content-type': 'image/png' }, body: png });
+    // What the PDS receives is the site's file itself, not a copy.
+    expect(pds.calls[0]!.blob).toBe(file);
 
     // Too large a file is refused by its size, before it is read; a look-alike is not a file.
     const huge = new Blob([new Uint8Array(8)]);

@@ -37,15 +37,13 @@ import type { AccountRecord, GrantRecord, KeyringDB } from '../storage/db';
 import { expiryFor } from './grant-expiry';
 import type { GrantStore } from './grants';
 import { displayedIntent, intentDigest, parseXrpcIntent, serviceAuthIntent, type XrpcIntent } from './intent';
+import { RequestLedger } from './ledger';
 import type { PromptManager } from './prompts';
 import type { OriginRateLimiter } from './rate-limit';
 import type { SiteEvents } from './site-events';
 import { executeXrpc, type FetchHandlerSession, XRPC_TIMEOUT_MS } from './xrpc';
 
-/** How long the outcome of a data-changing call is kept to answer a re-sent request. */
-const LEDGER_TTL_MS = 5 * 60_000;
-/** The largest answer kept for replay (a record write's answer is a few hundred bytes). */
-export const LEDGER_MAX_RESPONSE_BYTES = 64 * 1024;
+export { LEDGER_MAX_RESPONSE_BYTES } from './ledger';
 
 /** What the browser says about where a request comes from (never the page's message). */
 export interface RequestContext {
@@ -79,9 +77,11 @@ export interface BrokerDeps {
  */
 export class Broker {
   private readonly now: () => number;
+  private readonly ledger: RequestLedger;
 
   constructor(private readonly deps: BrokerDeps) {
     this.now = deps.now ?? Date.now;
+    this.ledger = new RequestLedger(deps.db, this.now);
   }
 
   async handle(origin: string, raw: unknown, context: RequestContext = {}): Promise<PageResponse> {
@@ -95,8 +95,7 @@ export class Broker {
       if (!isPageMethod(envelope.method)) {
         throw new ProviderRpcError(ErrorCode.unsupportedMethod, `Unknown method "${envelope.method.slice(0, 64)}"`);
       }
-      // A site's file arrives as a Blob: read once here, and everything after judges, shows and sends these bytes.
-      const params = envelope.params === undefined ? {} : fromWire(await readBlobs(envelope.params));
+      const params = envelope.params === undefined ? {} : await decodeParams(envelope.method, envelope.params);
       switch (envelope.method) {
         case 'atproto_connect':
           return { result: await this.connect(origin, envelope.id, connectParams(params, 'params'), context) };
@@ -211,11 +210,11 @@ export class Broker {
         this.withSession(account, (session) =>
           executeXrpc(session, intent, this.deps.xrpcTimeoutMs ?? XRPC_TIMEOUT_MS),
         );
-      return intent.httpMethod === 'POST' ? await this.once(origin, requestId, await digest(), run) : await run();
+      return intent.httpMethod === 'POST' ? await this.ledger.once(`${origin} ${requestId}`, digest, run) : await run();
     });
     if (result.status === 401) await this.assertSessionAlive(account);
     if (intent.nsid === 'com.atproto.repo.uploadBlob' && intent.body.kind === 'bytes' && result.status === 200) {
-      await this.deps.previews?.uploaded(account.did, intent.body.bytes);
+      void this.deps.previews?.uploaded(account.did, intent.body.data);
     }
     return result;
   }
@@ -314,11 +313,11 @@ export class Broker {
         tabId: context.tabId,
         topOrigin: context.topOrigin,
         tabIcon: context.tabIcon,
-        previewBytes: previewableBytes(intent),
+        previewBytes: await previewableBytes(intent),
       },
     );
     if (decision.outcome === 'reject') {
-      await this.report({
+      this.report({
         origin,
         did: account.did,
         method: call.method,
@@ -363,23 +362,26 @@ export class Broker {
       const data = err instanceof ProviderRpcError ? (err.data as { reason?: unknown } | undefined) : undefined;
       const code = err instanceof ProviderRpcError ? err.code : ErrorCode.internal;
       const reason = typeof data?.reason === 'string' ? data.reason : undefined;
-      await this.report({ ...base, remembered: admitted.remembered, outcome: { kind: 'failed', code, reason } });
+      this.report({ ...base, remembered: admitted.remembered, outcome: { kind: 'failed', code, reason } });
       throw err;
     }
     const outcome: CallOutcome = { kind: 'answered', status: result.status, result };
-    await this.report({ ...base, remembered: admitted.remembered, outcome });
+    this.report({ ...base, remembered: admitted.remembered, outcome });
     return result;
   }
 
-  private async report(report: Omit<CallReport, 'at'>): Promise<void> {
-    const observers = this.deps.observers;
-    if (!observers?.length) return;
+  /**
+   * Tells each observer about a call, without waiting: the page's answer does not wait for the activity log's
+   * or the write alerts' storage (each orders its own work, and its readers wait for it).
+   */
+  private report(report: Omit<CallReport, 'at'>): void {
     const full: CallReport = { ...report, at: this.now() };
-    for (const observe of observers) {
+    for (const observe of this.deps.observers ?? []) {
+      const failed = (err: unknown) => console.error('AT Keyring: a call observer failed', err);
       try {
-        await observe(full);
+        Promise.resolve(observe(full)).catch(failed);
       } catch (err) {
-        console.error('AT Keyring: a call observer failed', err);
+        failed(err);
       }
     }
   }
@@ -404,57 +406,6 @@ export class Broker {
     const current = await this.deps.keyring.getAccount(account.did).catch(() => undefined);
     if (current?.health.state !== 'ok') {
       throw new ProviderRpcError(ErrorCode.sessionGone, 'The account session has ended; reconnect');
-    }
-  }
-
-  /**
-   * Runs a data-changing call at most once per (origin, request id): a request
-   * re-sent after a worker restart gets the recorded outcome, or, if the
-   * worker died mid-call, an error saying the outcome is unknown.
-   */
-  private async once(
-    origin: string,
-    requestId: string,
-    digest: string,
-    run: () => Promise<XrpcResult>,
-  ): Promise<XrpcResult> {
-    const key = `${origin} ${requestId}`;
-    const { db } = this.deps;
-    const previous = await db.get('requests', key);
-    if (previous && previous.digest !== digest) {
-      throw new ProviderRpcError(ErrorCode.invalidParams, 'This request id belongs to a different request', {
-        reason: 'id-reused',
-      });
-    }
-    if (previous?.state === 'done') {
-      if (previous.response !== undefined) return previous.response as XrpcResult;
-      throw new ProviderRpcError(
-        ErrorCode.internal,
-        'This call was applied; its answer was too large to keep for a re-sent request',
-        {
-          reason: 'replay-unavailable',
-        },
-      );
-    }
-    if (previous?.state === 'started') {
-      throw new ProviderRpcError(
-        ErrorCode.internal,
-        'AT Keyring restarted during this call; it may or may not have been applied',
-        {
-          reason: 'interrupted',
-        },
-      );
-    }
-    await db.put('requests', { key, digest, state: 'started', expiresAt: this.now() + LEDGER_TTL_MS });
-    try {
-      const response = await run();
-      // Replay needs the answer; a large one (a proxied service's) is not worth keeping in storage.
-      const kept = approximateSize(response) <= LEDGER_MAX_RESPONSE_BYTES ? response : undefined;
-      await db.put('requests', { key, digest, state: 'done', response: kept, expiresAt: this.now() + LEDGER_TTL_MS });
-      return response;
-    } catch (err) {
-      await db.delete('requests', key);
-      throw err;
     }
   }
 
@@ -524,23 +475,26 @@ interface Admitted {
 
 const isDelete = (r: Requirement) => r.kind === 'repo' && r.action === 'delete';
 
-/** A binary body small enough for the consent window to preview. */
-function previewableBytes(intent: XrpcIntent): Uint8Array | undefined {
-  return intent.body.kind === 'bytes' && intent.body.bytes.byteLength <= PREVIEW_MAX_BYTES
-    ? intent.body.bytes
-    : undefined;
+/**
+ * A request's params off the wire. A call's file body stays the site's Blob (a Blob's bytes never change), read
+ * only where something needs its bytes (src/broker/body-bytes.ts); a Blob anywhere else is read here, and is
+ * then bytes inside JSON, which parsing refuses.
+ */
+async function decodeParams(method: string, params: unknown): Promise<unknown> {
+  if (method !== 'atproto_xrpc') return fromWire(await readBlobs(params));
+  return fromWire(
+    await readBlobs(params, 'params', (at) => at === 'params.body.$bytes'),
+    'params',
+    undefined,
+    'params.body',
+  );
 }
 
-/** Roughly how many bytes a result takes in storage. */
-function approximateSize(result: XrpcResult): number {
-  const { body } = result;
-  if (body instanceof Uint8Array) return body.byteLength;
-  if (typeof body === 'string') return body.length * 2;
-  try {
-    return JSON.stringify(body ?? null).length * 2;
-  } catch {
-    return Infinity;
-  }
+/** A binary body small enough for the consent window to preview. */
+async function previewableBytes(intent: XrpcIntent): Promise<Uint8Array | undefined> {
+  return intent.body.kind === 'bytes' && intent.body.data.size <= PREVIEW_MAX_BYTES
+    ? await intent.body.data.bytes()
+    : undefined;
 }
 
 /** A lazy value computed at most once. */

@@ -1,28 +1,27 @@
+import { BodyBytes, sha256Hex } from './body-bytes';
+
+export { sha256Hex };
+
 /**
  * A digest of a value's canonical form: object keys sorted, byte strings
  * hashed on their own, so two requests with the same content (whatever their
  * key order) get the same digest, and any other content another.
  */
 export async function canonicalDigest(value: unknown): Promise<string> {
-  const blobs: Uint8Array[] = [];
+  const blobs: (Uint8Array | BodyBytes)[] = [];
   const text = canonicalJson(value, blobs);
-  const blobHashes = await Promise.all(blobs.map((b) => sha256Hex(b as Uint8Array<ArrayBuffer>)));
+  const blobHashes = await Promise.all(
+    blobs.map((b) => (b instanceof BodyBytes ? b.sha256() : sha256Hex(b as Uint8Array<ArrayBuffer>))),
+  );
   return sha256Hex(new TextEncoder().encode(`${text}\n${blobHashes.join(',')}`));
 }
 
-export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of hash) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}
-
-/** Deterministic JSON; each Uint8Array becomes `{"$bytes":index}` and is collected into `blobs`. */
-export function canonicalJson(value: unknown, blobs: Uint8Array[] = []): string {
+/** Deterministic JSON; each byte string (a Uint8Array, a body's BodyBytes) becomes `{"$bytes":index}` and is collected into `blobs`. */
+export function canonicalJson(value: unknown, blobs: (Uint8Array | BodyBytes)[] = []): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string')
     return JSON.stringify(value);
-  if (value instanceof Uint8Array) return `{"$bytes":${blobs.push(value) - 1}}`;
+  if (value instanceof Uint8Array || value instanceof BodyBytes) return `{"$bytes":${blobs.push(value) - 1}}`;
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, blobs)).join(',')}]`;
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;

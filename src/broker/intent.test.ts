@@ -261,13 +261,66 @@ describe('the request ledger', () => {
     const big = JSON.stringify({ data: 'x'.repeat(LEDGER_MAX_RESPONSE_BYTES) });
     pds.respond = () => new Response(big, { status: 200, headers: { 'content-type': 'application/json' } });
     expect(await call(SITE, 'atproto_xrpc', like(), 'L')).toMatchObject({ result: { status: 200 } });
+    // The record follows the answer (it waits for the request's hash).
+    await vi.waitFor(async () => expect((await db.getAll('requests'))[0]).toMatchObject({ state: 'done' }));
     const [row] = await db.getAll('requests');
-    expect(row).toMatchObject({ state: 'done' });
     expect(row.response).toBeUndefined();
     expect(await call(SITE, 'atproto_xrpc', like(), 'L')).toMatchObject({
       error: { code: -32603, data: { reason: 'replay-unavailable' } },
     });
     expect(pds.calls).toHaveLength(1);
+  });
+});
+
+describe('the request ledger: the same id twice at once', () => {
+  it('one write reaches the PDS, and both requests get its answer', async () => {
+    const { call, pds } = await connectedWith('atproto repo:app.bsky.feed.like');
+    const [a, b] = await Promise.all([
+      call(SITE, 'atproto_xrpc', like(), 'T'),
+      call(SITE, 'atproto_xrpc', like(), 'T'),
+    ]);
+    expect(pds.calls).toHaveLength(1);
+    expect(a).toMatchObject({ result: { status: 200 } });
+    expect(b).toEqual(a);
+  });
+
+  it('another request under the id of one in flight is refused, and never sent', async () => {
+    const { call, pds, keyring } = await connectedWith('atproto repo:*');
+    await keyring.updateSettings({ allowAlwaysForDeletes: true });
+    const [a, b] = await Promise.all([
+      call(SITE, 'atproto_xrpc', like(), 'U'),
+      call(SITE, 'atproto_xrpc', deletePost(), 'U'),
+    ]);
+    expect(a).toMatchObject({ result: { status: 200 } });
+    expect(b).toMatchObject({ error: { code: -32602, data: { reason: 'id-reused' } } });
+    expect(pds.calls.map((c) => c.path)).toEqual(['/xrpc/com.atproto.repo.createRecord']);
+  });
+
+  it('two files under one id at once, inside the grant: the second is refused, the first is sent as it is', async () => {
+    const { broker, pds, db } = await connectedWith('atproto blob:*/*');
+    const upload = (file: Blob) =>
+      broker.handle(SITE, {
+        kind: RELAY_REQUEST,
+        id: 'V',
+        method: 'atproto_xrpc',
+        params: { nsid: 'com.atproto.repo.uploadBlob', body: { $bytes: file }, encoding: 'image/png' },
+      });
+    const first = new File([new Uint8Array([1, 2, 3])], 'a.png');
+    const second = new File([new Uint8Array([1, 2, 4])], 'a.png');
+    const [a, b] = await Promise.all([upload(first), upload(second)]);
+    expect(a).toMatchObject({ result: { status: 200 } });
+    expect(b).toMatchObject({ error: { code: -32602, data: { reason: 'id-reused' } } });
+    expect(pds.calls).toHaveLength(1);
+    expect(pds.calls[0]!.blob).toBe(first);
+    // Hashed once it was answered: the ledger's row then has the digest of what was sent.
+    await vi.waitFor(async () =>
+      expect((await db.getAll('requests'))[0]).toMatchObject({
+        state: 'done',
+        digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+      }),
+    );
+    expect(await upload(second)).toMatchObject({ error: { data: { reason: 'id-reused' } } });
+    expect(await upload(first)).toEqual(a);
   });
 });
 

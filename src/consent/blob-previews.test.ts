@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { BodyBytes } from '../broker/body-bytes';
 import { sha256Hex } from '../broker/digest';
 import type { Json } from '../broker/intent';
 import type { PromptRecord } from '../storage/db';
@@ -47,7 +48,7 @@ function setup(answer?: (url: URL) => Response) {
 describe('BlobPreviews.forPrompt', () => {
   it("serves a post's image from what the account just uploaded, without asking the PDS", async () => {
     const { previews, fetch } = setup();
-    await previews.uploaded(ALICE, IMAGE);
+    await previews.uploaded(ALICE, BodyBytes.ofBytes(IMAGE));
     const cid = await rawCid(IMAGE);
     expect(await previews.forPrompt(postWith(ALICE, blob(cid)), cid)).toEqual({ status: 'ok', bytes: IMAGE });
     expect(fetch).not.toHaveBeenCalled();
@@ -55,7 +56,7 @@ describe('BlobPreviews.forPrompt', () => {
 
   it('refuses a CID the prompt does not reference, even one the account uploaded', async () => {
     const { previews, fetch } = setup(() => new Response(OTHER));
-    await previews.uploaded(ALICE, OTHER);
+    await previews.uploaded(ALICE, BodyBytes.ofBytes(OTHER));
     const post = postWith(ALICE, blob(await rawCid(IMAGE)));
     expect(await previews.forPrompt(post, await rawCid(OTHER))).toEqual({
       status: 'unavailable',
@@ -69,7 +70,7 @@ describe('BlobPreviews.forPrompt', () => {
   it("does not serve another account's upload: it reads the prompt account's own PDS instead", async () => {
     const cid = await rawCid(IMAGE);
     const { previews, fetch } = setup(() => new Response(null, { status: 404 }));
-    await previews.uploaded(BOB, IMAGE);
+    await previews.uploaded(BOB, BodyBytes.ofBytes(IMAGE));
     expect(await previews.forPrompt(postWith(ALICE, blob(cid)), cid)).toEqual({
       status: 'unavailable',
       reason: 'not-found',

@@ -6,6 +6,7 @@
  * size-capped and checked against the CID. Nothing here is sent anywhere but
  * to the window that asked.
  */
+import type { BodyBytes } from '../broker/body-bytes';
 import { readBoundedBody } from '../broker/bounded-body';
 import type { PromptRecord } from '../storage/db';
 import { blobRefsIn } from './blob-refs';
@@ -38,16 +39,29 @@ export interface BlobPreviewDeps {
 const unavailable = (reason: BlobUnavailable): BlobPreview => ({ status: 'unavailable', reason });
 
 export class BlobPreviews {
+  /** Uploads still being hashed: a preview waits for them, so the post that uses one right away finds it. */
+  readonly #keeping = new Set<Promise<void>>();
+
   constructor(private readonly deps: BlobPreviewDeps) {}
 
-  /** Remembers bytes an account uploaded, under the CID its PDS gives them. */
-  async uploaded(did: string, bytes: Uint8Array): Promise<void> {
-    if (bytes.byteLength > PREVIEW_MAX_BYTES) return;
-    this.deps.uploads.put(did, await rawCid(bytes), bytes);
+  /**
+   * Remembers bytes an account uploaded, under the CID its PDS gives them. The site's answer does not wait for
+   * this: the bytes are hashed (once, for the ledger too) after the upload was answered.
+   */
+  uploaded(did: string, body: BodyBytes): Promise<void> {
+    if (body.size > PREVIEW_MAX_BYTES) return Promise.resolve();
+    const keeping = Promise.all([body.sha256(), body.bytes()]).then(
+      ([sha256, bytes]) => this.deps.uploads.put(did, rawCidOfSha256Hex(sha256), bytes),
+      () => {}, // a file that cannot be read again is not kept; its preview is then read from the PDS
+    );
+    this.#keeping.add(keeping);
+    void keeping.finally(() => this.#keeping.delete(keeping));
+    return keeping;
   }
 
   /** The bytes behind `cid`, if the prompt's request sends or refers to them. */
   async forPrompt(prompt: PromptRecord, cid: string): Promise<BlobPreview> {
+    await Promise.all(this.#keeping);
     const { details } = prompt;
     if (details.kind !== 'call') return unavailable('not-referenced');
     const { body } = details.intent;

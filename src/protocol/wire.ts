@@ -8,8 +8,9 @@
  * A receiver accepts both spellings: a Uint8Array can only arrive over a clone channel.
  * A page's Blob or File body (contract 1.2, `blob-body`) crosses a clone channel that carries Blobs as the
  * Blob itself, `{ $bytes: Blob }`: its bytes are not copied through the messages. Every other hop reads it
- * first ({@link readBlobs}); the background reads it before anything judges the request, so what is
- * judged, shown and sent is that one read.
+ * first ({@link readBlobs}). The background keeps a body's Blob as it is (a Blob's bytes never change): it is
+ * what the PDS receives, and what the ledger hashes and the consent window shows are read from it
+ * (src/broker/body-bytes.ts); a Blob anywhere else in a request is read at once.
  */
 
 import { isPlainObject, SchemaError } from './basics';
@@ -28,6 +29,8 @@ interface WireStats {
   spelling: WireBinary;
   /** Whether a Blob may be written as it is (a clone channel that carries Blobs). */
   carryBlobs: boolean;
+  /** Decoding: the one path where `{ $bytes: Blob }` is taken as the Blob. */
+  blobAt?: string;
 }
 
 function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -116,9 +119,13 @@ export function isBlob(value: unknown): value is Blob {
  * The value with each Blob in it (a page's body, or `{ $bytes: Blob }` off the wire) replaced by its bytes.
  * Sizes are checked before anything is read: together at most LIMITS.maxBinaryBytes. Plain objects and arrays
  * are walked to LIMITS.maxDepth (deeper ones are left for the codec to refuse); the value is returned as it is
- * when it holds no Blob.
+ * when it holds no Blob. A Blob whose path `keep` accepts is counted but left as it is, to be read later.
  */
-export async function readBlobs(value: unknown, path = 'params'): Promise<unknown> {
+export async function readBlobs(
+  value: unknown,
+  path = 'params',
+  keep: (at: string) => boolean = () => false,
+): Promise<unknown> {
   const found: { blob: Blob; path: string }[] = [];
   collectBlobs(value, path, 0, found);
   if (found.length === 0) return value;
@@ -127,8 +134,12 @@ export async function readBlobs(value: unknown, path = 'params'): Promise<unknow
     total += blob.size;
     if (total > LIMITS.maxBinaryBytes) throw new SchemaError(at, 'binary body too large');
   }
-  const bytes = new Map<Blob, Uint8Array>();
+  const bytes = new Map<Blob, Uint8Array | Blob>();
   for (const { blob, path: at } of found) {
+    if (keep(at)) {
+      bytes.set(blob, blob);
+      continue;
+    }
     try {
       bytes.set(blob, new Uint8Array(await blob.arrayBuffer()));
     } catch {
@@ -147,7 +158,7 @@ function collectBlobs(value: unknown, path: string, depth: number, found: { blob
     for (const key of Object.keys(value)) collectBlobs(value[key], `${path}.${key}`, depth + 1, found);
 }
 
-function replaceBlobs(value: unknown, depth: number, bytes: Map<Blob, Uint8Array>): unknown {
+function replaceBlobs(value: unknown, depth: number, bytes: Map<Blob, Uint8Array | Blob>): unknown {
   if (depth > LIMITS.maxDepth) return value;
   if (isBlob(value)) return bytes.get(value);
   if (Array.isArray(value)) return value.map((v) => replaceBlobs(v, depth + 1, bytes));
@@ -162,8 +173,17 @@ function replaceBlobs(value: unknown, depth: number, bytes: Map<Blob, Uint8Array
   return value;
 }
 
-/** Reverses {@link toWire}, validating as it goes (the input may be hostile too). */
-export function fromWire(value: unknown, path = 'params', maxChars: number = LIMITS.maxJsonChars): unknown {
+/**
+ * Reverses {@link toWire}, validating as it goes (the input may be hostile too). `blobAt` names the one path
+ * where `{ $bytes: Blob }` (a file over a channel that carries Blobs) is taken as the Blob; anywhere else it is
+ * invalid.
+ */
+export function fromWire(
+  value: unknown,
+  path = 'params',
+  maxChars: number = LIMITS.maxJsonChars,
+  blobAt?: string,
+): unknown {
   const stats: WireStats = {
     chars: 0,
     binary: 0,
@@ -172,6 +192,7 @@ export function fromWire(value: unknown, path = 'params', maxChars: number = LIM
     maxChars,
     spelling: 'base64',
     carryBlobs: false,
+    blobAt,
   };
   return copy(value, path, 0, stats, 'decode');
 }
@@ -191,11 +212,7 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
   }
   if (direction === 'encode' && isBlob(value)) {
     if (!stats.carryBlobs || stats.spelling !== 'clone') throw new SchemaError(path, 'a file must be read first');
-    stats.binary += value.size;
-    stats.binaryValues++;
-    stats.blobs++;
-    if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
-    return { $bytes: value };
+    return { $bytes: countBlob(value, path, stats) };
   }
   if (direction === 'encode' && (value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
     const bytes = countBinary(bytesOf(value as ArrayBuffer | ArrayBufferView), path, stats);
@@ -214,6 +231,7 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
       if (text instanceof Uint8Array && Object.getPrototypeOf(text) === Uint8Array.prototype) {
         return countBinary(ownBuffer(text), path, stats);
       }
+      if (path === stats.blobAt && isBlob(text)) return countBlob(text, path, stats);
       if (typeof text !== 'string' || text.length > Math.ceil(LIMITS.maxBinaryBytes / 3) * 4 || !isBase64(text)) {
         throw new SchemaError(path, 'invalid binary');
       }
@@ -244,6 +262,12 @@ function copy(value: unknown, path: string, depth: number, stats: WireStats, dir
   throw new SchemaError(path, `unsupported value (${typeof value})`);
 }
 
+function countBlob(blob: Blob, path: string, stats: WireStats): Blob {
+  stats.blobs++;
+  countBinary(blob, path, stats);
+  return blob;
+}
+
 /**
  * The bytes in a buffer of their own: a structured clone carries a view's whole buffer, so a view into a
  * larger one would send (or keep) bytes nobody counted.
@@ -258,8 +282,8 @@ function isShared(buffer: ArrayBufferLike): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
 }
 
-function countBinary(bytes: Uint8Array, path: string, stats: WireStats): Uint8Array {
-  stats.binary += bytes.byteLength;
+function countBinary<T extends Uint8Array | Blob>(bytes: T, path: string, stats: WireStats): T {
+  stats.binary += bytes instanceof Uint8Array ? bytes.byteLength : bytes.size;
   stats.binaryValues++;
   if (stats.binary > LIMITS.maxBinaryBytes) throw new SchemaError(path, 'binary body too large');
   return bytes;

@@ -141,8 +141,11 @@ export type PromptDecision =
 /** Outcome of a page request that changes data, kept briefly to answer a re-sent request. */
 export interface RequestLedgerRecord {
   key: string;
-  /** Digest of the request's canonical intent: a re-sent request must match it. */
-  digest: string;
+  /**
+   * Digest of the request's canonical intent: a re-sent request must match it. Absent while the call runs
+   * (it is sent while its body is hashed: src/broker/ledger.ts).
+   */
+  digest?: string;
   state: 'started' | 'done';
   /** The answer to replay; absent when it was larger than the ledger keeps. */
   response?: unknown;
