@@ -81,11 +81,9 @@ export default defineBackground(() => {
     void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
     void browser.notifications.clear(id);
   });
+  void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
+  void ready.then(({ writeAlerts }) => writeAlerts.tick());
   // Also on each wake (an alarm may have been missed while the browser was closed), a little after it: a wake
-  // is mostly a site's call, which this must not slow (the sweeps' writes would hold its first reads back).
-  setTimeout(() => {
-    void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
-    void ready.then(({ writeAlerts }) => writeAlerts.tick());
-    void ready.then(({ sessionNotices }) => sessionNotices.check());
-  }, 2_000);
+  // is mostly a site's call, which this must not slow.
+  setTimeout(() => void ready.then(({ sessionNotices }) => sessionNotices.check()), 2_000);
 });

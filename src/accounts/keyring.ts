@@ -128,7 +128,9 @@ export class Keyring {
     return this.#accounts.activeDid();
   }
 
-  getAccount(did: string): Promise<AccountRecord> {
+  /** The account as stored, once any end of its session the OAuth library reported is stored too. */
+  async getAccount(did: string): Promise<AccountRecord> {
+    await this.#sessions.recorded(did);
     return this.#accounts.get(did);
   }
 

@@ -34,6 +34,18 @@ describe('SessionPool', () => {
     await expect(pool.session('did:plc:a')).rejects.toMatchObject({ code: 'session-expired' });
   });
 
+  it('a session end the library reports without waiting is seen by the next read of the account', async () => {
+    const db = await openKeyringDB('session-pool-recorded');
+    const accounts = new Accounts(db, () => {});
+    const pool = new SessionPool(noServer(db), accounts, () => {});
+    await db.put('accounts', account('did:plc:a', 1));
+    // As the library does: the listener is called, its promise not awaited.
+    void pool.sessionDeleted('did:plc:a', 'revoked');
+    await pool.recorded('did:plc:a');
+    expect((await accounts.get('did:plc:a')).health).toMatchObject({ state: 'reauth-required', reason: 'revoked' });
+    await pool.recorded('did:plc:b'); // nothing reported: nothing to wait for
+  });
+
   it('marks an account for re-sign-in when the client drops its session, except while signing it out', async () => {
     const db = await openKeyringDB('session-pool-deleted');
     const events: KeyringEvent[] = [];

@@ -18,6 +18,8 @@ export class SessionPool {
   /** The OAuth library's session of each account, restored on first need (once, however many calls wait). */
   #library = new Map<string, Promise<OAuthSession>>();
   #signingOut = new Set<string>();
+  /** Ends the OAuth library reported that are still being recorded (it does not wait for its listeners). */
+  #ending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly oauth: { get(): Promise<ExtensionOAuth>; readonly stores: OAuthStores },
@@ -144,11 +146,22 @@ export class SessionPool {
   }
 
   /** The OAuth client deleted a session: revoked, refused, or signed out here. */
-  async sessionDeleted(did: string, reason: SessionEndReason): Promise<void> {
+  sessionDeleted(did: string, reason: SessionEndReason): Promise<void> {
     this.#sessions.delete(did);
     this.#library.delete(did);
-    if (this.#signingOut.has(did)) return;
-    await this.accounts.markReauth(did, reason);
+    if (this.#signingOut.has(did)) return Promise.resolve();
+    // Known at once: a call the library answered with the server's refusal must find the account ended, even
+    // before the mark is stored (see `recorded`).
+    const marking = this.accounts.markReauth(did, reason).finally(() => {
+      if (this.#ending.get(did) === marking) this.#ending.delete(did);
+    });
+    this.#ending.set(did, marking);
+    return marking;
+  }
+
+  /** Once every end of `did`'s session the library reported so far is stored (its account then says so). */
+  async recorded(did: string): Promise<void> {
+    await this.#ending.get(did)?.catch(() => {});
   }
 }
 
