@@ -250,6 +250,8 @@ export const ERROR_REASONS = /* @__PURE__ */ Object.freeze({
   'binary-in-json': ErrorCode.invalidParams,
   /** 1.1: JSON data (not a string or bytes) under a non-JSON encoding. */
   'body-encoding': ErrorCode.invalidParams,
+  /** 1.2: a Blob or File body that cannot be read (deleted or changed on disk since it was picked). */
+  'file-unreadable': ErrorCode.invalidParams,
   /** The PDS did not answer in time, or the extension did not. */
   timeout: ErrorCode.internal,
   /** The PDS could not be reached. */

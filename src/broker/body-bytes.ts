@@ -53,11 +53,26 @@ export class BodyBytes {
     return this.#bytes;
   }
 
+  /** Whether the bytes can still be read (a File can be deleted or changed on disk since it was picked). */
+  async readable(): Promise<boolean> {
+    if (!this.#blob) return true;
+    try {
+      await this.#blob.slice(0, 1).arrayBuffer();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The bytes' sha-256 in hex, computed once. */
   sha256(): Promise<string> {
     this.#sha256 ??= this.bytes().then((bytes) => sha256Hex(bytes as Uint8Array<ArrayBuffer>));
     return this.#sha256;
   }
+}
+
+export function unreadableFile(): ProviderRpcError {
+  return new ProviderRpcError(ErrorCode.invalidParams, 'The file could not be read', { reason: 'file-unreadable' });
 }
 
 export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {

@@ -264,7 +264,7 @@ describe('Broker: calls', () => {
   });
 
   it("reads a site's file (a Blob body) once: the prompt shows and the PDS receives those bytes", async () => {
-    const { broker, user, pds } = await connected();
+    const { broker, user, pds, grants } = await connected();
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]);
     const file = new File([png], 'dot.png', { type: 'text/html' });
     const read = vi.spyOn(file, 'arrayBuffer');
@@ -300,6 +300,15 @@ describe('Broker: calls', () => {
     expect(await upload(gone, 'f4')).toMatchObject({
       error: { code: -32602, message: expect.stringContaining('could not be read') },
     });
+    // Inside a grant it is sent unread: the send fails, and the site is told why (not "couldn't reach the PDS").
+    await grants.extend(SITE, ALICE, ['blob:*/*']);
+    const deleted = new Blob([png]);
+    deleted.slice = () =>
+      Object.assign(new Blob(), { arrayBuffer: () => Promise.reject(new DOMException('gone', 'NotReadableError')) });
+    pds.fetchHandler = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    expect(await upload(deleted, 'f5')).toMatchObject({ error: { code: -32602, data: { reason: 'file-unreadable' } } });
     expect(pds.calls).toHaveLength(1);
   });
 

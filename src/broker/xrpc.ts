@@ -1,6 +1,7 @@
 import { isNetworkFailure } from '../accounts/errors';
 import type { FetchHandlerSession } from '../oauth/dpop-session';
 import { ErrorCode, LIMITS, ProviderRpcError, type XrpcResult } from '../protocol/page';
+import { unreadableFile } from './body-bytes';
 import { readBoundedBody } from './bounded-body';
 import { toHttpRequest, type XrpcIntent } from './intent';
 
@@ -32,6 +33,8 @@ export async function executeXrpc(
     try {
       response = await session.fetchHandler(path, { method, headers, body, signal: controller.signal });
     } catch (err) {
+      // A file that can no longer be read fails the send as an unreachable PDS would: say which it was.
+      if (intent.body.kind === 'bytes' && !(await intent.body.data.readable())) throw unreadableFile();
       throw transportError(err);
     }
     return await readResponse(response);
