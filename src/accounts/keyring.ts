@@ -128,6 +128,14 @@ export class Keyring {
     return this.#accounts.activeDid();
   }
 
+  /** Reads the accounts, sessions and DPoP nonces now, together: a woken worker's first call then finds them read. */
+  warm(): void {
+    this.#accounts.warm();
+    const { sessionStore, dpopNonceCache } = this.#oauth.stores;
+    void sessionStore.warm?.().catch(() => {});
+    void dpopNonceCache.warm?.().catch(() => {});
+  }
+
   /** The account as stored, once any end of its session the OAuth library reported is stored too. */
   async getAccount(did: string): Promise<AccountRecord> {
     await this.#sessions.recorded(did);

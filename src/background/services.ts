@@ -57,6 +57,9 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   };
   const keyring = new Keyring(db, browserKeyringPlatform(onKeyringEvent), defaults);
   const grants = new GrantStore(db);
+  // A wake is mostly a site's call: its grant and its account are read now, both at once, not one after the other.
+  keyring.warm();
+  void grants.warm().catch(() => {});
   sessionNotices = new SessionExpiryNotices({
     db,
     accounts: async () => (await keyring.listAccounts()).accounts,

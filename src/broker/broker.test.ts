@@ -372,9 +372,13 @@ describe('Broker: calls', () => {
   });
 
   it('answers 4900 when the account session has ended', async () => {
-    const { call, db } = await connected();
-    const alice = (await db.get('accounts', ALICE))!;
-    await db.put('accounts', { ...alice, health: { state: 'reauth-required', reason: 'revoked', at: 1 } });
+    const { call, keyring } = await connected();
+    // As the keyring reports an account whose session ended (it keeps the accounts store in memory too).
+    const alice = await keyring.getAccount(ALICE);
+    vi.spyOn(keyring, 'getAccount').mockResolvedValue({
+      ...alice,
+      health: { state: 'reauth-required', reason: 'revoked', at: 1 },
+    });
     expect(await call(SITE, 'atproto_xrpc', post())).toMatchObject({ error: { code: 4900 } });
   });
 

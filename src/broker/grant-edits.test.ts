@@ -1,5 +1,5 @@
 /** The broker with grants the user edits: expiry, removed scopes, revokes and their undo, the delete policy. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ALICE, BOB, createBrokerFixture, SITE } from './broker.fixture';
 import { PROMPT_COOLDOWN_MS } from './prompts';
 
@@ -111,11 +111,16 @@ describe('Broker: removed scopes and revokes', () => {
   });
 
   it('an undo does not bring back the grant of an account signed out in the meantime', async () => {
-    const { call, user, broker, db } = await createBrokerFixture();
+    const { call, user, broker, db, keyring } = await createBrokerFixture();
     user.answers.push({ outcome: 'approve', did: ALICE });
     await call(SITE, 'atproto_connect', { scope: POST });
     const { undoToken } = await broker.revokeGrants(SITE);
-    await db.delete('accounts', ALICE);
+    // Alice signed out: the keyring no longer lists her.
+    const { accounts, activeDid } = await keyring.listAccounts();
+    vi.spyOn(keyring, 'listAccounts').mockResolvedValue({
+      accounts: accounts.filter((a) => a.did !== ALICE),
+      activeDid,
+    });
     expect(await broker.restoreGrants(undoToken)).toBe(0);
     expect(await db.getAll('grants')).toEqual([]);
   });

@@ -178,3 +178,25 @@ describe('GrantStore', () => {
     expect((await db.getAll('grants')).map((g) => g.did)).toEqual([BOB]);
   });
 });
+
+describe('warm-up at wake', () => {
+  it("reads every grant at once; a site's grants are then read from memory", async () => {
+    const { db, grants, clock } = await store();
+    const writer = new GrantStore(db, clock.now);
+    await writer.extend(SITE, ALICE, [POST]);
+    await writer.extend(OTHER, BOB, [LIKE]);
+    await grants.warm();
+    await db.clear('grants'); // behind its back: what it read stays
+    expect((await grants.forOrigin(SITE)).map((g) => g.did)).toEqual([ALICE]);
+    expect((await grants.forOrigin(OTHER)).map((g) => g.did)).toEqual([BOB]);
+  });
+
+  it('keeps nothing it read when a grant changed meanwhile', async () => {
+    const { grants } = await store();
+    await grants.extend(SITE, ALICE, [POST]);
+    const warming = grants.warm();
+    await grants.revokeOrigin(SITE);
+    await warming;
+    expect(await grants.forOrigin(SITE)).toEqual([]);
+  });
+});

@@ -49,6 +49,8 @@ interface Revoked {
  */
 export class GrantStore {
   #byOrigin = new Map<string, GrantRecord[]>();
+  /** Moves on at every change: a read begun before one is not kept (it may predate the change). */
+  #generation = 0;
   #lastUsed = new Map<string, { at: number; persistedAt: number }>();
   #revoked = new Map<string, Revoked>();
 
@@ -61,11 +63,40 @@ export class GrantStore {
   async forOrigin(origin: string): Promise<GrantRecord[]> {
     let grants = this.#byOrigin.get(origin);
     if (!grants) {
+      const generation = this.#generation;
       grants = (await this.db.getAllFromIndex('grants', 'origin', origin)).sort((a, b) => b.selectedAt - a.selectedAt);
-      if (this.#byOrigin.size >= 1000) this.#byOrigin.clear();
-      this.#byOrigin.set(origin, grants);
+      if (generation === this.#generation) this.#keep(origin, grants);
     }
     return this.#live(grants);
+  }
+
+  /**
+   * Reads every grant into memory now, in one read, so that a woken worker's first call finds its site's there
+   * instead of reading them after the rest of its start.
+   */
+  async warm(): Promise<void> {
+    const generation = this.#generation;
+    const all = await this.db.getAll('grants');
+    if (generation !== this.#generation) return;
+    const byOrigin = new Map<string, GrantRecord[]>();
+    for (const grant of all) byOrigin.set(grant.origin, [...(byOrigin.get(grant.origin) ?? []), grant]);
+    for (const [origin, grants] of byOrigin) {
+      if (!this.#byOrigin.has(origin))
+        this.#keep(
+          origin,
+          grants.sort((a, b) => b.selectedAt - a.selectedAt),
+        );
+    }
+  }
+
+  #keep(origin: string, grants: GrantRecord[]): void {
+    if (this.#byOrigin.size >= 1000) this.#byOrigin.clear();
+    this.#byOrigin.set(origin, grants);
+  }
+
+  #forget(origin: string): void {
+    this.#generation++;
+    this.#byOrigin.delete(origin);
   }
 
   async get(origin: string, did: string): Promise<GrantRecord | undefined> {
@@ -106,7 +137,7 @@ export class GrantStore {
     }
     await tx.store.put(grant);
     await tx.done;
-    this.#byOrigin.delete(origin);
+    this.#forget(origin);
     return grant;
   }
 
@@ -115,7 +146,7 @@ export class GrantStore {
     const grant = await tx.store.get([origin, did]);
     if (grant) await tx.store.put({ ...grant, selectedAt: await this.#nextStamp(tx.store, origin) });
     await tx.done;
-    this.#byOrigin.delete(origin);
+    this.#forget(origin);
   }
 
   /** A selection time later than any of the origin's, so "most recent" is never a tie. */
@@ -149,7 +180,7 @@ export class GrantStore {
     else delete edited.scopeExpiresAt;
     await tx.store.put(edited);
     await tx.done;
-    this.#byOrigin.delete(origin);
+    this.#forget(origin);
     return edited;
   }
 
@@ -164,7 +195,7 @@ export class GrantStore {
       : await tx.store.index('origin').getAll(origin);
     for (const g of stored) await tx.store.delete([g.origin, g.did]);
     await tx.done;
-    this.#byOrigin.delete(origin);
+    this.#forget(origin);
     const rows = this.#live(stored);
     const undoToken = crypto.randomUUID();
     this.#pruneRevoked();
@@ -191,7 +222,7 @@ export class GrantStore {
       restored.push(row);
     }
     await tx.done;
-    for (const row of revoked.rows) this.#byOrigin.delete(row.origin);
+    for (const row of revoked.rows) this.#forget(row.origin);
     return restored;
   }
 
@@ -235,7 +266,7 @@ export class GrantStore {
     const grants = await tx.store.index('did').getAll(did);
     for (const g of grants) await tx.store.delete([g.origin, g.did]);
     await tx.done;
-    for (const g of grants) this.#byOrigin.delete(g.origin);
+    for (const g of grants) this.#forget(g.origin);
     return grants.map((g) => g.origin);
   }
 
@@ -250,7 +281,7 @@ export class GrantStore {
     const ended = (await tx.store.getAll()).filter((g) => hasEnded(g.expiresAt, now));
     for (const g of ended) await tx.store.delete([g.origin, g.did]);
     await tx.done;
-    for (const g of ended) this.#byOrigin.delete(g.origin);
+    for (const g of ended) this.#forget(g.origin);
     return ended.length;
   }
 

@@ -41,6 +41,33 @@ describe('expiring store', () => {
   });
 });
 
+describe('expiring store: warm-up', () => {
+  it('reads live rows into memory, so later reads need no IndexedDB; expired rows stay out', async () => {
+    let now = 1_000;
+    const memory = { maxEntries: 10 };
+    const writer = plainStore<string>(db, 'dpopNonce', 100, () => now);
+    await writer.set('live', 'n1');
+    now = 1_050;
+    await writer.set('later', 'n2');
+    now = 1_120; // 'live' has expired, 'later' has not
+    const store = plainStore<string>(db, 'dpopNonce', 100, () => now, memory);
+    await store.warm!();
+    await db.put('dpopNonce', { value: 'changed behind its back', expiresAt: null }, 'later');
+    expect(await store.get('later')).toBe('n2'); // from memory
+    expect(await store.get('live')).toBeUndefined();
+  });
+
+  it('keeps nothing it read when a write came meanwhile (the read may predate it)', async () => {
+    const store = plainStore<string>(db, 'dpopNonce', 60_000, Date.now, { maxEntries: 10 });
+    await db.put('dpopNonce', { value: 'old', expiresAt: null }, 'k');
+    const warming = store.warm!();
+    await store.del('k');
+    await warming;
+    await db.put('dpopNonce', { value: 'new', expiresAt: null }, 'k');
+    expect(await store.get('k')).toBe('new');
+  });
+});
+
 describe('sweepExpired', () => {
   it('removes expired rows from every store and keeps live and non-expiring rows', async () => {
     await db.put('oauthState', { value: 'old', expiresAt: 500 }, 'old-state');

@@ -6,6 +6,8 @@ export interface SimpleStore<K, V> {
   set(key: K, value: V): Promise<void>;
   del(key: K): Promise<void>;
   clear?(): Promise<void>;
+  /** Reads the live rows into memory now (stores that keep values in memory; others do nothing). */
+  warm?(): Promise<void>;
 }
 
 export interface ExpiringStoreOptions<V, E> {
@@ -33,6 +35,8 @@ export function createExpiringStore<V extends NonNullable<unknown> | null, E = V
 ): SimpleStore<string, V> {
   const now = options.now ?? Date.now;
   const memory = options.memory ? new Map<string, { value: V; expiresAt: number | null }>() : null;
+  // Moves on at every write: a warm-up read begun before one is not kept.
+  let writes = 0;
   const remember = (key: string, value: V, expiresAt: number | null) => {
     if (!memory) return;
     memory.delete(key); // re-insert: Map order is our eviction order
@@ -55,18 +59,35 @@ export function createExpiringStore<V extends NonNullable<unknown> | null, E = V
       return value;
     },
     async set(key, value) {
+      writes++;
       const encoded = await options.encode(value);
       const expiresAt = options.expiresAt(value, now());
       await db.put(name, { value: encoded, expiresAt }, key);
       remember(key, value, expiresAt);
     },
     async del(key) {
+      writes++;
       memory?.delete(key);
       await db.delete(name, key);
     },
     async clear() {
+      writes++;
       memory?.clear();
       await db.clear(name);
+    },
+    async warm() {
+      if (!memory) return;
+      const before = writes;
+      const tx = db.transaction(name);
+      const [keys, rows] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll()]);
+      for (let i = 0; i < keys.length; i++) {
+        const key = String(keys[i]);
+        const row = rows[i]!;
+        if (writes !== before) return;
+        if (memory.has(key) || (row.expiresAt != null && row.expiresAt <= now())) continue;
+        const value = await options.decode(row.value as E);
+        if (writes === before && !memory.has(key)) remember(key, value, row.expiresAt);
+      }
     },
   };
 }
