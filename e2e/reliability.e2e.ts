@@ -300,13 +300,14 @@ describe('reliability and security (Chromium, local PDS)', () => {
     });
     expect(await kitLoaded()).toBe('undefined');
 
-    // A token past its end, in a worker woken by the popup (so no session is in memory yet): the call loads
-    // the library (Chromium: from the copy the worker imported at install), which renews the token.
+    // A token past its end (set behind the worker's back, so it is restarted to read it), in a worker woken by
+    // the popup: the call loads the library (Chromium: from the copy the worker imported at install), which
+    // renews the token.
+    const before = await readStoredSession(sw, alice.did);
+    await editStoredSession('expire-access-token');
     await browser.stopBackground();
     expect(await sendPrivileged(popup, 'settings.get')).toMatchObject({ ok: true });
     expect(await kitLoaded()).toBe('undefined');
-    const before = await readStoredSession(sw, alice.did);
-    await editStoredSession('expire-access-token');
     expect(await request(pages.main, 'atproto_xrpc', describeRepo)).toMatchObject({
       ok: true,
       result: { status: 200 },
