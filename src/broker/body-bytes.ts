@@ -6,8 +6,10 @@
  * to the PDS as the Blob itself while it is hashed for the ledger.
  */
 import { ErrorCode, ProviderRpcError } from '../protocol/page';
+import { BODY_BYTES, type HashedBytes, sha256Hex } from './digest';
 
-export class BodyBytes {
+export class BodyBytes implements HashedBytes {
+  readonly [BODY_BYTES] = true as const;
   /** Bytes in the body. */
   readonly size: number;
   readonly #blob: Blob | undefined;
@@ -73,11 +75,4 @@ export class BodyBytes {
 
 export function unreadableFile(): ProviderRpcError {
   return new ProviderRpcError(ErrorCode.invalidParams, 'The file could not be read', { reason: 'file-unreadable' });
-}
-
-export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of hash) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }

@@ -1,6 +1,14 @@
-import { BodyBytes, sha256Hex } from './body-bytes';
+/** Marks a request body's bytes held by reference (src/broker/body-bytes.ts): hashed by their own `sha256()`. */
+export const BODY_BYTES = Symbol('body bytes');
 
-export { sha256Hex };
+/** Bytes the digest takes by their hash (no page value can carry a symbol key: clones and JSON drop them). */
+export interface HashedBytes {
+  readonly [BODY_BYTES]: true;
+  sha256(): Promise<string>;
+}
+
+const isHashedBytes = (value: unknown): value is HashedBytes =>
+  typeof value === 'object' && value !== null && BODY_BYTES in value;
 
 /**
  * A digest of a value's canonical form: object keys sorted, byte strings
@@ -8,20 +16,20 @@ export { sha256Hex };
  * key order) get the same digest, and any other content another.
  */
 export async function canonicalDigest(value: unknown): Promise<string> {
-  const blobs: (Uint8Array | BodyBytes)[] = [];
+  const blobs: (Uint8Array | HashedBytes)[] = [];
   const text = canonicalJson(value, blobs);
   const blobHashes = await Promise.all(
-    blobs.map((b) => (b instanceof BodyBytes ? b.sha256() : sha256Hex(b as Uint8Array<ArrayBuffer>))),
+    blobs.map((b) => (isHashedBytes(b) ? b.sha256() : sha256Hex(b as Uint8Array<ArrayBuffer>))),
   );
   return sha256Hex(new TextEncoder().encode(`${text}\n${blobHashes.join(',')}`));
 }
 
-/** Deterministic JSON; each byte string (a Uint8Array, a body's BodyBytes) becomes `{"$bytes":index}` and is collected into `blobs`. */
-export function canonicalJson(value: unknown, blobs: (Uint8Array | BodyBytes)[] = []): string {
+/** Deterministic JSON; each byte string (a Uint8Array, a body's bytes) becomes `{"$bytes":index}` and is collected into `blobs`. */
+export function canonicalJson(value: unknown, blobs: (Uint8Array | HashedBytes)[] = []): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string')
     return JSON.stringify(value);
-  if (value instanceof Uint8Array || value instanceof BodyBytes) return `{"$bytes":${blobs.push(value) - 1}}`;
+  if (value instanceof Uint8Array || isHashedBytes(value)) return `{"$bytes":${blobs.push(value) - 1}}`;
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, blobs)).join(',')}]`;
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
@@ -32,4 +40,11 @@ export function canonicalJson(value: unknown, blobs: (Uint8Array | BodyBytes)[] 
     return `{${entries.join(',')}}`;
   }
   throw new TypeError(`canonicalJson: unsupported ${typeof value}`);
+}
+
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of hash) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }
