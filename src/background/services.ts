@@ -57,7 +57,8 @@ export async function createBackgroundServices(defaults: NetworkSettings): Promi
   };
   const keyring = new Keyring(db, browserKeyringPlatform(onKeyringEvent), defaults);
   const grants = new GrantStore(db);
-  // A wake is mostly a site's call: its grant and its account are read now, both at once, not one after the other.
+  // A wake is mostly a site's call: its grant, account, session and DPoP nonce are read now, all at once, where
+  // the call would read them one after another.
   keyring.warm();
   void grants.warm().catch(() => {});
   sessionNotices = new SessionExpiryNotices({

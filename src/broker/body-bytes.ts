@@ -3,7 +3,7 @@
  * bytes decoded from the wire. A Blob's bytes cannot change once it exists, so the hash a prompt shows and the
  * ledger keeps, the bytes the consent window previews and the bytes the PDS receives are all of this one
  * value. They are read from the Blob once, and only when something needs them: a call inside its grant goes
- * to the PDS as the Blob itself while it is hashed for the ledger.
+ * to the PDS as the Blob itself, and is hashed for the ledger once it is answered (src/broker/ledger.ts).
  */
 import { ErrorCode, ProviderRpcError } from '../protocol/page';
 import { BODY_BYTES, type HashedBytes, sha256Hex } from './digest';
@@ -47,9 +47,7 @@ export class BodyBytes implements HashedBytes {
     this.#bytes ??= this.#blob!.arrayBuffer().then(
       (buffer) => new Uint8Array(buffer),
       () => {
-        throw new ProviderRpcError(ErrorCode.invalidParams, 'The file could not be read', {
-          reason: 'file-unreadable',
-        });
+        throw unreadableFile();
       },
     );
     return this.#bytes;
