@@ -90,6 +90,40 @@ describe('a decision belongs to one request', () => {
     expect(pds.calls.map((c) => c.body)).toEqual([shownBytes]);
   });
 
+  it('files: one Blob as the body and again as a query value is refused, whichever comes first; nothing is sent', async () => {
+    const { broker, user, pds } = await connectedWith('atproto blob:*/*');
+    const file = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])]);
+    const body = { body: { $bytes: file }, encoding: 'image/png' };
+    const query = { params: { q: { $bytes: file } } };
+    for (const params of [
+      { nsid: 'com.atproto.repo.uploadBlob', ...body, ...query },
+      { nsid: 'com.atproto.repo.uploadBlob', ...query, ...body },
+    ]) {
+      const answer = await broker.handle(SITE, { kind: RELAY_REQUEST, id: 'W', method: 'atproto_xrpc', params });
+      expect(answer).toMatchObject({ error: { code: -32602 } });
+    }
+    expect(user.prompts).toHaveLength(1);
+    expect(pds.calls).toEqual([]);
+  });
+
+  it('files: a Blob as a repo write body (labelled JSON) is not a readable write: refused, nothing sent', async () => {
+    const { broker, user, pds } = await connectedWith('atproto repo:*');
+    const record = JSON.stringify({ repo: ALICE, collection: 'app.bsky.feed.post', rkey: 'abc' });
+    const answer = await broker.handle(SITE, {
+      kind: RELAY_REQUEST,
+      id: 'X1',
+      method: 'atproto_xrpc',
+      params: {
+        nsid: 'com.atproto.repo.deleteRecord',
+        body: { $bytes: new Blob([record]) },
+        encoding: 'application/json',
+      },
+    });
+    expect(answer).toMatchObject({ error: { code: -32602, data: { reason: 'repo-write-body' } } });
+    expect(user.prompts).toHaveLength(1);
+    expect(pds.calls).toEqual([]);
+  });
+
   it('files: a file inside a JSON record is binary in JSON, refused before anything is shown or sent', async () => {
     const { broker, user, pds } = await connectedWith('atproto repo:app.bsky.feed.post?action=create');
     const answer = await broker.handle(SITE, {
