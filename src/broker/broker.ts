@@ -482,11 +482,12 @@ const isDelete = (r: Requirement) => r.kind === 'repo' && r.action === 'delete';
  */
 async function decodeParams(method: string, params: unknown): Promise<unknown> {
   if (method !== 'atproto_xrpc') return fromWire(await readBlobs(params));
+  const fileBody = 'params.body'; // `{ $bytes: Blob }` there is the call's file
   return fromWire(
-    await readBlobs(params, 'params', (at) => at === 'params.body.$bytes'),
+    await readBlobs(params, 'params', (at) => at === `${fileBody}.$bytes`),
     'params',
     undefined,
-    'params.body',
+    fileBody,
   );
 }
 

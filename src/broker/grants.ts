@@ -33,6 +33,9 @@ export interface ExtendOptions {
   scopesExpireAt?: number;
 }
 
+/** An origin's grants in the order forOrigin gives them: the most recently selected (its current account) first. */
+const currentFirst = (a: GrantRecord, b: GrantRecord) => b.selectedAt - a.selectedAt;
+
 /** A revoke's rows, kept for its undo until `until`. */
 interface Revoked {
   rows: GrantRecord[];
@@ -64,7 +67,7 @@ export class GrantStore {
     let grants = this.#byOrigin.get(origin);
     if (!grants) {
       const generation = this.#generation;
-      grants = (await this.db.getAllFromIndex('grants', 'origin', origin)).sort((a, b) => b.selectedAt - a.selectedAt);
+      grants = (await this.db.getAllFromIndex('grants', 'origin', origin)).sort(currentFirst);
       if (generation === this.#generation) this.#keep(origin, grants);
     }
     return this.#live(grants);
@@ -79,14 +82,13 @@ export class GrantStore {
     const all = await this.db.getAll('grants');
     if (generation !== this.#generation) return;
     const byOrigin = new Map<string, GrantRecord[]>();
-    for (const grant of all) byOrigin.set(grant.origin, [...(byOrigin.get(grant.origin) ?? []), grant]);
-    for (const [origin, grants] of byOrigin) {
-      if (!this.#byOrigin.has(origin))
-        this.#keep(
-          origin,
-          grants.sort((a, b) => b.selectedAt - a.selectedAt),
-        );
+    for (const grant of all) {
+      const grants = byOrigin.get(grant.origin);
+      if (grants) grants.push(grant);
+      else byOrigin.set(grant.origin, [grant]);
     }
+    for (const [origin, grants] of byOrigin)
+      if (!this.#byOrigin.has(origin)) this.#keep(origin, grants.sort(currentFirst));
   }
 
   #keep(origin: string, grants: GrantRecord[]): void {
