@@ -5,7 +5,7 @@ import { recordLexicons } from './src/consent/record-lexicons.plugin.ts';
 import { DEV_EXTENSION_KEY, FIREFOX_ADDON_ID } from './src/oauth/release-identity.ts';
 
 const disposeSymbols = fileURLToPath(new URL('./src/oauth/dispose-symbols.ts', import.meta.url));
-const nativeBrowser = fileURLToPath(new URL('./src/relay/native-browser.ts', import.meta.url));
+const nativeBrowser = fileURLToPath(new URL('./src/platform/native-browser.ts', import.meta.url));
 const zodAbsent = fileURLToPath(new URL('./src/background/zod-absent.ts', import.meta.url));
 
 // See https://wxt.dev/api/config.html
@@ -30,13 +30,16 @@ export default defineConfig({
   // `browser` (in Firefox the native one, untouched).
   modules: ['@wxt-dev/i18n/module', '@wxt-dev/webextension-polyfill'],
   hooks: {
-    // The relay runs in every http(s) frame and needs no polyfill (src/relay/runtime-port.ts): its build
-    // resolves wxt/browser to the native API, ahead of the polyfill module's alias. The background's build
-    // gets a stand-in for zod, which it loads but never uses (src/background/zod-absent.ts).
+    // The relay (in every http(s) frame) and the background (evaluated at every wake) need no polyfill
+    // (src/platform/native-browser.ts): their builds resolve wxt/browser to the native API, ahead of the
+    // polyfill module's alias. The background's build also gets a stand-in for zod, which it loads but never
+    // uses (src/background/zod-absent.ts).
     'vite:build:extendConfig'(entrypoints, config) {
       const names = new Set(entrypoints.map((e) => e.name));
       const first = [
-        ...(names.has('relay') ? [{ find: /^wxt\/browser$/, replacement: nativeBrowser }] : []),
+        ...(names.has('relay') || names.has('background')
+          ? [{ find: /^wxt\/browser$/, replacement: nativeBrowser }]
+          : []),
         ...(names.has('background') ? [{ find: /^zod$/, replacement: zodAbsent }] : []),
       ];
       if (!first.length) return;

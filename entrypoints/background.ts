@@ -9,6 +9,9 @@ import { importOAuthKitAtInstall } from '@/src/oauth/kit-loader';
 import { buildTimeSettings } from '@/src/oauth/settings';
 import { ErrorCode } from '@/src/protocol/page';
 
+/** How long after a wake its housekeeping runs. */
+const WAKE_HOUSEKEEPING_DELAY_MS = 2_000;
+
 // Wiring only: the logic lives in src/. Listeners are registered synchronously
 // at start-up so that a stopped service worker is woken by them.
 export default defineBackground(() => {
@@ -21,23 +24,24 @@ export default defineBackground(() => {
   const ready = createBackgroundServices(buildTimeSettings(import.meta.env));
   const extensionOrigin = browser.runtime.getURL('/');
 
-  // A listener answers by returning a promise (webextension-polyfill in Chrome, native in Firefox); it returns
-  // undefined for a message that is not for it, which then gets no answer from us.
-  browser.runtime.onMessage.addListener((message, sender) => {
+  // A listener answers with sendResponse, keeping the channel open by returning true (both browsers, with no
+  // polyfill); it returns false for a message that is not for it, which then gets no answer from us.
+  browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    let answer: Promise<unknown>;
     if (isExtensionPage(sender, browser.runtime.id, extensionOrigin)) {
       // The privileged channel: popup and consent window only.
-      if (typeof message === 'object' && message && 'channel' in message) return undefined; // our own broadcasts
-      return ready
+      if (typeof message === 'object' && message && 'channel' in message) return false; // our own broadcasts
+      answer = ready
         .then((s) => handlePrivilegedRequest(s, message))
         .catch(() => ({ ok: false, error: { code: 'internal', message: 'AT Keyring could not start.' } }));
-    }
-    if (sender.tab && isPageMessage(message)) {
+    } else if (sender.tab && isPageMessage(message)) {
       // The page channel: content scripts relaying website requests.
-      return ready
+      answer = ready
         .then((s) => handlePageMessage(s, message, sender))
         .catch(() => ({ error: { code: ErrorCode.internal, message: 'AT Keyring could not start' } }));
-    }
-    return undefined;
+    } else return false;
+    void answer.then(sendResponse);
+    return true;
   });
 
   // The loopback client's redirect goes to an address where nothing listens:
@@ -64,7 +68,11 @@ export default defineBackground(() => {
   browser.runtime.onStartup.addListener(() => void ready);
   browser.runtime.onInstalled.addListener(() => void ready);
 
-  browser.alarms.create('sweep', { periodInMinutes: 5 });
+  // Created once, not at each wake: creating it again would restart its period, and a worker woken more often
+  // than that would never see it fire.
+  void browser.alarms.get('sweep').then((alarm) => {
+    if (!alarm) void browser.alarms.create('sweep', { periodInMinutes: 5 });
+  });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === 'sweep')
       void ready.then(({ keyring, prompts, grants }) =>
@@ -81,9 +89,11 @@ export default defineBackground(() => {
     void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
     void browser.notifications.clear(id);
   });
-  void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
-  void ready.then(({ writeAlerts }) => writeAlerts.tick());
   // Also on each wake (an alarm may have been missed while the browser was closed), a little after it: a wake
-  // is mostly a site's call, which this must not slow.
-  setTimeout(() => void ready.then(({ sessionNotices }) => sessionNotices.check()), 2_000);
+  // is mostly a site's call, which this must not slow (the sweeps' writes would hold its first reads back).
+  setTimeout(() => {
+    void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
+    void ready.then(({ writeAlerts }) => writeAlerts.tick());
+    void ready.then(({ sessionNotices }) => sessionNotices.check());
+  }, WAKE_HOUSEKEEPING_DELAY_MS);
 });
