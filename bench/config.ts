@@ -66,7 +66,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     blobBytes: 1024 * 1024,
     blobCount: quick ? 3 : 10,
     blobLargeBytes: 10 * 1024 * 1024,
-    blobLargeCount: quick ? 1 : 3,
+    blobLargeCount: quick ? 1 : 7,
     blobEncoding: 'application/octet-stream',
     breakdownCalls: quick ? 10 : 40,
     memoryCalls: num('BENCH_MEMORY_CALLS', quick ? 200 : 1000),
