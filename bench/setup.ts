@@ -98,12 +98,8 @@ export async function setUp(config: BenchConfig, pages: PageBundles): Promise<Om
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'at-keyring-bench-'));
   onCleanup('profile dir', () => rm(profileDir, { recursive: true, force: true }));
   log('launching Chromium with the extension');
-  const browser: ExtensionBrowser = await launchWithExtension(
-    await stageExtension(EXTENSION_DIR),
-    profileDir,
-    [],
-    [FLOOR_EXTENSION_DIR],
-  );
+  const extensions = [await stageExtension(EXTENSION_DIR), FLOOR_EXTENSION_DIR];
+  const browser: ExtensionBrowser = await launchWithExtension(extensions[0]!, profileDir, [], extensions.slice(1));
   onCleanup('browser', () => browser.close());
 
   // Brokered side: alice in the extension, the site connected with a grant.
@@ -163,5 +159,6 @@ export async function setUp(config: BenchConfig, pages: PageBundles): Promise<Om
   if (textD !== RECORD_TEXT || textB !== RECORD_TEXT) throw new Error('getRecord did not return the benchmark record');
   log(`set-up done; record at://${did}/${COLLECTION}/${rkey}`);
 
-  return { config, browser, brokered, direct, tokens, record, pages, pds: pds.info };
+  const profile = { dir: profileDir, extensions };
+  return { config, browser, brokered, brokeredSite, direct, tokens, record, pages, pds: pds.info, profile };
 }

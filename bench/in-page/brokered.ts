@@ -6,7 +6,7 @@
  * here, in the page, with performance.now().
  */
 import type { AtprotoProvider, XrpcResult } from '../../sdk/src/contract';
-import { PAGE_GLOBALS } from './globals';
+import { IDLE_HASH, type IdleReport, type IdleRun, PAGE_GLOBALS } from './globals';
 import { type Attempt, failed, pool, randomBytes, sequence, succeeded, timed, unauthenticatedFetches } from './timing';
 
 const provider = () => (window as unknown as { atproto: AtprotoProvider }).atproto;
@@ -85,3 +85,30 @@ const api = {
 export type BrokeredPageApi = typeof api;
 
 (window as unknown as Record<typeof PAGE_GLOBALS.brokered, BrokeredPageApi>)[PAGE_GLOBALS.brokered] = api;
+
+/**
+ * Opened with `#idle=<IdleRun as JSON>` in a browser no DevTools client is attached to: waits `idleMs`, makes
+ * one brokered call, POSTs its times to /report, `calls` times. The bench reads each report and looks at
+ * the worker between calls.
+ */
+async function idleRun(run: IdleRun) {
+  const now = () => performance.timeOrigin + performance.now();
+  for (let waited = 0; !provider() && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < run.calls; i++) {
+    await new Promise((r) => setTimeout(r, run.idleMs));
+    const sentAt = now();
+    let error: string | undefined;
+    try {
+      const result = (await provider().request({ method: 'atproto_xrpc', params: run.request })) as XrpcResult;
+      if (result.status !== 200) error = `status ${result.status}`;
+    } catch (e) {
+      error = describe(e);
+    }
+    const answeredAt = now();
+    const report: IdleReport = { sentAt, answeredAt, ms: answeredAt - sentAt, ...(error ? { error } : {}) };
+    await fetch('/report', { method: 'POST', body: JSON.stringify(report) }).catch(() => {});
+  }
+}
+
+if (location.hash.startsWith(IDLE_HASH))
+  void idleRun(JSON.parse(decodeURIComponent(location.hash.slice(IDLE_HASH.length))));

@@ -11,3 +11,21 @@ export const PAGE_GLOBALS = {
   /** Counters installed into a page or the service worker by bench/in-page/instrument.ts. */
   instrument: '__benchInstrument',
 } as const;
+
+/** What the brokered page does when opened with IDLE_HASH (bench section 3b): no driver is attached to it. */
+export interface IdleRun {
+  idleMs: number;
+  calls: number;
+  request: unknown;
+}
+
+/** One call of an idle run, in epoch ms, as the page POSTs it to /report. */
+export interface IdleReport {
+  sentAt: number;
+  answeredAt: number;
+  ms: number;
+  error?: string;
+}
+
+/** The brokered page's address is followed by this and the IdleRun as JSON (URI-encoded). */
+export const IDLE_HASH = '#idle=';

@@ -69,7 +69,7 @@ export interface WorkerMarks {
   marks: Record<string, number>;
 }
 
-export async function workerMarks(browser: ExtensionBrowser): Promise<WorkerMarks> {
+export async function workerMarks(browser: Pick<ExtensionBrowser, 'context' | 'extensionId'>): Promise<WorkerMarks> {
   const sw = await attachServiceWorker(browser.context, browser.extensionId);
   try {
     const { result } = await sw.send<{ result: { value?: WorkerMarks } }>('Runtime.evaluate', {

@@ -1,6 +1,7 @@
+import { IDLE_HASH, type IdleReport, type IdleRun } from '../in-page/globals';
 import { round, SUMMARY_HEADER, type Summary, summarize, summaryRow } from '../lib/stats';
-import { sleep } from '../lib/wait';
-import { timedBrokeredCall, WAKE_STAGES, wakeStages, workerMarks } from '../lib/wake';
+import { startUndrivenChromium } from '../lib/undriven-chromium';
+import { WAKE_STAGES, wakeStages, workerMarks } from '../lib/wake';
 import type { BenchPhase } from './phase';
 
 export interface IdleWakeFigures {
@@ -14,34 +15,51 @@ export interface IdleWakeFigures {
 }
 
 /**
- * Section 3b: the realistic case. Nothing stops the worker: the bench leaves the brokered page alone for
- * config.idleMs (longer than Chrome's 30 s idle timeout), then times one getRecord, and tells from the
- * worker's start time whether the browser had stopped it. Long, so BENCH_QUICK=1 skips it (idleWakes 0).
+ * Section 3b: the realistic case, in a browser no DevTools client is attached to. Playwright keeps a session
+ * on every service worker, and Chromium never stops an inspected worker, so this phase closes Playwright's
+ * browser (it runs last) and starts Chromium again on the same profile, opening the brokered page with an
+ * idle run in its address: the page waits config.idleMs (longer than Chrome's 30 s idle timeout), makes one
+ * getRecord and reports its times, config.idleWakes times. After each report the bench connects over CDP,
+ * reads the worker's start time and marks (a worker that started after the call was sent had been stopped
+ * by the browser), and disconnects before the next wait. Long, so BENCH_QUICK=1 skips it (idleWakes 0).
  */
 export const idleWake: BenchPhase<IdleWakeFigures> = {
   id: 'idle',
   section: '3b',
   resultKey: 'idleWake',
-  label: (config) => `call after ${config.idleMs / 1000} s idle (${config.idleWakes} times)`,
-  async run({ config, browser, brokered, tokens, record }) {
-    await brokered.page.bringToFront();
+  label: (config) => `call after ${config.idleMs / 1000} s idle (${config.idleWakes} times, no DevTools attached)`,
+  async run({ config, browser, brokeredSite, profile, record }) {
+    const { extensionId } = browser;
+    await browser.close(); // it holds the profile, and a DevTools session on the worker
+    const run: IdleRun = { idleMs: config.idleMs, calls: config.idleWakes, request: record.getRecord };
+    const url = `${brokeredSite.origin}/${IDLE_HASH}${encodeURIComponent(JSON.stringify(run))}`;
+    const ours = (u: string) => u.startsWith(`chrome-extension://${extensionId}/`);
+    const undriven = await startUndrivenChromium(profile.dir, profile.extensions, url, ours);
     const times: number[] = [];
     const stages: (number | undefined)[][] = [];
     const errors: string[] = [];
     let stopped = 0;
-    for (let i = 0; i < config.idleWakes; i++) {
-      await sleep(config.idleMs);
-      tokens.reset(); // the bucket is full after a minute either way
-      const c = await timedBrokeredCall(brokered, tokens, record.getRecord);
-      if (c.error) {
-        errors.push(c.error);
-        continue;
+    try {
+      for (let i = 0; i < config.idleWakes; i++) {
+        const report = (await brokeredSite.nextReport(config.idleMs + 30_000)) as IdleReport;
+        if (report.error) {
+          errors.push(report.error);
+          continue;
+        }
+        times.push(report.ms);
+        // Look at the worker, then let go of it: an attached client would keep it running through the next wait.
+        const cdp = await undriven.connect();
+        try {
+          const marks = await workerMarks({ context: cdp.contexts()[0]!, extensionId });
+          const fresh = marks.startedAt >= report.sentAt - 1;
+          if (fresh) stopped++;
+          stages.push(fresh ? wakeStages(report, marks) : []);
+        } finally {
+          await cdp.close();
+        }
       }
-      times.push(c.ms);
-      const marks = await workerMarks(browser);
-      const fresh = marks.startedAt >= c.sentAt - 1;
-      if (fresh) stopped++;
-      stages.push(fresh ? wakeStages(c, marks) : []);
+    } finally {
+      await undriven.stop();
     }
     const s = summarize(times);
     return {
@@ -54,7 +72,7 @@ export const idleWake: BenchPhase<IdleWakeFigures> = {
         errors: errors.slice(0, 5),
       },
       table: {
-        title: `A call after ${config.idleMs / 1000} s idle, no CDP stop (${config.idleWakes} times) — ms`,
+        title: `A call after ${config.idleMs / 1000} s idle, no CDP stop and no DevTools client attached (${config.idleWakes} times) — ms`,
         header: SUMMARY_HEADER,
         rows: [summaryRow(`brokered getRecord after ${config.idleMs / 1000} s idle`, s)],
         notes: [

@@ -20,11 +20,12 @@ export const PHASES: readonly BenchPhase<unknown>[] = [
   throughput,
   blob,
   coldWake,
-  idleWake,
   memory,
   paint,
   activity,
   popup,
+  // Last of those that measure: it closes the browser the others use (see idle.ts).
+  idleWake,
   targets,
 ];
 

@@ -6,6 +6,7 @@ import type { XrpcRequest } from '../../sdk/src/contract';
 import type { BenchConfig } from '../config';
 import type { PageBundles } from '../lib/page-bundles';
 import type { BrokeredPage, DirectPage } from '../lib/page-drivers';
+import type { BenchSite } from '../lib/site-server';
 import type { TokenModel } from '../lib/token-model';
 
 /** A printed table: run.ts prefixes the title with the phase's section. */
@@ -50,6 +51,8 @@ export interface BenchContext {
   config: BenchConfig;
   browser: ExtensionBrowser;
   brokered: BrokeredPage;
+  /** The brokered page's site (its origin; what a page no driver is attached to reports to it). */
+  brokeredSite: BenchSite;
   direct: DirectPage;
   /** The mirror of the extension's rate limit that brokered batches wait on. */
   tokens: TokenModel;
@@ -57,6 +60,8 @@ export interface BenchContext {
   /** The local PDS (its URL, its accounts). */
   pds: PdsInfo;
   pages: PageBundles;
+  /** The browser profile and the unpacked extensions it was launched with (section 3b starts its own browser). */
+  profile: { dir: string; extensions: string[] };
   /** What an earlier phase of this run measured (undefined when it was skipped or failed). */
   figuresOf<F>(phase: BenchPhase<F>): F | undefined;
 }

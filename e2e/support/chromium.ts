@@ -24,6 +24,21 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
+/** The command line every launch here gives Chromium: `extensions`, comma-separated paths, loaded unpacked. */
+export function chromiumArgs(extensions: string, extraArgs: string[] = []): string[] {
+  return [
+    `--disable-extensions-except=${extensions}`,
+    `--load-extension=${extensions}`,
+    '--no-sandbox',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-gpu',
+    ...extraArgs,
+  ];
+}
+
 /**
  * Starts Debian's Chromium with the built extension loaded in a persistent
  * profile. `extraArgs` are appended to the command line (e.g. --host-resolver-rules);
@@ -43,17 +58,7 @@ export async function launchWithExtension(
     executablePath: CHROMIUM_PATH,
     headless: process.env.HEADED !== '1',
     ...(Object.keys(env).length ? { env: { ...process.env, ...env } as Record<string, string> } : {}),
-    args: [
-      `--disable-extensions-except=${extensions}`,
-      `--load-extension=${extensions}`,
-      '--no-sandbox',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-gpu',
-      ...extraArgs,
-    ],
+    args: chromiumArgs(extensions, extraArgs),
   });
   // Ours is the worker named as the build names it (other extensions loaded beside it have other names).
   const ours = (w: Worker) => w.url().startsWith('chrome-extension://') && w.url().endsWith('/background.js');
