@@ -63,4 +63,20 @@ describe.skipIf(inject('pdsTarget') !== 'pinned')('store packages (npm run zip)'
       await rm(work, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it('the worker and the relay carry no webextension-polyfill; the extension pages still do', () => {
+    // A string only the polyfill has: so the check finds it where it is, and cannot pass by looking for nothing.
+    const POLYFILL = 'api-metadata.json has not been included in browser-polyfill';
+    for (const kind of ['chrome', 'firefox'] as const) {
+      const listing = run('unzip', ['-Z1', zipPath(kind)], ROOT).split('\n');
+      const read = (file: string) => run('unzip', ['-p', zipPath(kind), file], ROOT);
+      expect(read('background.js'), `${kind} background.js`).not.toContain(POLYFILL);
+      expect(read('content-scripts/relay.js'), `${kind} relay.js`).not.toContain(POLYFILL);
+      const chunks = listing.filter((f) => f.startsWith('chunks/') && f.endsWith('.js'));
+      expect(
+        chunks.some((f) => read(f).includes(POLYFILL)),
+        `${kind}: a page chunk with the polyfill`,
+      ).toBe(true);
+    }
+  });
 });
