@@ -39,7 +39,27 @@ export async function startUndrivenChromium(
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const endpoint = await new Promise<string>((resolve, reject) => {
+  // Only the process started here, by its id.
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killed = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5_000))]);
+    if (!killed) child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    const endpoint = await devToolsEndpoint(child);
+    await openWhenReady(endpoint, url, isOurWorker);
+    return { connect: () => chromium.connectOverCDP(endpoint), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The browser's DevTools address, as it prints it at start. */
+function devToolsEndpoint(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(
       () => reject(new Error(`Chromium printed no DevTools address: ${seen.slice(-500)}`)),
@@ -47,7 +67,7 @@ export async function startUndrivenChromium(
     );
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
-      seen += chunk;
+      seen = (seen + chunk).slice(-4000); // read to the end: a full pipe would stall the browser
       const found = /DevTools listening on (ws:\/\/\S+)/.exec(seen);
       if (found) {
         clearTimeout(timer);
@@ -59,6 +79,10 @@ export async function startUndrivenChromium(
       reject(new Error(`Chromium exited (${code}): ${seen.slice(-500)}`));
     });
   });
+}
+
+/** Waits for the worker to register the content scripts, opens `url`, waits for the provider, disconnects. */
+async function openWhenReady(endpoint: string, url: string, isOurWorker: (url: string) => boolean): Promise<void> {
   const browser = await chromium.connectOverCDP(endpoint);
   try {
     const context = browser.contexts()[0]!;
@@ -76,17 +100,4 @@ export async function startUndrivenChromium(
   } finally {
     await browser.close();
   }
-  return {
-    connect: () => chromium.connectOverCDP(endpoint),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const killed = await Promise.race([
-        exited.then(() => true),
-        new Promise((r) => setTimeout(() => r(false), 5_000)),
-      ]);
-      if (!killed) child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }
