@@ -1,5 +1,6 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EXTENSION_PAGE_EVENT_CHANNEL, privilegedRequestMessage } from '../../src/protocol/privileged';
 import type { ExtensionBrowser } from '../support/chromium';
 import { launchSignedIn } from '../support/keyring';
 import { createPostCall } from '../support/records';
@@ -119,6 +120,55 @@ describe('only real, secure origins use the API, and events reach only their doc
       frameId: 0,
     });
     console.log('Chromium MessageSender for a content script:', JSON.stringify(senders.at(-1)));
+  });
+
+  it("gives a web page's tab no privileged answer, however the message is dressed", async () => {
+    // Sent from the extension's own isolated world in site A's tab (where the relay runs): the privileged
+    // channel answers extension pages only, judged by the sender the browser reports, not by the message.
+    const worker = await browser.background();
+    const answers = await worker.evaluate(
+      async ({ origin, messages }) => {
+        const chrome = (globalThis as any).chrome;
+        const [tab] = await chrome.tabs.query({ url: `${origin}/*` });
+        const [injected] = await chrome.scripting.executeScript({
+          target: { tabId: tab.id },
+          world: 'ISOLATED',
+          args: [messages],
+          func: (all: unknown[]) =>
+            Promise.all(
+              all.map((m) =>
+                (globalThis as any).chrome.runtime.sendMessage(m).then(
+                  (answer: unknown) => ({ answer: answer ?? null }),
+                  (err: Error) => ({ refused: String(err?.message ?? err) }),
+                ),
+              ),
+            ),
+        });
+        return injected.result;
+      },
+      {
+        origin: siteA.origin,
+        messages: [
+          privilegedRequestMessage('accounts.list'),
+          // Claims to come from the extension's own pages.
+          {
+            ...privilegedRequestMessage('accounts.list'),
+            origin: `chrome-extension://${browser.extensionId}`,
+            url: `chrome-extension://${browser.extensionId}/popup.html`,
+          },
+          // Looks like one of the background's broadcasts to its pages.
+          { channel: EXTENSION_PAGE_EVENT_CHANNEL, event: 'accountsChanged' },
+          // A page-channel kind in other letter case.
+          { kind: 'AT-KEYRING:PAGE-PROBE', doc: { id: 'e2e-case', origin: siteA.origin } },
+        ],
+      },
+    );
+    expect(answers).toHaveLength(4);
+    for (const a of answers) {
+      // No answer at all (or the browser saying none came): never a result, never an account.
+      expect(JSON.stringify(a)).not.toContain(alice.did);
+      expect((a as { answer?: unknown }).answer ?? null).toBeNull();
+    }
   });
 
   it('refuses a sandboxed iframe whose src is the site itself, and the site posts nothing', async () => {
