@@ -97,15 +97,14 @@ async function idleRun(run: IdleRun) {
   for (let i = 0; i < run.calls; i++) {
     await new Promise((r) => setTimeout(r, run.idleMs));
     const sentAt = now();
-    let error: string | undefined;
-    try {
-      const result = (await provider().request({ method: 'atproto_xrpc', params: run.request })) as XrpcResult;
-      if (result.status !== 200) error = `status ${result.status}`;
-    } catch (e) {
-      error = describe(e);
-    }
+    const attempt = await call('atproto_xrpc', run.request);
     const answeredAt = now();
-    const report: IdleReport = { sentAt, answeredAt, ms: answeredAt - sentAt, ...(error ? { error } : {}) };
+    const report: IdleReport = {
+      sentAt,
+      answeredAt,
+      ms: answeredAt - sentAt,
+      ...(attempt.ok ? {} : { error: attempt.error }),
+    };
     await fetch('/report', { method: 'POST', body: JSON.stringify(report) }).catch(() => {});
   }
 }
