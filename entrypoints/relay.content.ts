@@ -1,3 +1,4 @@
+import { documentKeepAliveHost } from '@/src/relay/keep-alive';
 import { startRelay } from '@/src/relay/relay';
 import { runtimePort } from '@/src/relay/runtime-port';
 
@@ -10,6 +11,6 @@ export default defineContentScript({
   runAt: 'document_start',
   allFrames: true,
   main() {
-    startRelay(window, runtimePort());
+    startRelay(window, runtimePort(), undefined, documentKeepAliveHost(window));
   },
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type FrameRef, SiteEvents } from '../broker/site-events';
-import { PROBE_BYTES, RELAY_HELLO, RELAY_PROBE, RELAY_REQUEST } from '../protocol/page';
+import { PROBE_BYTES, RELAY_HELLO, RELAY_KEEPALIVE, RELAY_PROBE, RELAY_REQUEST } from '../protocol/page';
 import {
   checkSecureOrigin,
   handlePageMessage,
@@ -168,7 +168,7 @@ describe('requestContext: what the browser says about the request', () => {
   });
 });
 
-function fakeServices(allowed: (origin: string) => boolean = () => true) {
+function fakeServices(allowed: (origin: string) => boolean = () => true, connected: string[] = []) {
   let frames: FrameRef[] = [];
   const sent: Array<{ frame: FrameRef; message: any }> = [];
   const events = new SiteEvents(
@@ -176,7 +176,13 @@ function fakeServices(allowed: (origin: string) => boolean = () => true) {
     async (frame, message) => void sent.push({ frame, message }),
   );
   const handle = vi.fn(async (_origin: string, _raw: unknown, _context: unknown) => ({ result: [] as unknown }));
-  const services = { events, broker: { handle }, siteAccess: { allows: allowed } } as unknown as BackgroundServices;
+  const grants = { forOrigin: async (origin: string) => (connected.includes(origin) ? [{ origin }] : []) };
+  const services = {
+    events,
+    broker: { handle },
+    siteAccess: { allows: allowed },
+    grants,
+  } as unknown as BackgroundServices;
   return { services, handle, frames: () => frames, sent };
 }
 
@@ -323,6 +329,32 @@ describe('handlePageMessage', () => {
     expect((await ask({ ...DOC, clone: true })).result.body.$bytes).toEqual(new Uint8Array([1, 2]));
     // Anything but `true` is the JSON spelling.
     expect((await ask({ ...DOC, clone: 'yes' })).result.body.$bytes).toBe('AQI=');
+  });
+
+  it('tells a keep-alive to go on only for the origin the browser names, when it has a grant', async () => {
+    const { services, handle } = fakeServices(() => true, ['https://a.example']);
+    const keep = (sender: PageSender, doc = DOC) =>
+      handlePageMessage(services, { kind: RELAY_KEEPALIVE, doc } as never, sender);
+    expect(await keep(chromeSender())).toEqual({ result: { keep: true } });
+    // Another site's page says it is the connected one: the browser's origin decides, and the two disagree.
+    const other = chromeSender({ origin: 'https://b.example', url: 'https://b.example/', tab: { id: 2 } });
+    expect(await keep(other)).toMatchObject({ error: { code: 4100 } });
+    expect(await keep(other, { ...DOC, origin: 'https://b.example' })).toEqual({ result: { keep: false } });
+    // Another letter case is another origin to the relay's report, and the browser never spells one so.
+    expect(await keep(chromeSender(), { ...DOC, origin: 'https://A.example' })).toMatchObject({
+      error: { code: 4100 },
+    });
+    expect(await keep(chromeSender({ origin: 'null' }))).toMatchObject({ error: { code: 4100 } });
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('tells no keep-alive to go on for a site the site-access setting leaves out', async () => {
+    const { services } = fakeServices(() => false, ['https://a.example']);
+    expect(
+      await handlePageMessage(services, { kind: RELAY_KEEPALIVE, doc: DOC } as never, chromeSender()),
+    ).toMatchObject({
+      error: { code: 4100 },
+    });
   });
 
   it('answers no probe for a site the site-access setting leaves out', async () => {

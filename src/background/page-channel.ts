@@ -7,6 +7,7 @@ import {
   type PageResponse,
   PROBE_BYTES,
   RELAY_HELLO,
+  RELAY_KEEPALIVE,
   RELAY_PROBE,
   RELAY_REQUEST,
   toWire,
@@ -111,7 +112,7 @@ export function requestContext(sender: PageSender, origin: string): RequestConte
 
 export function isPageMessage(message: unknown): message is { kind: string } {
   const kind = (message as { kind?: unknown } | null)?.kind;
-  return kind === RELAY_REQUEST || kind === RELAY_HELLO || kind === RELAY_PROBE;
+  return kind === RELAY_REQUEST || kind === RELAY_HELLO || kind === RELAY_PROBE || kind === RELAY_KEEPALIVE;
 }
 
 /** Whether the probe's bytes arrived as bytes (a structured-clone channel) and intact. */
@@ -167,6 +168,10 @@ export async function handlePageMessage(
   if (message.kind === RELAY_HELLO) {
     await registering; // the hello is only for this
     return null;
+  }
+  if (message.kind === RELAY_KEEPALIVE) {
+    // Answering is what keeps the worker running; only a site with a grant is told to go on. Nothing is stored.
+    return { result: { keep: (await services.grants.forOrigin(origin)).length > 0 } };
   }
   if (message.kind === RELAY_PROBE) {
     const clone = probeArrivedAsBytes(message);

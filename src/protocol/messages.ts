@@ -36,6 +36,11 @@ export const RELAY_EVENT = 'at-keyring:page-event';
  * `probe` is a Uint8Array, and the background says whether it arrived as one.
  */
 export const RELAY_PROBE = 'at-keyring:page-probe';
+/**
+ * Sent by the relay of a visible top-level document whose site is connected, every 20 s: it keeps the
+ * background from being stopped as idle. Its answer says whether to go on (src/relay/keep-alive.ts).
+ */
+export const RELAY_KEEPALIVE = 'at-keyring:page-keepalive';
 /** The probe's bytes, compared on arrival. */
 export const PROBE_BYTES: readonly number[] = [0x61, 0x74, 0x6b];
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { probeArrivedAsBytes, probeBlobArrived } from '../background/page-channel';
 import { CAPABILITIES, CONTRACT_VERSION, LIMITS } from '../protocol/contract';
-import { RELAY_EVENT, RELAY_PROBE, RELAY_REQUEST, toWire } from '../protocol/page';
+import { RELAY_EVENT, RELAY_KEEPALIVE, RELAY_PROBE, RELAY_REQUEST, toWire } from '../protocol/page';
 import { createProvider, installProvider } from '../provider/provider';
+import type { KeepAliveHost } from './keep-alive';
 import { type RelayPort, startRelay } from './relay';
 
 /** A window stand-in: postMessage delivers a 'message' event with source = the window. */
@@ -254,6 +255,40 @@ describe('provider ⇄ relay ⇄ background', () => {
       code: -32603,
       data: { reason: 'timeout' },
     });
+  });
+
+  it('keeps the background once a request is answered, not after a refused one, and by what the background says', async () => {
+    let beat: (() => void) | undefined;
+    const host: KeepAliveHost = {
+      isTopLevel: true,
+      visible: () => true,
+      onVisibilityChange: () => {},
+      now: () => Date.now(),
+      setTimer: (run) => (beat = run),
+      clearTimer: () => (beat = undefined),
+    };
+    const win = fakeWindow();
+    let connected = false;
+    const port = fakePort(async (m) =>
+      m.kind === RELAY_KEEPALIVE
+        ? { result: { keep: true } }
+        : connected
+          ? { result: [] }
+          : { error: { code: 4100, message: 'not connected' } },
+    );
+    const { id } = startRelay(win, port, undefined, host);
+    const provider = createProvider(win);
+    await expect(provider.request({ method: 'atproto_accounts' })).rejects.toMatchObject({ code: 4100 });
+    expect(beat).toBeUndefined();
+    connected = true;
+    await provider.request({ method: 'atproto_accounts' });
+    expect(beat).toBeTypeOf('function');
+    beat?.();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(port.sent.filter((m) => m.kind === RELAY_KEEPALIVE)).toEqual([
+      { kind: RELAY_KEEPALIVE, doc: { id, origin: 'https://a.example' } },
+    ]);
+    expect(beat).toBeTypeOf('function'); // told to go on: the next one is scheduled
   });
 
   it('delivers events to listeners, and says hello once when the page subscribes', async () => {

@@ -12,6 +12,7 @@ import {
   PROBE_BYTES,
   RELAY_EVENT,
   RELAY_HELLO,
+  RELAY_KEEPALIVE,
   RELAY_PROBE,
   RELAY_REQUEST,
   WINDOW_EVENT,
@@ -20,6 +21,7 @@ import {
 } from '../protocol/messages';
 import type { PageResponse } from '../protocol/page';
 import { encodeWire, fromWire, readBlobs, type WireBinary } from '../protocol/wire';
+import { type KeepAliveHost, startKeepAlive } from './keep-alive';
 
 export interface RelayPort {
   /** runtime.sendMessage to the background. */
@@ -82,9 +84,21 @@ function isTransient(err: unknown): boolean {
   );
 }
 
-export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEOUT_MS): RelayDocument {
+export function startRelay(
+  win: Window,
+  port: RelayPort,
+  timeoutMs = RELAY_TIMEOUT_MS,
+  keepAliveHost?: KeepAliveHost,
+): RelayDocument {
   const doc: RelayDocument = { id: randomDocumentId(), origin: documentOrigin(win) };
   let inFlight = 0;
+  // Keeps the background running while this connected site shows (./keep-alive); the background decides.
+  const keepAlive = keepAliveHost
+    ? startKeepAlive(keepAliveHost, async () => {
+        const answer = (await port.send({ kind: RELAY_KEEPALIVE, doc })) as PageResponse | undefined;
+        return !!answer && 'result' in answer && (answer.result as { keep?: unknown } | null)?.keep === true;
+      })
+    : undefined;
   // How this channel carries bytes and Blobs: asked once, on the first request that carries some, and kept once
   // answered.
   let asked: Promise<Channel> | undefined;
@@ -165,7 +179,10 @@ export function startRelay(win: Window, port: RelayPort, timeoutMs = RELAY_TIMEO
       }
       return forward({ kind: RELAY_REQUEST, id, method, params, doc });
     })()
-      .then((answer) => reply(id, answer))
+      .then((answer) => {
+        if ('result' in answer) keepAlive?.engage();
+        reply(id, answer);
+      })
       .finally(() => inFlight--);
   });
 
