@@ -61,7 +61,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     inFlightCap: RATE_LIMIT.maxInFlight,
     throughputReps: quick ? 1 : 3,
     coldWakes: quick ? 3 : 10,
-    idleWakes: num('BENCH_IDLE_WAKES', quick ? 0 : 2),
+    idleWakes: num('BENCH_IDLE_WAKES', quick ? 0 : 3),
     idleMs: num('BENCH_IDLE_MS', 60_000),
     blobBytes: 1024 * 1024,
     blobCount: quick ? 3 : 10,

@@ -9,6 +9,8 @@ import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM_PATH, chromiumArgs } from '../../e2e/support/chromium';
 
 export interface UndrivenChromium {
+  /** The browser process's id (for reading what its processes use, bench/lib/process-usage.ts). */
+  pid: number;
   /** Connects over CDP (attached to the worker and the pages until the Browser is closed, which disconnects). */
   connect(): Promise<Browser>;
   stop(): Promise<void>;
@@ -50,7 +52,7 @@ export async function startUndrivenChromium(
   try {
     const endpoint = await devToolsEndpoint(child);
     await openWhenReady(endpoint, url, isOurWorker);
-    return { connect: () => chromium.connectOverCDP(endpoint), stop };
+    return { pid: child.pid ?? Number.NaN, connect: () => chromium.connectOverCDP(endpoint), stop };
   } catch (err) {
     await stop();
     throw err;

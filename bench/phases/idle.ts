@@ -1,4 +1,5 @@
 import { IDLE_HASH, type IdleReport, type IdleRun } from '../in-page/globals';
+import { extensionProcesses, type ProcessUsage, usageOf } from '../lib/process-usage';
 import { round, SUMMARY_HEADER, type Summary, summarize, summaryRow } from '../lib/stats';
 import { startUndrivenChromium } from '../lib/undriven-chromium';
 import { WAKE_STAGES, wakeStages, workerMarks } from '../lib/wake';
@@ -7,11 +8,53 @@ import type { BenchPhase } from './phase';
 export interface IdleWakeFigures {
   waits: number;
   idleMs: number;
-  afterIdle: Summary;
-  /** How many of the calls found the worker stopped by the browser (a worker that started after the call was sent). */
-  workerWasStopped: number;
+  /**
+   * The page's first call, after its first wait: the page had made no call, so its relay was not keeping the
+   * worker, which the browser stopped as idle (ms; undefined if it failed).
+   */
+  firstCall: { ms: number; workerWasStopped: boolean } | undefined;
+  /** The calls after it, each after a wait through which the relay kept the worker running. */
+  laterCalls: Summary;
+  /** How many of the later calls found the worker stopped by the browser (a worker started after the call was sent). */
+  laterWorkerWasStopped: number;
   stagesOfEach: (number | undefined)[][];
+  /** What keeping the worker running costs (src/relay/keep-alive.ts), over the waits between two calls. */
+  keptRunning: KeptRunningCost;
   errors: string[];
+}
+
+/** Read from /proc at each call's report: the extension processes, and the browser's own process. */
+export interface KeptRunningCost {
+  /** How many extension processes were running at each report (ours, and any other extension's). */
+  extensionProcessesAtEachReport: number[];
+  /** Resident memory of the extension processes at each report, MiB (VmRSS, with pages shared with others). */
+  extensionRssMiB: number[];
+  /** Their own anonymous resident memory at each report, MiB (RssAnon). */
+  extensionAnonMiB: number[];
+  /** CPU time of the extension processes present at both ends of a wait, per minute of waiting, ms. */
+  extensionCpuMsPerMinute: number[];
+  /** CPU time of the browser process (which routes each message, and does everything else) per minute, ms. */
+  browserCpuMsPerMinute: number[];
+}
+
+interface Sample {
+  at: number;
+  extensions: ProcessUsage[];
+  browser: ProcessUsage | undefined;
+}
+
+function sample(browserPid: number): Sample {
+  return { at: performance.now(), extensions: extensionProcesses(browserPid), browser: usageOf(browserPid) };
+}
+
+/** CPU ms per minute between two samples: of the processes in both (a process that ended took its time along). */
+function cpuPerMinute(before: ProcessUsage[], after: ProcessUsage[], minutes: number): number {
+  let ns = 0;
+  for (const a of after) {
+    const b = before.find((p) => p.pid === a.pid);
+    if (b) ns += a.cpuNs - b.cpuNs;
+  }
+  return ns / 1e6 / minutes;
 }
 
 /**
@@ -35,24 +78,25 @@ export const idleWake: BenchPhase<IdleWakeFigures> = {
     const url = `${brokeredSite.origin}/${IDLE_HASH}${encodeURIComponent(JSON.stringify(run))}`;
     const ours = (u: string) => u.startsWith(`chrome-extension://${extensionId}/`);
     const undriven = await startUndrivenChromium(profile.dir, profile.extensions, url, ours);
-    const times: number[] = [];
+    const calls: { ms: number; fresh: boolean }[] = [];
     const stages: (number | undefined)[][] = [];
     const errors: string[] = [];
-    let stopped = 0;
+    const samples: Sample[] = [];
     try {
       for (let i = 0; i < config.idleWakes; i++) {
         const report = (await brokeredSite.nextReport(config.idleMs + 30_000)) as IdleReport;
+        // Before the bench connects: from the previous report to this one, the browser ran on its own.
+        samples.push(sample(undriven.pid));
         if (report.error) {
           errors.push(report.error);
           continue;
         }
-        times.push(report.ms);
         // Look at the worker, then let go of it: an attached client would keep it running through the next wait.
         const cdp = await undriven.connect();
         try {
           const marks = await workerMarks({ context: cdp.contexts()[0]!, extensionId });
           const fresh = marks.startedAt >= report.sentAt - 1;
-          if (fresh) stopped++;
+          calls.push({ ms: report.ms, fresh });
           stages.push(fresh ? wakeStages(report, marks) : []);
         } finally {
           await cdp.close();
@@ -61,22 +105,46 @@ export const idleWake: BenchPhase<IdleWakeFigures> = {
     } finally {
       await undriven.stop();
     }
-    const s = summarize(times);
+    const [first, ...later] = calls;
+    const s = summarize(later.map((c) => c.ms));
+    const laterStopped = later.filter((c) => c.fresh).length;
+    const keptRunning: KeptRunningCost = {
+      extensionProcessesAtEachReport: samples.map((x) => x.extensions.length),
+      extensionRssMiB: samples.map((x) => round(x.extensions.reduce((sum, p) => sum + p.rssKiB, 0) / 1024)),
+      extensionAnonMiB: samples.map((x) => round(x.extensions.reduce((sum, p) => sum + p.anonKiB, 0) / 1024)),
+      extensionCpuMsPerMinute: [],
+      browserCpuMsPerMinute: [],
+    };
+    for (let i = 1; i < samples.length; i++) {
+      const minutes = (samples[i]!.at - samples[i - 1]!.at) / 60_000;
+      const [before, after] = [samples[i - 1]!, samples[i]!];
+      keptRunning.extensionCpuMsPerMinute.push(round(cpuPerMinute(before.extensions, after.extensions, minutes)));
+      if (before.browser && after.browser)
+        keptRunning.browserCpuMsPerMinute.push(round(cpuPerMinute([before.browser], [after.browser], minutes)));
+    }
     return {
       figures: {
         waits: config.idleWakes,
         idleMs: config.idleMs,
-        afterIdle: s,
-        workerWasStopped: stopped,
+        firstCall: first && { ms: round(first.ms), workerWasStopped: first.fresh },
+        laterCalls: s,
+        laterWorkerWasStopped: laterStopped,
         stagesOfEach: stages,
+        keptRunning,
         errors: errors.slice(0, 5),
       },
       table: {
         title: `A call after ${config.idleMs / 1000} s idle, no CDP stop and no DevTools client attached (${config.idleWakes} times) — ms`,
         header: SUMMARY_HEADER,
-        rows: [summaryRow(`brokered getRecord after ${config.idleMs / 1000} s idle`, s)],
+        rows: [
+          summaryRow(`the page's first call (no keep-alive yet)`, summarize(first ? [first.ms] : [])),
+          summaryRow(`later calls (the relay kept the worker)`, s),
+        ],
         notes: [
-          `the browser had stopped the worker before ${stopped} of ${times.length} calls`,
+          `the first call found the worker ${first ? (first.fresh ? 'stopped by the browser' : 'running') : '(failed)'}: the page had made no call before it, so its relay was not keeping the worker`,
+          `the browser had stopped the worker before ${laterStopped} of ${later.length} later calls: the page is a visible tab of a connected site, whose relay keeps the worker after its first answered call (src/relay/keep-alive.ts)`,
+          `the cost of keeping it, from /proc at each report: extension processes running ${keptRunning.extensionProcessesAtEachReport.join(', ')}; their own memory (RssAnon) ${keptRunning.extensionAnonMiB.join(', ')} MiB, resident with shared pages (VmRSS) ${keptRunning.extensionRssMiB.join(', ')} MiB`,
+          `  CPU per minute of each wait after the first (the worker kept; each includes the call at its end): extension processes ${keptRunning.extensionCpuMsPerMinute.join(', ')} ms; the browser process (everything it does) ${keptRunning.browserCpuMsPerMinute.join(', ')} ms`,
           ...stages
             .filter((st) => st.length)
             .map(
