@@ -28,8 +28,15 @@ let site: TestSite;
 
 /** Words left in a page's text once names and values that are the same in every language are taken out. */
 async function englishWords(page: Page): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
-  const neutral = text
+  const { text, userNames } = await page.evaluate(() => ({
+    text: document.body.innerText,
+    // An account's display name is the person's own data, in whatever language they wrote it (another test
+    // file on the same PDS gives alice an English one).
+    userNames: [...document.querySelectorAll('[data-testid="account-name"]')].map((e) => (e as HTMLElement).innerText),
+  }));
+  const neutral = userNames
+    .filter((name) => name.trim())
+    .reduce((t, name) => t.split(name).join(' '), text)
     .replace(/\bhttps?:\/\/[^\s)）]+/g, ' ') // origins and URLs
     .replace(/\bdid:[a-z]+:[\w.:%-]+/g, ' ') // DIDs
     .replace(/@?[\w-]+(\.[\w-]+)*\.test\b/g, ' ') // the test accounts' handles
