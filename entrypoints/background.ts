@@ -4,7 +4,7 @@ import { WRITE_ALERTS_ALARM } from '@/src/activity/write-alerts';
 import { watchLoopbackRedirects } from '@/src/background/loopback-redirect';
 import { handlePageMessage, isPageMessage } from '@/src/background/page-channel';
 import { handlePrivilegedRequest, isExtensionPage } from '@/src/background/privileged/channel';
-import { createBackgroundServices } from '@/src/background/services';
+import { type BackgroundServices, createBackgroundServices } from '@/src/background/services';
 import { importOAuthKitAtInstall } from '@/src/oauth/kit-loader';
 import { buildTimeSettings } from '@/src/oauth/settings';
 import { ErrorCode } from '@/src/protocol/page';
@@ -55,18 +55,28 @@ export default defineBackground(() => {
 
   // Closing a consent window is a rejection.
   // Closing a sign-in window ends the sign-in waiting in it.
+  // This wakes a stopped worker at each window closed (Chromium's windowTypes filter is applied only after the
+  // wake: e2e/wakes.e2e.ts).
   browser.windows.onRemoved.addListener(
     (windowId) =>
       void ready.then(({ prompts, keyring }) =>
         Promise.all([prompts.windowClosed(windowId), keyring.windowClosed(windowId)]),
       ),
   );
-  browser.tabs.onRemoved.addListener((tabId) => void ready.then(({ events }) => events.forgetTab(tabId)));
+  // No tabs.onRemoved listener: it would wake the worker at every tab closed anywhere. The documents of closed
+  // tabs are dropped by the housekeeping below (and when an event sent to one fails).
+  const forgetClosedTabs = ({ events }: BackgroundServices) =>
+    events.forgetClosedTabs(async () => (await browser.tabs.query({})).flatMap((tab) => tab.id ?? []));
 
   // Wakes the background when the browser starts or the extension is installed or updated, so the content
   // scripts are registered (services start syncs them) before pages load; an update clears registered scripts.
   browser.runtime.onStartup.addListener(() => void ready);
   browser.runtime.onInstalled.addListener(() => void ready);
+
+  const sweep = (services: BackgroundServices) => {
+    const { keyring, prompts, grants } = services;
+    return Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep(), forgetClosedTabs(services)]);
+  };
 
   // Created once, not at each wake: creating it again would restart its period, and a worker woken more often
   // than that would never see it fire.
@@ -74,10 +84,7 @@ export default defineBackground(() => {
     if (!alarm) void browser.alarms.create('sweep', { periodInMinutes: 5 });
   });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === 'sweep')
-      void ready.then(({ keyring, prompts, grants }) =>
-        Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]),
-      );
+    if (alarm.name === 'sweep') void ready.then(sweep);
     // The toolbar badge's window passed, or a held write notification is due.
     if (alarm.name === WRITE_ALERTS_ALARM) void ready.then(({ writeAlerts }) => writeAlerts.tick());
     // An account's session comes within two days of its end.
@@ -92,7 +99,7 @@ export default defineBackground(() => {
   // Also on each wake (an alarm may have been missed while the browser was closed), a little after it: a wake
   // is mostly a site's call, which this must not slow (the sweeps' writes would hold its first reads back).
   setTimeout(() => {
-    void ready.then(({ keyring, prompts, grants }) => Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]));
+    void ready.then(sweep);
     void ready.then(({ writeAlerts }) => writeAlerts.tick());
     void ready.then(({ sessionNotices }) => sessionNotices.check());
   }, WAKE_HOUSEKEEPING_DELAY_MS);

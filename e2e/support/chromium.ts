@@ -19,6 +19,8 @@ export interface ExtensionBrowser {
   openActionPopup(): Promise<{ evaluate<T>(expression: string): Promise<T>; close(): Promise<void> }>;
   /** Stops every service worker, as Chrome does to an idle extension. */
   stopBackground(): Promise<void>;
+  /** Counts, from now on, each time the browser starts the extension's worker (CDP's ServiceWorker domain). */
+  watchBackgroundStarts(): Promise<{ starts(): number; stop(): Promise<void> }>;
   /** JS heap in use by the extension's service worker, in bytes (after a GC when asked). */
   serviceWorkerHeap(opts?: { gc?: boolean }): Promise<number>;
   close(): Promise<void>;
@@ -119,6 +121,24 @@ export async function launchWithExtension(
       await cdp.send('ServiceWorker.stopAllWorkers');
       await stopped;
       await cdp.detach();
+    },
+    async watchBackgroundStarts() {
+      const cdp = await pageCdpSession(context);
+      let starts = 0;
+      let running = new Set<string>();
+      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+        const now = new Set(
+          versions
+            .filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`))
+            .filter((v) => v.runningStatus === 'starting' || v.runningStatus === 'running')
+            .map((v) => v.versionId),
+        );
+        // A version counts once per start: from not running to starting or running.
+        for (const id of now) if (!running.has(id)) starts++;
+        running = now;
+      });
+      await cdp.send('ServiceWorker.enable');
+      return { starts: () => starts, stop: () => cdp.detach() };
     },
     async serviceWorkerHeap({ gc = true } = {}) {
       const sw = await attachServiceWorker(context, extensionId);

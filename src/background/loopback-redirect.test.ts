@@ -44,6 +44,16 @@ describe('the loopback redirect, with webNavigation granted later', () => {
   });
 });
 
+describe('the loopback redirect, with webNavigation granted', () => {
+  it('adds its navigation listeners at once, and no listener for permissions', () => {
+    const added = vi.spyOn(fakeBrowser.webNavigation.onCommitted, 'addListener');
+    const permissionListener = vi.spyOn(browser.permissions.onAdded, 'addListener');
+    watchLoopbackRedirects(() => {});
+    expect(added).toHaveBeenCalledTimes(1);
+    expect(permissionListener).not.toHaveBeenCalled();
+  });
+});
+
 describe('asking for webNavigation in the popup', () => {
   const manifest = (optional: string[]) =>
     vi.spyOn(browser.runtime, 'getManifest').mockReturnValue({ optional_permissions: optional } as never);

@@ -23,5 +23,7 @@ export function watchLoopbackRedirects(onRedirect: (details: { url: string; tabI
     navigation.onErrorOccurred.addListener(onNavigation, filter);
   };
   watch();
-  browser.permissions.onAdded.addListener(watch);
+  // Only while the permission is missing (a store build before the person picks the loopback client): each
+  // API a wake's first turn touches costs that wake, and a granted permission stays granted for this life.
+  if (!watching) browser.permissions.onAdded.addListener(watch);
 }

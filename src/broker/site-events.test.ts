@@ -19,8 +19,36 @@ describe('SiteEvents', () => {
     expect(await events.emit('https://a.example', { event: 'accountsChanged', data: [] })).toBe(2);
     expect(delivered.sort()).toEqual([1, 2]);
     expect(stored.map((f) => f.tabId).sort()).toEqual([1, 2, 4]);
-    await events.forgetTab(1);
-    expect(stored.map((f) => f.tabId).sort()).toEqual([2, 4]);
+  });
+
+  it('forgets the documents of closed tabs, and keeps one that registers while the open tabs are listed', async () => {
+    let stored: FrameRef[] = [];
+    let saves = 0;
+    const events = new SiteEvents(
+      {
+        load: async () => stored,
+        save: async (f) => {
+          stored = f;
+          saves++;
+        },
+      },
+      async () => {},
+    );
+    await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example' });
+    await events.register({ tabId: 2, frameId: 0, origin: 'https://a.example' });
+    saves = 0;
+    // Tab 2 is closed; tab 3 opens, and its document registers, while the browser lists the open tabs.
+    let listed!: (ids: number[]) => void;
+    const sweeping = events.forgetClosedTabs(() => new Promise((resolve) => (listed = resolve)));
+    const registering = events.register({ tabId: 3, frameId: 0, origin: 'https://a.example' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    listed([1]);
+    await Promise.all([sweeping, registering]);
+    expect(stored.map((f) => f.tabId)).toEqual([1, 3]);
+    // Nothing closed since: nothing is written.
+    saves = 0;
+    await events.forgetClosedTabs(async () => [1, 3]);
+    expect(saves).toBe(0);
   });
 
   it('replaces a frame that navigated to another origin', async () => {

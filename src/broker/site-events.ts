@@ -52,9 +52,15 @@ export class SiteEvents {
     private readonly send: SendToFrame,
   ) {}
 
-  /** Serialises registry updates (they are read-modify-write). */
-  #update(fn: (frames: FrameRef[]) => FrameRef[]): Promise<void> {
-    const next = this.#queue.then(async () => this.store.save(fn(await this.store.load())));
+  /** Serialises registry updates (they are read-modify-write); an update that returns the same list writes nothing. */
+  #update(fn: (frames: FrameRef[]) => FrameRef[] | Promise<FrameRef[]>): Promise<void> {
+    const next = this.#queue.then(async () => {
+      const frames = await this.store.load();
+      const result = fn(frames);
+      // A synchronous update saves as soon as the list is read, with no extra turn.
+      const updated = result instanceof Promise ? await result : result;
+      if (updated !== frames) await this.store.save(updated);
+    });
     this.#queue = next.catch(() => {});
     return next;
   }
@@ -64,8 +70,18 @@ export class SiteEvents {
     return this.#update((frames) => [...frames.filter((f) => !sameSlot(f, frame)), frame].slice(-MAX_FRAMES));
   }
 
-  forgetTab(tabId: number): Promise<void> {
-    return this.#update((frames) => frames.filter((f) => f.tabId !== tabId));
+  /**
+   * Drops the documents of tabs that are closed. No tab event does this: listening to every tab's closing would
+   * wake the stopped worker each time a person closes any tab (the background's housekeeping calls this instead,
+   * and emit drops a document whose send fails).
+   */
+  forgetClosedTabs(openTabIds: () => Promise<readonly number[]>): Promise<void> {
+    // Listed inside the queue: a document registering meanwhile waits, and is not judged by an older list.
+    return this.#update(async (frames) => {
+      const open = new Set(await openTabIds());
+      const kept = frames.filter((f) => open.has(f.tabId));
+      return kept.length === frames.length ? frames : kept;
+    });
   }
 
   async emit(origin: string, event: PageEvent): Promise<number> {
