@@ -64,7 +64,7 @@ export default defineBackground(() => {
       ),
   );
   // No tabs.onRemoved listener: it would wake the worker at every tab closed anywhere. The documents of closed
-  // tabs are dropped by the housekeeping below (and when an event sent to one fails).
+  // tabs are dropped by the 5-minute sweep below (and when an event sent to one fails), not at each wake.
   const forgetClosedTabs = ({ events }: BackgroundServices) =>
     events.forgetClosedTabs(async () => (await browser.tabs.query({})).flatMap((tab) => tab.id ?? []));
 
@@ -73,10 +73,8 @@ export default defineBackground(() => {
   browser.runtime.onStartup.addListener(() => void ready);
   browser.runtime.onInstalled.addListener(() => void ready);
 
-  const sweep = (services: BackgroundServices) => {
-    const { keyring, prompts, grants } = services;
-    return Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep(), forgetClosedTabs(services)]);
-  };
+  const sweepStores = ({ keyring, prompts, grants }: BackgroundServices) =>
+    Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]);
 
   // Created once, not at each wake: creating it again would restart its period, and a worker woken more often
   // than that would never see it fire.
@@ -84,7 +82,8 @@ export default defineBackground(() => {
     if (!alarm) void browser.alarms.create('sweep', { periodInMinutes: 5 });
   });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === 'sweep') void ready.then(sweep);
+    if (alarm.name === 'sweep')
+      void ready.then((services) => Promise.all([sweepStores(services), forgetClosedTabs(services)]));
     // The toolbar badge's window passed, or a held write notification is due.
     if (alarm.name === WRITE_ALERTS_ALARM) void ready.then(({ writeAlerts }) => writeAlerts.tick());
     // An account's session comes within two days of its end.
@@ -99,7 +98,7 @@ export default defineBackground(() => {
   // Also on each wake (an alarm may have been missed while the browser was closed), a little after it: a wake
   // is mostly a site's call, which this must not slow (the sweeps' writes would hold its first reads back).
   setTimeout(() => {
-    void ready.then(sweep);
+    void ready.then(sweepStores);
     void ready.then(({ writeAlerts }) => writeAlerts.tick());
     void ready.then(({ sessionNotices }) => sessionNotices.check());
   }, WAKE_HOUSEKEEPING_DELAY_MS);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { type BrowserContext, type CDPSession, chromium, type Page, type Worker } from 'playwright-core';
 import { attachExtensionTarget, attachServiceWorker, heapUsage, pageCdpSession } from './cdp';
 
 export const CHROMIUM_PATH =
@@ -112,8 +112,7 @@ export async function launchWithExtension(
       // Resolves once Chromium reports our worker stopped (Playwright keeps
       // the same Worker handle, which reaches the new instance after a wake-up).
       const stopped = new Promise<void>((resolve) => {
-        cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-          const ours = versions.filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`));
+        onWorkerVersions(cdp, extensionId, (ours) => {
           if (ours.length && ours.every((v) => v.runningStatus === 'stopped')) resolve();
         });
       });
@@ -126,12 +125,9 @@ export async function launchWithExtension(
       const cdp = await pageCdpSession(context);
       let starts = 0;
       let running = new Set<string>();
-      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      onWorkerVersions(cdp, extensionId, (ours) => {
         const now = new Set(
-          versions
-            .filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`))
-            .filter((v) => v.runningStatus === 'starting' || v.runningStatus === 'running')
-            .map((v) => v.versionId),
+          ours.filter((v) => v.runningStatus === 'starting' || v.runningStatus === 'running').map((v) => v.versionId),
         );
         // A version counts once per start: from not running to starting or running.
         for (const id of now) if (!running.has(id)) starts++;
@@ -150,6 +146,20 @@ export async function launchWithExtension(
     },
     close: () => context.close(),
   };
+}
+
+/** What CDP's ServiceWorker domain reports of a worker version (the fields read here). */
+interface WorkerVersion {
+  versionId: string;
+  scriptURL: string;
+  runningStatus: string;
+}
+
+/** Calls `listener` with the extension's worker versions each time CDP's ServiceWorker domain reports them. */
+function onWorkerVersions(cdp: CDPSession, extensionId: string, listener: (versions: WorkerVersion[]) => void): void {
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) =>
+    listener(versions.filter((v) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`))),
+  );
 }
 
 /**

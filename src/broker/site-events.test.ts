@@ -51,6 +51,15 @@ describe('SiteEvents', () => {
     expect(saves).toBe(0);
   });
 
+  it('forgets nothing when the open tabs cannot be listed, and registers afterwards as before', async () => {
+    let stored: FrameRef[] = [];
+    const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async () => {});
+    await events.register({ tabId: 1, frameId: 0, origin: 'https://a.example' });
+    await expect(events.forgetClosedTabs(async () => Promise.reject(new Error('tabs unavailable')))).rejects.toThrow();
+    await events.register({ tabId: 2, frameId: 0, origin: 'https://a.example' });
+    expect(stored.map((f) => f.tabId)).toEqual([1, 2]);
+  });
+
   it('replaces a frame that navigated to another origin', async () => {
     let stored: FrameRef[] = [];
     const events = new SiteEvents({ load: async () => stored, save: async (f) => void (stored = f) }, async () => {});
