@@ -17,8 +17,13 @@ let popup: Page;
 let site: TestSite;
 let page: Page;
 
-/** The toolbar button's badge and tooltip, and the notifications shown, as the background sees them. */
+/**
+ * The toolbar button's badge and tooltip, and the notifications shown, as the background sees them once it has
+ * taken in the calls answered so far. A page's answer does not wait for the write alerts (the badge is drawn just
+ * after it); their list is read behind the writes already queued, so the badge is read after those.
+ */
 async function alerts() {
+  expect(await sendPrivileged(popup, 'writeAlerts.recent')).toMatchObject({ ok: true });
   const worker = await browser.background();
   return worker.evaluate(async () => {
     const chrome = (globalThis as any).chrome;
