@@ -5,6 +5,7 @@ import { attachServiceWorker } from './support/cdp';
 import type { ExtensionBrowser } from './support/chromium';
 import { directRepo } from './support/direct-repo';
 import { accountCard, finishPdsSignIn, launchSignedIn, signIn } from './support/keyring';
+import { clickNotification, shownNotificationIds } from './support/notifications';
 import { sendPrivileged } from './support/privileged';
 import { TINY_PNG } from './support/records';
 
@@ -54,8 +55,7 @@ async function wakeAnew() {
 }
 
 async function notificationIds(): Promise<string[]> {
-  const worker = await browser.background();
-  return worker.evaluate(async () => Object.keys(await (globalThis as any).chrome.notifications.getAll()));
+  return shownNotificationIds(await browser.background());
 }
 
 describe('the popup (Chromium, local PDS)', () => {
@@ -131,11 +131,12 @@ describe('the popup (Chromium, local PDS)', () => {
     expect(await notificationIds()).not.toContain(`session-expiry:${bob.did}`);
     await setSessionEnd(bob.did, Date.now() + DAY);
     await expect.poll(notificationIds, { timeout: 15_000 }).toContain(`session-expiry:${bob.did}`);
-    // Once per session: cleared, it does not come back when the worker starts again.
-    await (await browser.background()).evaluate(
-      (id) => (globalThis as any).chrome.notifications.clear(id),
-      `session-expiry:${bob.did}`,
-    );
+    // A click opens the popup's page in a tab and closes the notice; once per session, it does not come back
+    // when the worker starts again.
+    const opened = browser.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('/popup.html') });
+    expect(await clickNotification(await browser.background(), `session-expiry:${bob.did}`)).toBe(true);
+    await (await opened).close();
+    await expect.poll(notificationIds).not.toContain(`session-expiry:${bob.did}`);
     await wakeAnew();
     expect(await notificationIds()).not.toContain(`session-expiry:${bob.did}`);
     await popup.reload();

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from './support/chromium';
 import { launchSignedIn } from './support/keyring';
+import { shownNotificationIds } from './support/notifications';
 import { sendPrivileged } from './support/privileged';
 import { createPostCall } from './support/records';
 import { connectApproved, request } from './support/site';
@@ -25,15 +26,15 @@ let page: Page;
 async function alerts() {
   expect(await sendPrivileged(popup, 'writeAlerts.recent')).toMatchObject({ ok: true });
   const worker = await browser.background();
-  return worker.evaluate(async () => {
+  const notifications = (await shownNotificationIds(worker)).length;
+  const surface = await worker.evaluate(async () => {
     const chrome = (globalThis as any).chrome;
-    const notifications = await chrome.notifications.getAll();
     return {
       badge: (await chrome.action.getBadgeText({})) as string,
       title: (await chrome.action.getTitle({})) as string,
-      notifications: Object.keys(notifications).length,
     };
   });
+  return { ...surface, notifications };
 }
 
 const listPosts = () => ({

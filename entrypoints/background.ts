@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { EXPIRY_NOTIFICATION_PREFIX, SESSION_EXPIRY_ALARM } from '@/src/accounts/session-expiry';
 import { WRITE_ALERTS_ALARM } from '@/src/activity/write-alerts';
 import { watchLoopbackRedirects } from '@/src/background/loopback-redirect';
+import { onNotificationClicked } from '@/src/background/notifications';
 import { handlePageMessage, isPageMessage } from '@/src/background/page-channel';
 import { handlePrivilegedRequest, isExtensionPage } from '@/src/background/privileged/channel';
 import { type BackgroundServices, createBackgroundServices } from '@/src/background/services';
@@ -76,11 +77,6 @@ export default defineBackground(() => {
   const sweepStores = ({ keyring, prompts, grants }: BackgroundServices) =>
     Promise.all([keyring.sweep(), prompts.sweep(), grants.sweep()]);
 
-  // Created once, not at each wake: creating it again would restart its period, and a worker woken more often
-  // than that would never see it fire.
-  void browser.alarms.get('sweep').then((alarm) => {
-    if (!alarm) void browser.alarms.create('sweep', { periodInMinutes: 5 });
-  });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === 'sweep')
       void ready.then((services) => Promise.all([sweepStores(services), forgetClosedTabs(services)]));
@@ -90,14 +86,19 @@ export default defineBackground(() => {
     if (alarm.name === SESSION_EXPIRY_ALARM) void ready.then(({ sessionNotices }) => sessionNotices.check());
   });
   // A "sign in again" notice opens the popup's page in a tab, where each account that needs it is listed.
-  browser.notifications.onClicked.addListener((id) => {
-    if (!id.startsWith(EXPIRY_NOTIFICATION_PREFIX)) return;
-    void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
-    void browser.notifications.clear(id);
+  onNotificationClicked(async (id) => {
+    if (!id.startsWith(EXPIRY_NOTIFICATION_PREFIX)) return false;
+    await browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
+    return true;
   });
   // Also on each wake (an alarm may have been missed while the browser was closed), a little after it: a wake
   // is mostly a site's call, which this must not slow (the sweeps' writes would hold its first reads back).
   setTimeout(() => {
+    // Created once, not at each wake: creating it again would restart its period, and a worker woken more
+    // often than that would never see it fire. Looked for here, not in the first turn, which a call waits for.
+    void browser.alarms.get('sweep').then((alarm) => {
+      if (!alarm) void browser.alarms.create('sweep', { periodInMinutes: 5 });
+    });
     void ready.then(sweepStores);
     void ready.then(({ writeAlerts }) => writeAlerts.tick());
     void ready.then(({ sessionNotices }) => sessionNotices.check());

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { i18n } from '#i18n';
 import { type ExpiryNoticeSurface, SESSION_EXPIRY_ALARM } from '../accounts/session-expiry';
 import { type AlertSurface, WRITE_ALERTS_ALARM } from '../activity/write-alerts';
+import { type NotificationText, showNotification } from './notifications';
 
 /** Amber: a notice, not an error; the browser picks a readable text colour on it. */
 const BADGE_COLOR = '#b45309';
@@ -25,14 +26,7 @@ export function browserExpiryNoticeSurface(): ExpiryNoticeSurface {
   return { notify, wakeAt: (at) => wakeAt(SESSION_EXPIRY_ALARM, at) };
 }
 
-async function notify(id: string, { title, message }: { title: string; message: string }): Promise<void> {
-  await browser.notifications.create(id, {
-    type: 'basic',
-    iconUrl: browser.runtime.getURL('/icon/128.png'),
-    title,
-    message,
-  });
-}
+const notify = (id: string, text: NotificationText) => showNotification(id, text);
 
 async function wakeAt(alarm: string, at: number | null): Promise<void> {
   if (at === null) await browser.alarms.clear(alarm);
