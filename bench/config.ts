@@ -59,7 +59,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     perRound: num('BENCH_PER_ROUND', quick ? 20 : 50),
     concurrent: 50,
     inFlightCap: RATE_LIMIT.maxInFlight,
-    throughputReps: quick ? 1 : 3,
+    throughputReps: quick ? 1 : 7,
     coldWakes: quick ? 3 : 10,
     idleWakes: num('BENCH_IDLE_WAKES', quick ? 0 : 3),
     idleMs: num('BENCH_IDLE_MS', 60_000),
