@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExtensionBrowser } from './support/chromium';
 import { launchSignedIn } from './support/keyring';
-import { shownNotificationIds } from './support/notifications';
+import { clickNotification, shownNotificationIds } from './support/notifications';
 import { sendPrivileged } from './support/privileged';
 import { createPostCall } from './support/records';
 import { connectApproved, request } from './support/site';
@@ -81,9 +81,20 @@ describe('the toolbar badge and write notifications (Chromium, local PDS)', () =
 
     expect(await request(page, 'atproto_xrpc', listPosts())).toMatchObject({ ok: true });
     expect((await alerts()).notifications).toBe(0);
-    expect(await request(page, 'atproto_xrpc', createPostCall(alice.did, 'badge two'))).toMatchObject({ ok: true });
+    // Attacker: the site's text spells the id of a "sign in again" notice. It goes only into the notification's
+    // body: the notification's id is ours (the site's origin and a time), and a click on it opens nothing.
+    const lookalike = `session-expiry:${alice.did}`;
+    expect(await request(page, 'atproto_xrpc', createPostCall(alice.did, lookalike))).toMatchObject({ ok: true });
     await expect.poll(async () => (await alerts()).notifications).toBe(1);
     expect((await alerts()).badge).toBe('2');
+    const worker = await browser.background();
+    const [id] = await shownNotificationIds(worker);
+    expect(id?.startsWith(`write-alert:${site.origin}:`)).toBe(true);
+    const pagesBefore = browser.context.pages().length;
+    expect(await clickNotification(worker, id!)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(browser.context.pages().length).toBe(pagesBefore);
+    expect(await shownNotificationIds(worker)).toEqual([id]);
 
     const notify = () => sendPrivileged(popup, 'writeAlerts.getNotify', { origin: site.origin });
     await card.getByTestId('revoke-site').click();

@@ -72,7 +72,7 @@ export class SiteEvents {
 
   /**
    * Drops the documents of tabs that are closed. No tab event does this: listening to every tab's closing would
-   * wake the stopped worker each time a person closes any tab (the background's housekeeping calls this instead,
+   * wake the stopped worker each time a person closes any tab (the background's 5-minute sweep calls this instead,
    * and emit drops a document whose send fails).
    */
   forgetClosedTabs(openTabIds: () => Promise<readonly number[]>): Promise<void> {
